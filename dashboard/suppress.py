@@ -1,0 +1,249 @@
+"""Small-count suppression for anything published (pure pandas, no Streamlit).
+
+Disability data about a few people in one village or one (category, grade) cell can identify them,
+so published tables and charts hide small counts (statistical disclosure control, k = 5 by default,
+as OpenSPP / UNICEF HOPE do for disability data).
+
+Rules (the choices are documented here because the annual report cites them):
+
+1. Primary suppression: a count c with 0 < c < k is shown as "<k" (e.g. "<5").
+   Zero is NOT suppressed: a zero names nobody, and statistical offices (ONS, ABS) conventionally
+   publish structural zeros. Pass ``suppress_zero=True`` to hide zeros as well.
+2. Secondary (complementary) suppression: a table's counts add up to totals that are published
+   elsewhere (the district total in the KPIs, a category total in another chart). Wherever exactly one
+   cell of such a "line" is hidden, it could be worked out by subtraction, so a second cell of that line
+   is hidden too: the smallest remaining count that is above zero (hiding a zero would not protect
+   anything: total − shown cells would still equal the small count). This repeats until every line
+   with a hidden cell has at least two, because a complementary cell can leave a crossing line
+   with a single hidden cell. Secondary cells are shown as "*" (their value may be large, so "<5"
+   would be wrong).
+3. Nested counts: a count that is a subset of another (persons paid ⊂ certified population) also
+   discloses their difference. If 0 < whole − part < k, the part is hidden ("*") and treated like a
+   primary cell for the complementary step.
+4. Derived values: a ratio, share, average or amount computed from a hidden count is hidden ("*").
+
+A "line" is a set of rows that share the values of some key columns, e.g. for a long table of
+(category, grade, count): ``lines=[(), ("category",), ("grade",)]`` — the whole column (the grand
+total), every category across grades, every grade across categories. ``()`` alone (the default)
+protects just against the grand total.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_K = 5
+SECONDARY_MARK = "*"
+
+# Columns that hold person counts in the API's frames, and the values derived from them.
+# Used by `suppress_frame` when the caller does not say which columns are which.
+COUNT_COLUMNS = (
+    "certified_population", "persons_paid", "persons_covered", "persons", "person_times",
+    "eligible_persons", "paid_persons", "applications", "applications_before", "applications_after",
+    "cases", "persons_at_cap",
+    "eligible_person_months", "paid_person_months", "eligible_paid_person_months",
+    "excluded_person_months", "included_person_months",
+)
+# derived column -> the counts it is computed from (hidden if any of them is hidden)
+DERIVED_COLUMNS = {
+    "coverage": ("persons_paid", "certified_population", "persons_covered"),
+    "exclusion_error": ("eligible_person_months", "excluded_person_months"),
+    "inclusion_error": ("paid_person_months", "included_person_months"),
+    "share": ("persons",),
+    "spend_yuan": ("persons", "persons_paid", "paid_persons"),
+    "amount_yuan": ("persons", "cases"),
+    "avg_per_person": ("persons",),
+    "cap_use": ("persons",),
+    "median_days": ("applications",),
+    "mean_days": ("applications",),
+    "median_days_before": ("applications_before",),
+    "median_days_after": ("applications_after",),
+    "working_days_saved": ("applications_before", "applications_after"),
+    "months": ("persons", "cases"),
+}
+# part -> whole: the part is a subset of the whole, so their difference is a count too
+NESTED_COLUMNS = {
+    "persons_paid": "certified_population",
+    "persons_covered": "certified_population",
+    "eligible_paid_person_months": "eligible_person_months",
+}
+
+
+def small_label(k: int = DEFAULT_K) -> str:
+    """The text shown in place of a primary-suppressed count: "<5" for k = 5."""
+    return f"<{k}"
+
+
+@dataclass
+class Suppression:
+    """Outcome of suppressing one table.
+
+    frame: the table for publication (hidden cells as "<k" or "*", other cells unchanged)
+    hidden: bool frame, True where a cell is hidden (count or derived)
+    primary / secondary: bool frames for the count cells by rule
+    exposed_totals: (column, line keys, key values) of lines whose only non-zero cell is hidden, so
+        their published total equals the hidden count; a publisher must not print that total.
+    """
+
+    frame: pd.DataFrame
+    hidden: pd.DataFrame
+    primary: pd.DataFrame
+    secondary: pd.DataFrame
+    exposed_totals: list[tuple] = field(default_factory=list)
+
+    @property
+    def n_hidden(self) -> int:
+        """Number of hidden cells (counts and derived values)."""
+        return int(self.hidden.to_numpy().sum())
+
+
+def _lines(df: pd.DataFrame, lines: Iterable[Sequence[str]]):
+    """Yield (keys, key values, row labels) for every line of the table."""
+    for keys in lines:
+        keys = tuple(keys)
+        if not keys:
+            yield keys, (), df.index
+            continue
+        for values, sub in df.groupby(list(keys), sort=False, dropna=False):
+            yield keys, values, sub.index
+
+
+def suppression_masks(
+    df: pd.DataFrame,
+    count_col: str,
+    *,
+    k: int = DEFAULT_K,
+    lines: Iterable[Sequence[str]] = ((),),
+    suppress_zero: bool = False,
+    extra_primary: pd.Series | None = None,
+) -> tuple[pd.Series, pd.Series, list[tuple]]:
+    """Primary and secondary suppression of one count column.
+
+    Returns (primary, secondary, exposed_totals): two bool Series on df.index and the lines whose total
+    would reveal a hidden count (see `Suppression`). `extra_primary` marks further cells to hide from
+    the start (nested counts); they are reported as secondary because their own value is not small. NaN counts are treated as not published and never chosen.
+    """
+    values = pd.to_numeric(df[count_col], errors="coerce")
+    known = values.notna()
+    lower = -np.inf if suppress_zero else 0
+    primary = known & (values > lower) & (values < k)
+    hidden = primary.copy()
+    if extra_primary is not None:
+        # hidden from the start like a primary cell, but labelled "*": its own value is not small
+        hidden = hidden | extra_primary.reindex(df.index, fill_value=False).astype(bool)
+    # the finest lines first: once every row and column of a cross-table holds 0 or >= 2 hidden
+    # cells, so does the grand total, and no extra cell is spent on it
+    lines = sorted((tuple(x) for x in lines), key=len, reverse=True)
+    exposed: list[tuple] = []
+    changed = True
+    while changed:
+        changed = False
+        for keys, key_values, idx in _lines(df, lines):
+            in_line = hidden.loc[idx]
+            if int(in_line.sum()) != 1:
+                continue
+            candidates = values.loc[idx][~in_line & known.loc[idx] & (values.loc[idx] > 0)]
+            if candidates.empty:
+                item = (count_col, keys, key_values)
+                if item not in exposed:
+                    exposed.append(item)
+                continue
+            # the smallest non-zero count; ties go to the first row, so the result is deterministic
+            pick = candidates.idxmin()
+            hidden.loc[pick] = True
+            changed = True
+    secondary = hidden & ~primary
+    return primary, secondary, exposed
+
+
+def suppress_table(
+    df: pd.DataFrame,
+    count_cols: Sequence[str],
+    *,
+    k: int = DEFAULT_K,
+    lines: Iterable[Sequence[str]] = ((),),
+    derived: Mapping[str, Sequence[str]] | None = None,
+    nested: Mapping[str, str] | None = None,
+    suppress_zero: bool = False,
+    secondary_mark: str = SECONDARY_MARK,
+) -> Suppression:
+    """Suppress small counts in a table for publication.
+
+    count_cols: columns holding counts of people (or person-months, cases…), each suppressed
+        separately along `lines` (see the module docstring).
+    derived: column -> counts it is computed from; hidden where any of those is hidden.
+    nested: part column -> whole column (part ⊂ whole); the part is hidden when 0 < whole − part < k.
+    Returns a `Suppression` whose `frame` has object dtype in the affected columns.
+    """
+    derived = dict(derived or {})
+    nested = dict(nested or {})
+    count_cols = [c for c in count_cols if c in df.columns]
+    lines = [tuple(x) for x in lines]
+    primary = pd.DataFrame(False, index=df.index, columns=df.columns)
+    secondary = pd.DataFrame(False, index=df.index, columns=df.columns)
+    exposed: list[tuple] = []
+    for col in count_cols:
+        extra = None
+        whole = nested.get(col)
+        if whole in df.columns:
+            diff = pd.to_numeric(df[whole], errors="coerce") - pd.to_numeric(df[col], errors="coerce")
+            extra = diff.notna() & (diff > 0) & (diff < k)
+        p, s, e = suppression_masks(
+            df, col, k=k, lines=lines, suppress_zero=suppress_zero, extra_primary=extra,
+        )
+        primary[col], secondary[col] = p, s
+        exposed.extend(e)
+    hidden = primary | secondary
+    for col, sources in derived.items():
+        if col not in df.columns or col in count_cols:
+            continue
+        src = [c for c in sources if c in count_cols]
+        if src:
+            secondary[col] = hidden[src].any(axis=1)
+    hidden = primary | secondary
+
+    out = df.copy()
+    for col in df.columns:
+        if not hidden[col].any():
+            continue
+        out[col] = out[col].astype(object)
+        out.loc[primary[col], col] = small_label(k)
+        out.loc[secondary[col], col] = secondary_mark
+    return Suppression(out, hidden, primary, secondary, exposed)
+
+
+def suppress_frame(
+    df: pd.DataFrame,
+    *,
+    k: int = DEFAULT_K,
+    lines: Iterable[Sequence[str]] = ((),),
+    count_cols: Sequence[str] | None = None,
+    derived: Mapping[str, Sequence[str]] | None = None,
+    nested: Mapping[str, str] | None = None,
+) -> Suppression:
+    """`suppress_table` with the API's column conventions (COUNT_COLUMNS, DERIVED_COLUMNS, NESTED_COLUMNS).
+
+    The call the dashboard's "public" toggle makes on any API frame:
+    ``suppress_frame(df, k=5).frame``.
+    """
+    counts = list(count_cols) if count_cols is not None else [c for c in COUNT_COLUMNS if c in df.columns]
+    return suppress_table(
+        df,
+        counts,
+        k=k,
+        lines=lines,
+        derived=DERIVED_COLUMNS if derived is None else derived,
+        nested=NESTED_COLUMNS if nested is None else nested,
+    )
+
+
+def masked_numeric(df: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
+    """The numeric table with hidden cells set to NaN: what a chart of published data may plot."""
+    out = df.copy()
+    for col in df.columns:
+        if col in hidden.columns and hidden[col].any() and pd.api.types.is_numeric_dtype(df[col]):
+            out[col] = out[col].astype(float).mask(hidden[col])
+    return out
