@@ -1,0 +1,66 @@
+"""Entry script: `streamlit run dashboard/app.py`.
+
+Routes with st.navigation to the pages in dashboard/views/ (not `pages/`: that folder name would switch
+a real server into the legacy multipage mode). Draws what every page shares: the language switch, the
+sidebar filters mirrored in the URL, and the "database missing" message.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# `streamlit run dashboard/app.py` (and AppTest) put dashboard/ first on sys.path, where `data` would
+# resolve to dashboard/data.py instead of the repository's data package: the repository goes first.
+if sys.path[0] != str(ROOT):
+    while str(ROOT) in sys.path:
+        sys.path.remove(str(ROOT))
+    sys.path.insert(0, str(ROOT))
+if not hasattr(sys.modules.get("data", sys), "__path__"):
+    sys.modules.pop("data", None)  # a module (not the package) imported under that name by mistake
+
+import streamlit as st  # noqa: E402
+
+from dashboard import data, state  # noqa: E402
+from dashboard.i18n import t  # noqa: E402
+
+VIEWS = Path(__file__).resolve().parent / "views"
+PAGES = (  # (file, url path, title key, icon)
+    ("overview.py", "overview", "page_overview", ":material/dashboard:"),
+    ("coverage.py", "coverage", "page_coverage", ":material/groups:"),
+    ("spend.py", "spend", "page_spend", ":material/payments:"),
+    ("processing.py", "processing", "page_processing", ":material/timer:"),
+    ("gaps.py", "gaps", "page_gaps", ":material/person_search:"),
+)
+
+
+def main() -> None:
+    """One run of the app: shared frame, then the selected page."""
+    st.set_page_config(page_title="区残联惠残补助绩效看板", page_icon=":material/accessible:", layout="wide")
+    state.start_run()
+    lang = state.language()
+    nav = st.navigation([
+        st.Page(VIEWS / f, title=t(title, lang), icon=icon, url_path=path, default=(i == 0))
+        for i, (f, path, title, icon) in enumerate(PAGES)
+    ])
+    st.sidebar.markdown(f"**{t('app_title', lang)}**")
+    try:
+        data.db_version()
+        data.connection()
+    except data.DatabaseMissing as exc:
+        st.title(t("app_title", lang))
+        st.warning(f"**{t('db_missing_title', lang)}**\n\n{t('db_missing', lang, path=exc)}", icon=":material/database:")
+        st.code("make run\n# 或 / or\n.venv/bin/python -m data.build --demo", language="bash")
+        state.sync_url()
+        return
+    except Exception as exc:  # noqa: BLE001 - a corrupt or locked file: say so instead of a traceback
+        st.title(t("app_title", lang))
+        st.warning(t("db_error", lang, path=data.db_file(), error=exc), icon=":material/database:")
+        state.sync_url()
+        return
+    state.sidebar_filters(lang)
+    nav.run()
+    state.sync_url()
+
+
+main()

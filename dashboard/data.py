@@ -1,0 +1,126 @@
+"""The dashboard's one door to the data: cached connection, cached frames, no SQL.
+
+- `st.cache_resource` holds one read-only DuckDB connection per database file *version*: the cache
+  key is the file's path, mtime and inode, so when a rebuild swaps a new file in (os.replace) the next
+  rerun opens the new file and the old connection is closed when it falls out of the cache.
+- Every query runs through the analyst API (`queries`), whose functions take a fresh cursor each, so
+  concurrent sessions never share a cursor.
+- `st.cache_data` keeps the frames, keyed on the API function, its arguments and the file version.
+- Filters the API function does not take are dropped and reported (`unsupported_filters`), so pages
+  can say which filter a figure ignores.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import api
+
+
+class DatabaseMissing(RuntimeError):
+    """The DuckDB file does not exist (the user must build it first)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar selection; None = all."""
+
+    year: int | None = None
+    town: str | None = None
+    category: str | None = None
+    program_group: str | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for the API (all four, None included)."""
+        return asdict(self)
+
+
+def db_file() -> Path:
+    """The database path ($SUBSIDY_DB or data/subsidy.duckdb), read on every call so tests can set it."""
+    from data.paths import db_path
+
+    return db_path()
+
+
+def db_version() -> tuple[str, int, int]:
+    """(path, mtime_ns, inode) of the database file; DatabaseMissing when it does not exist."""
+    path = db_file()
+    try:
+        st_ = os.stat(path)
+    except FileNotFoundError as exc:
+        raise DatabaseMissing(str(path)) from exc
+    return str(path), st_.st_mtime_ns, st_.st_ino
+
+
+def _close(con) -> None:
+    try:
+        con.close()
+    except Exception:  # noqa: BLE001 - closing an already broken connection is fine
+        pass
+
+
+@st.cache_resource(show_spinner=False, max_entries=2, on_release=_close)
+def _connect(path: str, mtime_ns: int, inode: int):
+    import queries
+
+    return queries.connect(path, read_only=True)
+
+
+def connection():
+    """The cached read-only connection to the current database file."""
+    return _connect(*db_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _fetch(fn: str, kwargs: tuple[tuple[str, Any], ...], version: tuple[str, int, int]):
+    con = _connect(*version)
+    return api.call(con, fn, **dict(kwargs))
+
+
+def fetch(fn: str, **kwargs: Any):
+    """Result of API function `fn` with `kwargs` (filters it does not take are dropped), cached."""
+    used, _ = api.split_kwargs(fn, kwargs)
+    return _fetch(fn, tuple(sorted(used.items())), db_version())
+
+
+def unsupported_filters(fn: str, filters: Filters) -> list[str]:
+    """Names of the set filters that API function `fn` ignores."""
+    return api.split_kwargs(fn, filters.kwargs())[1]
+
+
+# ---------------------------------------------------------------- lists for the filters
+def years() -> list[int]:
+    """Years with data, ascending."""
+    return [int(y) for y in fetch("years")]
+
+
+def towns() -> list[str]:
+    """Towns (镇街) of the district."""
+    return [str(x) for x in fetch("towns")]
+
+
+def villages(town: str | None) -> list[str]:
+    """Villages (村社区) of `town` (all when None)."""
+    return [str(x) for x in fetch("villages", town=town)]
+
+
+def programs() -> pd.DataFrame:
+    """Program list with both names, group, trips and materials before/after."""
+    return fetch("programs")
+
+
+# ---------------------------------------------------------------- marts
+def kpi(f: Filters) -> pd.Series | None:
+    """The one KPI row for the selection (None when the API returns nothing)."""
+    df = fetch("kpi_overview", **f.kwargs())
+    return None if df is None or df.empty else df.iloc[0]
+
+
+def frame(fn: str, f: Filters, **extra: Any) -> pd.DataFrame:
+    """Any mart for the selection plus fixed arguments (by=…, level=…, gap=…)."""
+    return fetch(fn, **f.kwargs(), **extra)

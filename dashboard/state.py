@@ -1,0 +1,111 @@
+"""Sidebar filters, language and their mirror in the URL (st.query_params).
+
+Every filter widget lives in the entry script's sidebar, so its value survives page switches. The
+URL is the shareable form of the selection: on the first run of a session the query string is read
+once (`?lang=en&year=2020&town=…&category=肢体&group=康复`, plus page-level keys such as `gap` and
+`village`), validated against the options, and written into st.session_state before the widgets are
+created; at the end of every run the URL is rewritten from the widgets. URL values are codes (year,
+Chinese town/category/group names, gap keys), never display labels, so a link works in either language.
+
+"All" is the empty string, not None: a selectbox whose session value is None shows no selection.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import streamlit as st
+
+from dashboard import data, i18n
+from dashboard.i18n import t
+
+ALL = ""
+_URL0 = "_url_initial"        # query params seen when the session started (consumed key by key)
+_RUN_KEYS = "_url_run_keys"   # URL keys rendered in the current run, in order
+GLOBAL_KEYS = ("lang", "year", "town", "category", "group")
+
+
+def start_run() -> None:
+    """Call first in every run: capture the initial URL once per session, reset this run's URL keys."""
+    if _URL0 not in st.session_state:
+        st.session_state[_URL0] = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    st.session_state[_RUN_KEYS] = {}
+
+
+def _seed(key: str, options: Sequence[Any], default: Any, parse: Callable[[str], Any] = str) -> None:
+    """Put a valid value for widget `key` into session state (from the initial URL, else `default`)."""
+    if key in st.session_state and st.session_state[key] in options:
+        return
+    raw = st.session_state.get(_URL0, {}).pop(key, None)
+    value = default
+    if raw is not None:
+        try:
+            parsed = parse(raw)
+        except (TypeError, ValueError):
+            parsed = None
+        if parsed in options:
+            value = parsed
+    st.session_state[key] = value
+
+
+def url_select(label: str, options: Sequence[Any], *, key: str, default: Any, lang: str,
+               format_func: Callable[[Any], str] = str, parse: Callable[[str], Any] = str,
+               url_default: Any = None, container=None, help: str | None = None) -> Any:
+    """A selectbox mirrored in the URL under `key` (omitted from the URL when equal to `url_default`)."""
+    options = list(options)
+    _seed(key, options, default, parse)
+    where = container or st
+    value = where.selectbox(label, options, key=key, format_func=format_func, help=help)
+    st.session_state[_RUN_KEYS][key] = None if value == url_default else value
+    return value
+
+
+def language() -> str:
+    """The language radio (top of the sidebar); returns 'zh' or 'en'."""
+    _seed("lang", list(i18n.LANGS), i18n.DEFAULT_LANG)
+    lang = st.sidebar.radio(
+        t("language", st.session_state["lang"]), list(i18n.LANGS), key="lang", horizontal=True,
+        format_func=lambda c: "中文" if c == "zh" else "English",
+    )
+    st.session_state[_RUN_KEYS]["lang"] = None if lang == i18n.DEFAULT_LANG else lang
+    return lang
+
+
+def current_lang() -> str:
+    """The language of this run (after `language()` ran)."""
+    return st.session_state.get("lang", i18n.DEFAULT_LANG)
+
+
+def sidebar_filters(lang: str) -> data.Filters:
+    """Year, town, category and program-group selectboxes; the Filters every page uses."""
+    from data.contract import CATEGORIES, PROGRAM_GROUPS
+
+    sb = st.sidebar
+    sb.subheader(t("filters", lang))
+    years = data.years()
+    year = url_select(t("year", lang), years, key="year", default=max(years) if years else None, lang=lang,
+                      parse=int, format_func=lambda y: f"{y} 年" if lang == "zh" else str(y), container=sb)
+    town = url_select(t("town", lang), [ALL, *data.towns()], key="town", default=ALL, url_default=ALL, lang=lang,
+                      format_func=lambda v: t("all", lang) if v == ALL else v, container=sb)
+    category = url_select(t("category", lang), [ALL, *CATEGORIES], key="category", default=ALL, url_default=ALL,
+                          lang=lang, container=sb,
+                          format_func=lambda v: t("all", lang) if v == ALL else i18n.category_label(v, lang))
+    group = url_select(t("program_group", lang), [ALL, *PROGRAM_GROUPS], key="group", default=ALL, url_default=ALL,
+                       lang=lang, container=sb,
+                       format_func=lambda v: t("all", lang) if v == ALL else i18n.group_label(v, lang))
+    sb.caption(t("share_link", lang))
+    return data.Filters(year=year, town=town or None, category=category or None, program_group=group or None)
+
+
+def filters() -> data.Filters:
+    """The current selection (for pages; the sidebar has already run)."""
+    s = st.session_state
+    return data.Filters(year=s.get("year"), town=s.get("town") or None, category=s.get("category") or None,
+                        program_group=s.get("group") or None)
+
+
+def sync_url() -> None:
+    """Rewrite the query string from this run's URL-mirrored widgets (call last in the run)."""
+    wanted = {k: str(v) for k, v in st.session_state.get(_RUN_KEYS, {}).items() if v not in (None, "")}
+    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,60 @@
+"""Tables for people lists and their Excel download (no Streamlit import).
+
+`gap_people_table` keeps only masked identity columns: whatever the API returns, a column called
+id_number or name is never passed on.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+
+from dashboard import i18n
+
+UNMASKED = ("id_number", "name")
+
+
+def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, lang: str = "zh") -> pd.DataFrame:
+    """The follow-up list of one gap with labelled columns (masked ID and name only)."""
+    zh = lang == "zh"
+    d = people.drop(columns=[c for c in UNMASKED if c in people.columns]).copy()
+    names: dict[str, str] = {}
+    if programs is not None and not programs.empty:
+        names = dict(zip(programs["program_id"], i18n.program_names(programs, lang)))
+    since = pd.to_datetime(d.get("since"), errors="coerce") if "since" in d else pd.Series(pd.NaT, index=d.index)
+    out = pd.DataFrame({
+        ("人员编号" if zh else "Person ID"): d.get("person_id"),
+        ("身份证号（脱敏）" if zh else "ID number (masked)"): d.get("id_number_masked"),
+        ("姓名（脱敏）" if zh else "Name (masked)"): d.get("name_masked"),
+        i18n.t("town", lang): d.get("town"),
+        i18n.t("village", lang): d.get("village"),
+        i18n.t("category", lang): [i18n.category_label(c, lang) if isinstance(c, str) else "" for c in d.get("category", [])],
+        i18n.t("grade", lang): [i18n.grade_label(g, lang) if pd.notna(g) else "" for g in d.get("grade", [])],
+        i18n.t("gap", lang): [i18n.gap_label(g, lang) for g in d.get("gap", [])],
+        i18n.t("program", lang): [names.get(p, p if isinstance(p, str) else "") for p in d.get("program_id", [])],
+        ("发放编号" if zh else "Payment ID"): d.get("payment_id"),
+        ("问题说明" if zh else "What is wrong"): d.get("detail"),
+        ("起始时间" if zh else "Since"): since.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+        i18n.t("months", lang): d.get("months"),
+        (i18n.t("amount", lang) + ("（元）" if zh else " (¥)")): pd.to_numeric(d.get("amount_yuan"), errors="coerce"),
+    })
+    return out.reset_index(drop=True)
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None) -> bytes:
+    """An .xlsx workbook: one sheet per frame (names cut to Excel's 31 characters), plus an info sheet."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter") as xw:
+        for name, frame in sheets.items():
+            sheet = name[:31]
+            frame.to_excel(xw, sheet_name=sheet, index=False)
+            ws = xw.sheets[sheet]
+            ws.freeze_panes(1, 0)
+            for i, col in enumerate(frame.columns):
+                width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
+                ws.set_column(i, i, min(max(width * 1.6 if any(ord(ch) > 255 for ch in str(col)) else width, 8), 50))
+        if meta:
+            info = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
+            info.to_excel(xw, sheet_name="info", index=False)
+    return buf.getvalue()

@@ -1,0 +1,57 @@
+"""总览 Overview: headline KPIs with change on the previous year, monthly spend, towns ranked."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, i18n, state, ui
+from dashboard.i18n import t
+
+lang = state.current_lang()
+f = state.filters()
+scope = ui.fmt_scope(f, lang)
+ui.header(t("overview_title", lang, year=f.year), scope, lang)
+
+cur = data.kpi(f)
+prev_year = f.year - 1 if f.year is not None and f.year - 1 in data.years() else None
+prev = data.kpi(data.Filters(prev_year, f.town, f.category, f.program_group)) if prev_year else None
+
+
+def val(row, col):
+    return None if row is None else row.get(col)
+
+
+def delta(col, kind="int"):
+    if prev is None:
+        return None
+    return i18n.fmt_delta(val(cur, col), val(prev, col), kind, lang)
+
+
+if cur is None or not (val(cur, "payments") or 0):
+    ui.empty(lang, scope, payments=True)
+
+tiles = [
+    (t("kpi_spend", lang), i18n.fmt_money(val(cur, "spend_yuan"), lang), delta("spend_yuan", "money"), "help_spend", False),
+    (t("kpi_person_times", lang), i18n.fmt_int(val(cur, "person_times")), delta("person_times"), "help_person_times", False),
+    (t("kpi_persons", lang), i18n.fmt_int(val(cur, "persons_paid")), delta("persons_paid"), "help_persons", False),
+    (t("kpi_programs", lang), f"{i18n.fmt_int(val(cur, 'programs_paid'))} / {i18n.fmt_int(val(cur, 'programs_total'))}",
+     delta("programs_paid"), "help_programs", False),
+    (t("kpi_certified", lang), i18n.fmt_int(val(cur, "certified_population")), delta("certified_population"),
+     "help_certified", False),
+    (t("kpi_coverage", lang), i18n.fmt_pct(val(cur, "coverage")), delta("coverage", "pct"), "help_coverage", False),
+    (t("kpi_median_days", lang), i18n.fmt_days(val(cur, "median_processing_days"), lang),
+     delta("median_processing_days", "days"), "help_median_days", True),
+    (t("kpi_zero_trip", lang), i18n.fmt_pct(val(cur, "zero_trip_share")), delta("zero_trip_share", "pct"),
+     "help_zero_trip", False),
+]
+for row in (tiles[:4], tiles[4:]):
+    for col, (label, value, d, help_key, inverse) in zip(st.columns(4), row):
+        with col:
+            ui.metric(label, value, d, help=t(help_key, lang), inverse=inverse, prev_year=prev_year, lang=lang)
+
+left, right = st.columns([3, 2])
+with left:
+    ui.chart("overview.monthly_spend", [data.frame("monthly_spend", f)], lang, year=f.year, scope=scope,
+             dropped=data.unsupported_filters("monthly_spend", f))
+with right:
+    ui.chart("overview.towns", [data.frame("benefit_incidence", f, by="town")], lang, year=f.year, scope=scope,
+             dropped=data.unsupported_filters("benefit_incidence", f))
