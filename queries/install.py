@@ -1,0 +1,342 @@
+"""Install the analytics layer into a freshly loaded database: calendar, rule seeds, macros, views.
+
+The loader calls `install_views(con)` once per load, on the read-write connection of the new file,
+after every contract table is loaded. Afterwards the database is opened read-only, so the heavy
+intermediate facts (header `-- materialized: table`) are created as tables here and the API only
+aggregates them.
+
+Order of work:
+1. `calendar_days(day, is_workday, workday_seq, source)`: every day of the data range with a year of
+   margin on each side. Working days come from `chinese_calendar` (official holidays and the 调休
+   make-up Saturdays/Sundays, source = 'chinese_calendar'). For years the package does not know
+   (it covers 2004–2026) the fallback is Monday–Friday (source = 'weekday_fallback'): holidays of
+   those years are then counted as working days, which the dashboard's help text says.
+   workday_seq = number of working days from the start of the table up to and including the day, so
+   the working days d with a < d <= b are workday_seq(b) - workday_seq(a).
+2. Seeds from `queries/seeds/*.csv` (rules held as data) and `need_groups(need, program_group, gap)`
+   built from `data.contract.NEED_GROUP`.
+3. Macros `mask_id`, `mask_name` (ARCHITECTURE.md masking), `age_in_months`, `age_band`.
+4. Every `queries/sql/*.sql` as a view (or a table when marked), in dependency order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+SEED_DIR = Path(__file__).resolve().parent / "seeds"
+
+# The calendar never reaches further than this, whatever stray date a file holds.
+CALENDAR_FLOOR = 1990
+CALENDAR_CEILING = 2060
+DEFAULT_YEARS = (2015, 2026)
+
+# Typed columns of the seeds (a seed the code does not type is refused: rules must not drift silently).
+SEED_TYPES: dict[str, dict[str, str]] = {
+    "eligibility_rules": {
+        "rule": "VARCHAR",
+        "branch": "VARCHAR",
+        "priority_group": "VARCHAR",
+        "cert_statuses": "VARCHAR",
+        "requires_household": "VARCHAR",
+        "categories": "VARCHAR",
+        "grade_max": "INTEGER",
+        "grade_equals": "INTEGER",
+        "min_age_months": "INTEGER",
+        "max_age_months": "INTEGER",
+        "amount_share_of_dibao": "DECIMAL(6,4)",
+        "description": "VARCHAR",
+    },
+    "gap_keys": {
+        "gap": "VARCHAR",
+        "sort_order": "INTEGER",
+        "case_kind": "VARCHAR",
+        "label_zh": "VARCHAR",
+        "label_en": "VARCHAR",
+        "definition": "VARCHAR",
+    },
+}
+
+HOUSEHOLD_VALUES = {None, "dibao_or_dibian", "dibao", "dibian"}
+
+MACROS = (
+    # ARCHITECTURE.md: id_number keeps the first 4 and last 2 characters; a value too short to keep
+    # anything hidden is masked entirely.
+    """create or replace macro mask_id(x) as
+        case
+            when x is null then null
+            when length(x) <= 6 then repeat('*', length(x))
+            else left(x, 4) || repeat('*', length(x) - 6) || right(x, 2)
+        end""",
+    # name: first character, then one * per remaining character (张三 → 张*, 欧阳娜娜 → 欧***).
+    """create or replace macro mask_name(x) as
+        case
+            when x is null then null
+            else left(x, 1) || repeat('*', greatest(length(x) - 1, 0))
+        end""",
+    # whole months of age on a date (METRICS.md: age on day 1 of the month, in whole months/years).
+    """create or replace macro age_in_months(birth, on_day) as
+        (year(on_day) - year(birth)) * 12 + month(on_day) - month(birth)
+        - case when day(birth) > day(on_day) then 1 else 0 end""",
+    # ARCHITECTURE.md age bands.
+    """create or replace macro age_band(age_years) as
+        case
+            when age_years is null or age_years < 0 then null
+            when age_years <= 6 then '0-6'
+            when age_years <= 17 then '7-17'
+            when age_years <= 59 then '18-59'
+            else '60+'
+        end""",
+)
+
+_HEADER_RE = re.compile(r"^\s*--\s*(grain|materialized|depends)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_REF_RE = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+_COMMENT_RE = re.compile(r"--[^\n]*")
+
+
+# ----------------------------------------------------------------------------- sql files
+def sql_files(sql_dir: Path = SQL_DIR) -> dict[str, Path]:
+    """View name → its .sql file (the file name is the view name)."""
+    return {p.stem: p for p in sorted(sql_dir.glob("*.sql"))}
+
+
+def read_header(text: str) -> dict[str, str]:
+    """The `-- key: value` lines of a file's leading comment block (grain, materialized, depends).
+
+    A line indented deeper than `-- ` right after a header line continues it (a grain on two lines).
+    """
+    header: dict[str, str] = {}
+    last = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("--"):
+            break
+        m = _HEADER_RE.match(stripped)
+        if m:
+            last = m.group(1).lower()
+            header[last] = (header.get(last, "") + " " + m.group(2)).strip()
+        elif last is not None and re.match(r"--\s{2,}\S", stripped):
+            header[last] += " " + stripped[2:].strip()
+        else:
+            last = None
+    return header
+
+
+def references(text: str, names: set[str]) -> set[str]:
+    """Views of `names` that a SQL text reads (`from x` / `join x`, plus `-- depends: a, b`)."""
+    header = read_header(text)
+    declared = {d.strip() for d in header.get("depends", "").split(",") if d.strip()}
+    body = _COMMENT_RE.sub(" ", text)
+    found = {m.group(1).lower() for m in _REF_RE.finditer(body)}
+    return (found | declared) & names
+
+
+def install_order(sql_dir: Path = SQL_DIR) -> list[str]:
+    """View names in an order where every view comes after the views it reads.
+
+    Raises ValueError naming the views involved when the references form a cycle, or when a
+    `-- depends:` names a view that has no file.
+    """
+    files = sql_files(sql_dir)
+    names = set(files)
+    graph: dict[str, set[str]] = {}
+    for name, path in files.items():
+        text = path.read_text(encoding="utf-8")
+        declared = {d.strip() for d in read_header(text).get("depends", "").split(",") if d.strip()}
+        missing = declared - names
+        if missing:
+            raise ValueError(f"{path.name}: -- depends names unknown views {sorted(missing)}")
+        graph[name] = references(text, names) - {name}
+    sorter = TopologicalSorter(graph)
+    try:
+        sorter.prepare()
+    except CycleError as exc:  # pragma: no cover - message path tested via ValueError
+        raise ValueError(f"view references form a cycle: {exc.args[1]}") from exc
+    order: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        order.extend(ready)
+        sorter.done(*ready)
+    return order
+
+
+# ----------------------------------------------------------------------------- calendar
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return con.execute(
+        "select count(*) from duckdb_tables() where table_name = $name", {"name": name}
+    ).fetchall()[0][0] > 0
+
+
+def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """First and last year the data touches (parameters, applications, payments), clamped to a sane span."""
+    parts = []
+    if _table_exists(con, "parameters"):
+        parts.append("select min(year) as lo, max(year) as hi from parameters")
+    if _table_exists(con, "applications"):
+        parts.append(
+            "select least(min(year(submitted_date)), min(year(first_paid_date))), "
+            "greatest(max(year(submitted_date)), max(year(first_paid_date))) from applications"
+        )
+    if _table_exists(con, "payments"):
+        parts.append(
+            "select least(min(year(period)), min(year(paid_date))), "
+            "greatest(max(year(period)), max(year(paid_date))) from payments"
+        )
+    lo = hi = None
+    for sql in parts:
+        a, b = con.execute(sql).fetchall()[0]
+        if a is not None:
+            lo = a if lo is None else min(lo, a)
+        if b is not None:
+            hi = b if hi is None else max(hi, b)
+    if lo is None or hi is None:
+        lo, hi = DEFAULT_YEARS
+    lo = max(CALENDAR_FLOOR, min(int(lo), CALENDAR_CEILING))
+    hi = min(CALENDAR_CEILING, max(int(hi), lo))
+    return lo, hi
+
+
+def calendar_frame(first_year: int, last_year: int) -> pd.DataFrame:
+    """Every day from 1 Jan first_year to 31 Dec last_year with the working-day flag and its source."""
+    import chinese_calendar
+
+    days = pd.date_range(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), freq="D")
+    flags, sources = [], []
+    for ts in days:
+        d = ts.date()
+        try:
+            flags.append(bool(chinese_calendar.is_workday(d)))
+            sources.append("chinese_calendar")
+        except NotImplementedError:
+            flags.append(d.weekday() < 5)
+            sources.append("weekday_fallback")
+    frame = pd.DataFrame({"day": [ts.date() for ts in days], "is_workday": flags, "source": sources})
+    frame["workday_seq"] = frame["is_workday"].astype("int64").cumsum()
+    return frame[["day", "is_workday", "workday_seq", "source"]]
+
+
+def create_calendar(con: duckdb.DuckDBPyConnection, margin_years: int = 1) -> tuple[int, int]:
+    """Create `calendar_days` over the data range plus `margin_years` on each side; returns the years."""
+    lo, hi = data_years(con)
+    lo, hi = lo - margin_years, hi + margin_years
+    frame = calendar_frame(lo, hi)
+    con.register("calendar_frame_", frame)
+    try:
+        con.execute(
+            "create or replace table calendar_days as "
+            "select day::date as day, is_workday::boolean as is_workday, "
+            "workday_seq::integer as workday_seq, source::varchar as source "
+            "from calendar_frame_ order by day"
+        )
+    finally:
+        con.unregister("calendar_frame_")
+    return lo, hi
+
+
+# ----------------------------------------------------------------------------- seeds
+def load_seed(con: duckdb.DuckDBPyConnection, name: str, path: Path | None = None) -> None:
+    """Load one seed CSV as table `name`, typed by SEED_TYPES (empty cells → NULL)."""
+    path = path or SEED_DIR / f"{name}.csv"
+    types = SEED_TYPES.get(name)
+    if types is None:
+        raise ValueError(f"seed {path.name} has no declared column types in SEED_TYPES")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(frame.columns) != list(types):
+        raise ValueError(f"seed {path.name}: columns {list(frame.columns)} != expected {list(types)}")
+    frame = frame.replace({"": None})
+    con.register("seed_frame_", frame)
+    try:
+        casts = ", ".join(f'"{c}"::{t} as "{c}"' for c, t in types.items())
+        con.execute(f"create or replace table {name} as select {casts} from seed_frame_")
+    finally:
+        con.unregister("seed_frame_")
+
+
+def validate_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a rule seed with values the SQL does not understand (a typo would silently match nobody)."""
+    from data.contract import CATEGORIES
+
+    rows = con.execute(
+        "select rule, branch, cert_statuses, requires_household, categories from eligibility_rules"
+    ).fetchall()
+    seen = set()
+    for rule, branch, certs, household, categories in rows:
+        if not rule or not branch:
+            raise ValueError("eligibility_rules: rule and branch are required")
+        if (rule, branch) in seen:
+            raise ValueError(f"eligibility_rules: duplicate branch {rule}/{branch}")
+        seen.add((rule, branch))
+        if not certs or not set(certs.split("|")) <= {"持证", "评定表", "疑似"}:
+            raise ValueError(f"eligibility_rules {rule}/{branch}: bad cert_statuses {certs!r}")
+        if household not in HOUSEHOLD_VALUES:
+            raise ValueError(f"eligibility_rules {rule}/{branch}: bad requires_household {household!r}")
+        if categories and not set(categories.split("|")) <= set(CATEGORIES):
+            raise ValueError(f"eligibility_rules {rule}/{branch}: bad categories {categories!r}")
+
+
+def create_need_groups(con: duckdb.DuckDBPyConnection) -> None:
+    """`need_groups(need, program_group, gap)`: the census need → program group map of the contract."""
+    from data.contract import NEED_GROUP
+
+    frame = pd.DataFrame(
+        {
+            "need": list(NEED_GROUP),
+            "program_group": list(NEED_GROUP.values()),
+            "gap": [f"unmet_{need}" for need in NEED_GROUP],
+        }
+    )
+    con.register("need_frame_", frame)
+    try:
+        con.execute(
+            "create or replace table need_groups as select need::varchar as need, "
+            "program_group::varchar as program_group, gap::varchar as gap from need_frame_"
+        )
+    finally:
+        con.unregister("need_frame_")
+
+
+# ----------------------------------------------------------------------------- views
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    kind = con.execute(
+        "select 'table' from duckdb_tables() where table_name = $n "
+        "union all select 'view' from duckdb_views() where view_name = $n and not internal",
+        {"n": name},
+    ).fetchall()
+    if kind:
+        con.execute(f"drop {kind[0][0]} {name}")
+
+
+def install_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create the calendar, seeds, macros and every view of queries/sql on a loaded database.
+
+    Idempotent: running it again replaces everything it created. Returns the view names in the order
+    they were created.
+    """
+    create_calendar(con)
+    for seed in sorted(SEED_DIR.glob("*.csv")):
+        load_seed(con, seed.stem, seed)
+    validate_rules(con)
+    create_need_groups(con)
+    for macro in MACROS:
+        con.execute(macro)
+
+    order = install_order()
+    files = sql_files()
+    for name in reversed(order):
+        _drop(con, name)
+    for name in order:
+        text = files[name].read_text(encoding="utf-8")
+        header = read_header(text)
+        kind = "table" if header.get("materialized", "view").lower().startswith("table") else "view"
+        try:
+            con.execute(f"create {kind} {name} as\n{text}")
+        except duckdb.Error as exc:
+            raise RuntimeError(f"installing {files[name].name}: {exc}") from exc
+    return order
