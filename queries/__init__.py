@@ -13,7 +13,8 @@ Conventions (docs/ARCHITECTURE.md):
 - ratios are fractions 0–1 (NaN when the denominator is 0); money is yuan as float.
 - person filters (town, village, category) use the person's current values; a year is the payment's
   period year, the application's submission year, the survey year.
-- the same number is the same everywhere: spend, 人次 and persons come from `mart_spend`, the certified
+- the same number is the same everywhere: spend, 人次 and persons come from `mart_spend` (payments)
+  and its roll-up `mart_person_program_years` (person × program × year), the certified
   population from `mart_coverage`, processing times from `mart_processing`, gaps from `mart_gap_cases`.
 - nothing happens at import time.
 """
@@ -156,7 +157,7 @@ def programs(con) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- headline
 def kpi_overview(con, year: int, town=None, village=None, category=None, program=None, program_group=None) -> pd.DataFrame:
-    """Headline KPIs of a year: one row (views mart_spend, mart_coverage, mart_processing, stg_programs).
+    """Headline KPIs of a year: one row (views mart_person_program_years, mart_coverage, mart_processing, stg_programs).
 
     Columns:
     - year: the year asked for.
@@ -180,12 +181,12 @@ def kpi_overview(con, year: int, town=None, village=None, category=None, program
     sql = f"""
         with spend as (
             select
-                coalesce(sum(amount), 0)::double as spend_yuan,
-                count(distinct (person_id, program_id)) as person_times,
+                coalesce(sum(spend), 0)::double as spend_yuan,
+                count(*) as person_times,
                 count(distinct person_id) as persons_paid,
-                count(*) as payments,
+                coalesce(sum(payments), 0)::bigint as payments,
                 count(distinct program_id) as programs_paid
-            from mart_spend as s
+            from mart_person_program_years as s
             where s.year = $year {_where('s', ALL_FILTERS, f)}
         ),
         catalog as (
@@ -198,7 +199,7 @@ def kpi_overview(con, year: int, town=None, village=None, category=None, program
         ),
         paid_persons as (
             select distinct person_id
-            from mart_spend as s
+            from mart_person_program_years as s
             where s.year = $year {_where('s', ALL_FILTERS, f)}
         ),
         certified as (
@@ -271,7 +272,7 @@ def _coverage_sql(group_cols: str, f: dict) -> str:
     return f"""
         with paid_persons as (
             select distinct person_id
-            from mart_spend as s
+            from mart_person_program_years as s
             where s.year = $year {_where('s', ALL_FILTERS, f)}
         )
         select {group_cols},
@@ -285,7 +286,7 @@ def _coverage_sql(group_cols: str, f: dict) -> str:
 
 def coverage_by_category(con, year: int, town=None, category=None, village=None, program=None,
                          program_group=None) -> pd.DataFrame:
-    """Coverage of the certified population per (category, grade) (views mart_coverage, mart_spend).
+    """Coverage of the certified population per (category, grade) (views mart_coverage, mart_person_program_years).
 
     One row per (category, grade) of the 7 categories × 4 grades (narrowed by `category`), zeros
     included, in the contract's category order. Columns: category; grade (1–4);
@@ -317,7 +318,7 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 
 def coverage_by(con, year: int, by: str, town=None, village=None, category=None, program=None,
                 program_group=None) -> pd.DataFrame:
-    """Coverage of the certified population by one dimension (views mart_coverage, mart_spend).
+    """Coverage of the certified population by one dimension (views mart_coverage, mart_person_program_years).
 
     by ∈ town, village, sex, age_band (whole years on 1 January: 0-6, 7-17, 18-59, 60+), hukou.
     One row per value present in the certified population, sorted by value. Columns: value;
@@ -386,7 +387,7 @@ def targeting_errors(con, year: int, town=None, village=None, category=None, pro
 
 def priority_children(con, year: int, town=None, village=None, category=None, program=None,
                       program_group=None) -> pd.DataFrame:
-    """Early-intervention priority groups of a year (views mart_priority_children, mart_spend).
+    """Early-intervention priority groups of a year (views mart_priority_children, mart_person_program_years).
 
     One row per group, always in this order: infant_motor (up to 5 months, motor risk, 肢体),
     under3_speech (under 3, suspected speech, 言语), under7_autism (under 7, autism, 精神),
@@ -405,8 +406,8 @@ def priority_children(con, year: int, town=None, village=None, category=None, pr
             where m.year = $year {_where('m', PERSON_FILTERS, f)}
         ),
         paid as (
-            select person_id, sum(amount)::double as spend
-            from mart_spend as s
+            select person_id, sum(spend)::double as spend
+            from mart_person_program_years as s
             where s.year = $year {paying}
             group by person_id
         )
@@ -425,7 +426,7 @@ def priority_children(con, year: int, town=None, village=None, category=None, pr
 # ----------------------------------------------------------------------------- spend
 def spend_by_program(con, year: int, town=None, village=None, category=None, program=None,
                      program_group=None) -> pd.DataFrame:
-    """Spend per program in a year (views mart_spend, stg_programs, stg_program_tiers).
+    """Spend per program in a year (views mart_person_program_years, stg_programs, stg_program_tiers).
 
     One row per program of the catalog (narrowed by program / program_group), zero rows included,
     ordered by program_id. Columns: program_id, name, name_en, program_group, cycle; spend_yuan (payments
@@ -443,11 +444,9 @@ def spend_by_program(con, year: int, town=None, village=None, category=None, pro
             select * from stg_programs as p where true {_where('p', PROGRAM_FILTERS, f)}
         ),
         person_program as (
-            select program_id, person_id, sum(amount) as spend, count(*) as payments,
-                   max(tier) as tier, count(distinct period) as months
-            from mart_spend as s
+            select program_id, person_id, spend, payments, max_tier as tier, paid_months as months
+            from mart_person_program_years as s
             where s.year = $year {_where('s', ALL_FILTERS, f)}
-            group by program_id, person_id
         ),
         capped as (
             select pp.*,
@@ -545,7 +544,7 @@ def spend_by_tier(con, year: int, town=None, village=None, category=None, progra
 
 def benefit_incidence(con, year: int, by: str, town=None, village=None, category=None, program=None,
                       program_group=None) -> pd.DataFrame:
-    """Benefit incidence: who the money went to, by one dimension (view mart_spend).
+    """Benefit incidence: who the money went to, by one dimension (view mart_person_program_years).
 
     by ∈ category, grade, town, sex, age_band (whole years on 1 January). One row per value among the
     persons paid (NULL value = unknown, e.g. category of an uncertified child), sorted by value.
@@ -556,9 +555,9 @@ def benefit_incidence(con, year: int, by: str, town=None, village=None, category
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
     sql = f"""
-        select s.{INCIDENCE_BY[by]} as value, sum(amount)::double as spend_yuan,
+        select s.{INCIDENCE_BY[by]} as value, sum(spend)::double as spend_yuan,
                count(distinct person_id) as persons
-        from mart_spend as s
+        from mart_person_program_years as s
         where s.year = $year {_where('s', ALL_FILTERS, f)}
         group by all
         order by value nulls last

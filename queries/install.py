@@ -319,6 +319,8 @@ def install_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     Idempotent: running it again replaces everything it created. Returns the view names in the order
     they were created.
     """
+    # no progress bars in the loader's console while the heavy tables are built
+    con.execute("set enable_progress_bar = false")
     create_calendar(con)
     for seed in sorted(SEED_DIR.glob("*.csv")):
         load_seed(con, seed.stem, seed)

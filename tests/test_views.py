@@ -613,6 +613,7 @@ UNIQUE_KEYS = {
     "int_certified_person_years": "person_id, year", "mart_coverage": "person_id, year",
     "mart_targeting": "program_id, person_id, month", "mart_spend": "payment_id",
     "mart_processing": "application_id", "mart_priority_children": "year, priority_group, person_id",
+    "mart_person_program_years": "year, person_id, program_id",
     "mart_gap_cases": "gap, year, person_id, program_id, payment_id", "calendar_days": "day",
 }
 NOT_NULL = {

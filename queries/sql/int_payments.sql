@@ -45,19 +45,19 @@ household_rules as (
 ),
 
 cert_states as (
-    select person_id, effect_month, is_on, deciding_event, deciding_date
+    select person_id, effect_month, next_effect_month, is_on, deciding_event, deciding_date
     from state_events
     where attribute = 'cert'
 ),
 
 dibao_states as (
-    select person_id, effect_month, is_on, deciding_event, deciding_date
+    select person_id, effect_month, next_effect_month, is_on, deciding_event, deciding_date
     from state_events
     where attribute = 'dibao'
 ),
 
 dibian_states as (
-    select person_id, effect_month, is_on, deciding_event, deciding_date
+    select person_id, effect_month, next_effect_month, is_on, deciding_event, deciding_date
     from state_events
     where attribute = 'dibian'
 ),
@@ -80,8 +80,10 @@ with_cert as (
         c.deciding_event as cert_event,
         c.deciding_date as cert_event_date
     from ranked as r
-    asof left join cert_states as c
-        on r.person_id = c.person_id and r.period >= c.effect_month
+    left join cert_states as c
+        on r.person_id = c.person_id
+        and r.period >= c.effect_month
+        and r.period < c.next_effect_month
 ),
 
 with_dibao as (
@@ -91,8 +93,10 @@ with_dibao as (
         b.deciding_event as dibao_event,
         b.deciding_date as dibao_event_date
     from with_cert as r
-    asof left join dibao_states as b
-        on r.person_id = b.person_id and r.period >= b.effect_month
+    left join dibao_states as b
+        on r.person_id = b.person_id
+        and r.period >= b.effect_month
+        and r.period < b.next_effect_month
 ),
 
 with_dibian as (
@@ -102,8 +106,10 @@ with_dibian as (
         b.deciding_event as dibian_event,
         b.deciding_date as dibian_event_date
     from with_dibao as r
-    asof left join dibian_states as b
-        on r.person_id = b.person_id and r.period >= b.effect_month
+    left join dibian_states as b
+        on r.person_id = b.person_id
+        and r.period >= b.effect_month
+        and r.period < b.next_effect_month
 ),
 
 final as (
@@ -149,6 +155,8 @@ final as (
     left join programs as pr using (program_id)
     left join persons as p using (person_id)
     left join person_dates as d using (person_id)
+    -- sorted by period so that DuckDB's zone maps skip other years when a query filters on year
+    order by s.period, s.program_id, s.person_id
 )
 
 select * from final

@@ -30,19 +30,19 @@ state_events as (
 ),
 
 cert_states as (
-    select person_id, effect_month, is_on, deciding_event
+    select person_id, effect_month, next_effect_month, is_on, deciding_event
     from state_events
     where attribute = 'cert'
 ),
 
 dibao_states as (
-    select person_id, effect_month, is_on
+    select person_id, effect_month, next_effect_month, is_on
     from state_events
     where attribute = 'dibao'
 ),
 
 dibian_states as (
-    select person_id, effect_month, is_on
+    select person_id, effect_month, next_effect_month, is_on
     from state_events
     where attribute = 'dibian'
 ),
@@ -67,8 +67,10 @@ with_cert as (
         c.is_on as cert_on,
         c.deciding_event as cert_event
     from spine as s
-    asof left join cert_states as c
-        on s.person_id = c.person_id and s.month >= c.effect_month
+    left join cert_states as c
+        on s.person_id = c.person_id
+        and s.month >= c.effect_month
+        and s.month < c.next_effect_month
 ),
 
 with_dibao as (
@@ -76,8 +78,10 @@ with_dibao as (
         s.*,
         b.is_on as dibao_on
     from with_cert as s
-    asof left join dibao_states as b
-        on s.person_id = b.person_id and s.month >= b.effect_month
+    left join dibao_states as b
+        on s.person_id = b.person_id
+        and s.month >= b.effect_month
+        and s.month < b.next_effect_month
 ),
 
 with_dibian as (
@@ -85,8 +89,10 @@ with_dibian as (
         s.*,
         b.is_on as dibian_on
     from with_dibao as s
-    asof left join dibian_states as b
-        on s.person_id = b.person_id and s.month >= b.effect_month
+    left join dibian_states as b
+        on s.person_id = b.person_id
+        and s.month >= b.effect_month
+        and s.month < b.next_effect_month
 ),
 
 final as (

@@ -72,6 +72,7 @@ final as (
         p.grade
     from unioned as u
     left join persons as p using (person_id)
+    order by u.month, u.program_id, u.person_id
 )
 
 select * from final
