@@ -43,6 +43,7 @@ Progress = Callable[[int, int, str], None]
 CHART_WIDTH = 1000   # CSS px; a report page is 1123 px wide
 PNG_SCALE = 3        # 3000 px wide PNGs: 300 dpi at 25 cm
 DEFAULT_HEIGHT = 450
+TALL_CHART = 1100    # px; taller charts get a note pointing to the full-size PNG and the sheet
 
 # Suppression lines per API table (see dashboard/suppress.py): along which groups do the counts add
 # up to a published total? () = the column total (district figure); [] = rows are not additive
@@ -118,6 +119,7 @@ TEXT = {
         "note_public": "注：“<{k}”表示少于 {k} 人；“*”表示为防止由合计推算而隐去的数字，及由被隐去数字算出的比例、金额。",
         "note_unprotected": "注：本图中个别分组的合计即为被隐去的数字，引用合计时请一并隐去。",
         "no_data": "（本年度无数据）",
+        "note_tall": "本图较长，页面内已缩小；清晰的完整图见 {png}，数据见 Excel 工作表“{sheet}”。",
         "kpi_prev": "较{year}年 {delta}",
         "sheet_index": "目录", "sheet_info": "说明",
         "index_headers": ("图号", "图表", "图表编号", "工作表", "数据来源（API）"),
@@ -147,6 +149,7 @@ TEXT = {
                        "or a ratio or amount computed from a hidden count.",
         "note_unprotected": "Note: for some groups in this chart the group total equals a hidden number; do not quote that total.",
         "no_data": "(no data for this year)",
+        "note_tall": "This chart is long and shrunk to fit the page; the full-size chart is {png}, the data sheet \"{sheet}\".",
         "kpi_prev": "{delta} vs {year}",
         "sheet_index": "Index", "sheet_info": "About",
         "index_headers": ("No.", "Chart", "Chart id", "Sheet", "Source (API)"),
@@ -422,6 +425,10 @@ def build_pack(
                               else fig.layout.font.family)
             height = int(fig.layout.height or DEFAULT_HEIGHT)
             fig.update_layout(width=CHART_WIDTH, height=height)
+            if height > TALL_CHART:
+                # shrunk to fit one report page it is hard to read: point to the full-size files
+                notes.append(tx["note_tall"].format(png=f"png/{stem}.png", sheet="、".join(res.sheets)
+                                                    if lang == "zh" else ", ".join(res.sheets)))
             pdf_bytes = b""
             for fmt in ("png", "svg", "pdf"):
                 data = renderer.render(fig, fmt, width=CHART_WIDTH, height=height,

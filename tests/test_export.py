@@ -55,12 +55,12 @@ def manifest(pack) -> dict:
 
 @pytest.fixture(scope="session")
 def public_pack(demo_db, tmp_path_factory) -> Path:
-    """The public edition (k = 5), built through the function the dashboard calls."""
+    """The public edition (k = 5) in English, built through the function the dashboard calls."""
     out = tmp_path_factory.mktemp("public_pack")
     con = queries.connect(demo_db)
     seen = []
     try:
-        export.build_pack(con, YEAR, out, lang="zh", public=True, k=5,
+        export.build_pack(con, YEAR, out, lang="en", public=True, k=5,
                           progress=lambda d, t, label: seen.append((d, t)))
     finally:
         con.close()
@@ -142,7 +142,7 @@ def _api_frame(con, table: dict) -> pd.DataFrame:
 @needs_chromium
 def test_excel_sheets_hold_the_api_numbers(pack, manifest, con):
     path = pack / f"tables_{YEAR}.xlsx"
-    book = pd.read_excel(path, sheet_name=None)
+    book = pd.read_excel(path, sheet_name=None, engine="openpyxl")
     assert {"说明", "目录"} <= set(book)
     about = dict(zip(book["说明"].iloc[:, 0], book["说明"].iloc[:, 1].astype(str)))
     assert about["年度"] == str(YEAR) and about["语言"] == "中文" and about["公开版（小数抑制）"] == "否"
@@ -166,8 +166,10 @@ def test_excel_sheets_hold_the_api_numbers(pack, manifest, con):
 def test_public_edition_shows_no_small_count(public_pack, con):
     manifest = json.loads((public_pack / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["public"] is True
-    book = pd.read_excel(public_pack / f"tables_{YEAR}_public.xlsx", sheet_name=None)
-    labels = {export.COLUMN_LABELS[c][0] for c in COUNT_COLUMNS if c in export.COLUMN_LABELS}
+    book = pd.read_excel(public_pack / f"tables_{YEAR}_public.xlsx", sheet_name=None, engine="openpyxl")
+    about = dict(zip(book["About"].iloc[:, 0], book["About"].iloc[:, 1].astype(str)))
+    assert about["Public edition (small-count suppression)"] == "yes" and about["Suppression threshold k"] == "5"
+    labels = {export.COLUMN_LABELS[c][1] for c in COUNT_COLUMNS if c in export.COLUMN_LABELS}
     for table in manifest["tables"]:
         sheet = book[table["sheet"]]
         if table["rows_only_aggregate"]:
@@ -181,8 +183,11 @@ def test_public_edition_shows_no_small_count(public_pack, con):
                 assert not ((values > 0) & (values < 5)).any(), (table["sheet"], col)
     from pypdf import PdfReader
 
-    text = "".join(p.extract_text() for p in PdfReader(public_pack / f"report_{YEAR}_zh_public.pdf").pages)
-    assert "公开版" in text
+    reader = PdfReader(public_pack / f"report_{YEAR}_en_public.pdf")
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "public edition" in text and f"Disability-subsidy performance report {YEAR}" in text
+    for c in manifest["charts"]:
+        assert charts.CHARTS[c["id"]].title_en in text, c["id"]
 
 
 # ---------------------------------------------------------------- missing prerequisites
