@@ -13,7 +13,7 @@ import numpy as np
 
 from data._gen_calendar import month_index, next_workday
 from data._gen_money import Table, pick
-from data._gen_people import NEVER, Register, required_in_year
+from data._gen_people import Register, required_in_year
 
 NEEDS = ("need_rehab", "need_device", "need_education", "need_employment", "need_care", "need_medical_insurance")
 STATUS = ("surveyed", "not_reached", "refused", "moved", "deceased")
@@ -98,7 +98,3 @@ def simulate_census(rng: np.random.Generator, reg: Register, st: dict, year: int
     faults["not_reached"] = req[rest]
     return t, faults
 
-
-def assert_no_registry_death(reg: Register, persons: np.ndarray) -> None:
-    if (reg.dv[persons] != NEVER).any():
-        raise AssertionError("conflict case has a registry death")

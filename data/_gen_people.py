@@ -266,9 +266,11 @@ def choose_duplicates(rng: np.random.Generator, reg: Register, n_pairs: int) -> 
     k = min(n_pairs, pool.size // 2)
     pick = rng.choice(pool, size=2 * k, replace=False)
     reg.dup_of, reg.dup_clone = np.sort(pick[:k]), pick[k:][np.argsort(pick[:k])]
-    # the clone carries the original's identity (sex and birth date are embedded in the number)
-    reg.birth[reg.dup_clone] = reg.birth[reg.dup_of]
-    reg.sex[reg.dup_clone] = reg.sex[reg.dup_of]
+    # the clone is the same person entered again (in another village): identity and certificate
+    # copied, so sex and birth date agree with the shared number
+    for attr in ("birth", "sex", "category", "grade", "nursing", "cert_date", "hukou"):
+        arr = getattr(reg, attr)
+        arr[reg.dup_clone] = arr[reg.dup_of]
 
 
 def adjust_census_size(rng: np.random.Generator, reg: Register, target: int) -> int:

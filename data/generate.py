@@ -19,7 +19,9 @@ What is simulated (numpy Generator with a fixed seed; same seed and size give by
   arrears back to the first eligible month). Other programs run yearly episodes from take-up and from
   the needs people state in the census; 2–5 tiers with caps, claims at distinct months. Applications go
   submitted → decided → first payment on the working-day calendar (chinese_calendar); before each
-  program's 2020 reform money went via the town (≈ 45 working days), after it directly (≈ 15).
+  program's 2020 reform money went via the town (median ≈ 46 working days), after it directly (≈ 13).
+  Entitlements starting late in 2021 are paid (with arrears) in early 2022, so paid dates run a few
+  months past the last period, as in a real export taken in spring 2022.
 - The census (_gen_census): every person the METRICS.md census must cover gets a row; the 2020 census
   has exactly 14,536 rows at the default size (certificate dates of a few persons are moved between
   pre-2019 and 2021 until the count is exact).
@@ -41,11 +43,11 @@ from pathlib import Path
 import numpy as np
 
 from data import contract
-from data._gen_calendar import N_MONTHS, month_start, next_workday, add_workdays
+from data._gen_calendar import N_MONTHS, month_start, next_workday
 from data._gen_catalog import DIBAO_STANDARD, PROGRAMS, YEARS
 from data._gen_census import NEEDS, SURVEYED, simulate_census
 from data._gen_money import (
-    LIVING, MEDICATION, NURSING, PROG_INDEX, Table, application_rows, audience, episodes_to_payments,
+    MEDICATION, PROG_INDEX, Table, application_rows, audience, episodes_to_payments,
     monthly_eligibility, pick, process, simulate_monthly,
 )
 from data._gen_people import (
@@ -100,7 +102,6 @@ NEED_PROB_CHILD_REHAB = 0.30      # parents of disabled children ask for rehabil
 REJECTED_SHARE = 0.06             # applications refused (not eligible), share of approved ones
 PENDING_DEC_2021 = 0.01           # still under review at the data date, share of approved ones
 MEDICATION_DISPENSED = 0.95       # psychiatric patients who collected their medicine in a month
-DATA_DATE = "2022-03-31"          # export date: arrears of late-2021 entitlements were paid by then
 
 
 def _rates(inject: bool) -> dict:
@@ -392,8 +393,9 @@ def write_files(sim: dict, out: Path) -> dict[str, int]:
     npay = len(pay)
     payw = max(9, len(str(npay)))
     link = sim["pay_app"]
+    payment_id = _ids("F", np.arange(1, npay + 1), payw)
     rows["payments"] = _write("payments", {
-        "payment_id": _ids("F", np.arange(1, npay + 1), payw),
+        "payment_id": payment_id,
         "person_id": pc.take(person_id, pa.array(pay["person"])),
         "program_id": pc.take(prog_ids, pa.array(pay["program"].astype(np.int64))),
         "application_id": pc.take(app_id, pa.array(np.maximum(link, 0), mask=link < 0)),
@@ -437,8 +439,7 @@ def write_files(sim: dict, out: Path) -> dict[str, int]:
         "person_id": pid_fmt(tr["person"]),
         "program_id": pc.take(prog_ids, pa.array(np.maximum(tr["program"], 0), mask=tr["program"] < 0)),
         "period": pc.take(months, pa.array(np.maximum(tr["period"], 0), mask=tr["period"] < 0)),
-        "payment_id": pc.take(_ids("F", np.arange(1, npay + 1), payw) if npay else pa.array([], pa.string()),
-                              pa.array(np.maximum(tr["payment"], 0), mask=tr["payment"] < 0)),
+        "payment_id": pc.take(payment_id, pa.array(np.maximum(tr["payment"], 0), mask=tr["payment"] < 0)),
         "detail": pa.array(tr["detail"].astype(str)),
     }
     rows["faults"] = _write("faults", table, gt)

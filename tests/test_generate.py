@@ -11,7 +11,6 @@ The default district is generated once per session (the shared `demo_source` fix
 """
 from __future__ import annotations
 
-import datetime as dt
 import filecmp
 
 import numpy as np
