@@ -407,7 +407,7 @@ def age_in_months(reg: Register) -> np.ndarray:
     mm = months % 12
     diff = (my[None, :] - by[:, None]) * 12 + (mm[None, :] - bm[:, None])
     # on day 1 of the month a whole month is complete only if the birth day is the 1st
-    return diff - (bd[:, None] > 1)
+    return (diff - (bd[:, None] > 1)).astype(np.int32)
 
 
 def identities(rng: np.random.Generator, reg: Register) -> None:

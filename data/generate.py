@@ -294,22 +294,35 @@ def _month_labels(n: int = N_MONTHS):
     return pa.array([f"{2019 + m // 12}-{m % 12 + 1:02d}" for m in range(n)])
 
 
-def _write(table_name: str, columns: dict, out: Path, chunk: int | None = None) -> int:
-    """Write one contract table with the contract's English headers in the contract's order."""
+def _write(table_name: str, columns, out: Path, rows: int | None = None, chunk: int = 2_000_000) -> int:
+    """Write one contract table with the contract's English headers in the contract's order.
+
+    `columns` is a dict name -> pyarrow array, or a function (start, stop) -> such a dict for tables
+    built chunk by chunk (payments of a large district), which keeps the string columns of only one
+    chunk in memory."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    names = [c.name for c in contract.TABLES[table_name].columns] if table_name in contract.TABLES else list(columns)
-    arrays = [columns[n] for n in names]
-    table = pa.table(arrays, names=names)
+    names = [c.name for c in contract.TABLES[table_name].columns] if table_name in contract.TABLES else None
+    make = columns if callable(columns) else (lambda start, stop: columns)
+    total = rows if callable(columns) else None
     path = out / f"{table_name}.csv"
-    with pacsv.CSVWriter(path, table.schema) as w:
-        if chunk is None:
-            w.write_table(table)
-        else:
-            for start in range(0, table.num_rows, chunk):
-                w.write_table(table.slice(start, chunk))
-    return table.num_rows
+    written = 0
+    writer = None
+    try:
+        starts = range(0, max(total, 1), chunk) if total is not None else [0]
+        for start in starts:
+            cols = make(start, min(start + chunk, total or 0))
+            order = names or list(cols)
+            table = pa.table([cols[n] for n in order], names=order)
+            if writer is None:
+                writer = pacsv.CSVWriter(path, table.schema)
+            writer.write_table(table)
+            written += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    return written
 
 
 def write_files(sim: dict, out: Path) -> dict[str, int]:
@@ -393,18 +406,24 @@ def write_files(sim: dict, out: Path) -> dict[str, int]:
     npay = len(pay)
     payw = max(9, len(str(npay)))
     link = sim["pay_app"]
-    payment_id = _ids("F", np.arange(1, npay + 1), payw)
-    rows["payments"] = _write("payments", {
-        "payment_id": payment_id,
-        "person_id": pc.take(person_id, pa.array(pay["person"])),
-        "program_id": pc.take(prog_ids, pa.array(pay["program"].astype(np.int64))),
-        "application_id": pc.take(app_id, pa.array(np.maximum(link, 0), mask=link < 0)),
-        "period": pc.take(months, pa.array(pay["period"].astype(np.int64))),
-        "paid_date": _date(pay["paid"]),
-        "amount": pa.array(np.round(pay["amount"], 2)),
-        "tier": pa.array(pay["tier"].astype(np.int32)),
-        "route": pc.take(pa.array(["direct", "via_town"]), pa.array(pay["route"].astype(np.int64))),
-    }, out, chunk=2_000_000)
+    route_names = pa.array(["direct", "via_town"])
+
+    def payment_columns(start: int, stop: int) -> dict:
+        sl = slice(start, stop)
+        lk = link[sl]
+        return {
+            "payment_id": _ids("F", np.arange(start + 1, stop + 1), payw),
+            "person_id": pc.take(person_id, pa.array(pay["person"][sl])),
+            "program_id": pc.take(prog_ids, pa.array(pay["program"][sl].astype(np.int64))),
+            "application_id": pc.take(app_id, pa.array(np.maximum(lk, 0), mask=lk < 0)),
+            "period": pc.take(months, pa.array(pay["period"][sl].astype(np.int64))),
+            "paid_date": _date(pay["paid"][sl]),
+            "amount": pa.array(np.round(pay["amount"][sl], 2)),
+            "tier": pa.array(pay["tier"][sl].astype(np.int32)),
+            "route": pc.take(route_names, pa.array(pay["route"][sl].astype(np.int64))),
+        }
+
+    rows["payments"] = _write("payments", payment_columns, out, rows=npay)
 
     cen = sim["census"]
     from data._gen_census import STATUS
@@ -439,7 +458,8 @@ def write_files(sim: dict, out: Path) -> dict[str, int]:
         "person_id": pid_fmt(tr["person"]),
         "program_id": pc.take(prog_ids, pa.array(np.maximum(tr["program"], 0), mask=tr["program"] < 0)),
         "period": pc.take(months, pa.array(np.maximum(tr["period"], 0), mask=tr["period"] < 0)),
-        "payment_id": pc.take(payment_id, pa.array(np.maximum(tr["payment"], 0), mask=tr["payment"] < 0)),
+        "payment_id": pc.if_else(pa.array(tr["payment"] >= 0), _ids("F", tr["payment"] + 1, payw),
+                                 pa.scalar(None, pa.string())),
         "detail": pa.array(tr["detail"].astype(str)),
     }
     rows["faults"] = _write("faults", table, gt)
