@@ -45,24 +45,8 @@ PNG_SCALE = 3        # 3000 px wide PNGs: 300 dpi at 25 cm
 DEFAULT_HEIGHT = 450
 TALL_CHART = 1100    # px; taller charts get a note pointing to the full-size PNG and the sheet
 
-# Suppression lines per API table (see dashboard/suppress.py): along which groups do the counts add
-# up to a published total? () = the column total (district figure); [] = rows are not additive
-# (programs, gaps and priority groups overlap: one person counts in several), primary only.
-SUPPRESSION_LINES: dict[str, list[tuple[str, ...]]] = {
-    "coverage_by_category": [(), ("category",), ("grade",)],
-    "coverage_by": [()],
-    "benefit_incidence": [()],
-    "spend_by_tier": [("program_id",)],
-    "processing_times": [()],
-    "census_gaps_by_area": [("gap",)],
-    "census_gaps": [],
-    "targeting_errors": [],
-    "priority_children": [],
-    "spend_by_program": [],
-    "monthly_spend": [],
-    "kpi_overview": [],
-    "programs": [],
-}
+# Suppression lines per API table: see dashboard/suppress.py (API_LINES).
+SUPPRESSION_LINES = suppress.API_LINES
 # Row-level tables: never published as rows; the public pack carries the chart's aggregate instead.
 MICRODATA = {"application_durations", "gap_people"}
 
@@ -119,6 +103,8 @@ TEXT = {
         "note_public": "注：“<{k}”表示少于 {k} 人；“*”表示为防止由合计推算而隐去的数字，及由被隐去数字算出的比例、金额。",
         "note_unprotected": "注：本图中个别分组的合计即为被隐去的数字，引用合计时请一并隐去。",
         "no_data": "（本年度无数据）",
+        "summary_public": "（公开版：合计与排名只含公开的数字）",
+        "figure_note": "公开版：“<{k}”= 少于 {k} 人；“*”= 为防推算而隐去；图中空缺为隐去的数字。",
         "note_tall": "本图较长，页面内已缩小；清晰的完整图见 {png}，数据见 Excel 工作表“{sheet}”。",
         "kpi_prev": "较{year}年 {delta}",
         "sheet_index": "目录", "sheet_info": "说明",
@@ -149,6 +135,8 @@ TEXT = {
                        "or a ratio or amount computed from a hidden count.",
         "note_unprotected": "Note: for some groups in this chart the group total equals a hidden number; do not quote that total.",
         "no_data": "(no data for this year)",
+        "summary_public": " (public edition: totals and rankings count published figures only)",
+        "figure_note": "Public edition: \"<{k}\" = fewer than {k} persons; \"*\" = hidden to stop derivation; gaps are hidden values.",
         "note_tall": "This chart is long and shrunk to fit the page; the full-size chart is {png}, the data sheet \"{sheet}\".",
         "kpi_prev": "{delta} vs {year}",
         "sheet_index": "Index", "sheet_info": "About",
@@ -242,7 +230,27 @@ def data_date(facts: dict[str, str]) -> str:
 
 
 def _suppress_api_frame(fn: str, df: pd.DataFrame, k: int) -> suppress.Suppression:
-    return suppress.suppress_frame(df, k=k, lines=SUPPRESSION_LINES.get(fn, [()]))
+    if fn == "census_gaps_by_area" and "town" in df.columns:
+        # village figures also add up to the town figures published in the by-town chart
+        return suppress.suppress_frame(df, k=k, lines=[("gap",), ("gap", "town")])
+    return suppress.suppress_api_frame(fn, df, k=k)
+
+
+def _with_town(con, call, frame: pd.DataFrame, town: str | None) -> pd.DataFrame:
+    """Village-level gap frames get their town, so suppression also protects the town subtotals."""
+    if call.fn != "census_gaps_by_area" or dict(call.kwargs).get("level") != "village" or frame.empty:
+        return frame
+    import queries
+
+    towns = [town] if town else queries.towns(con)
+    owner: dict[str, str | None] = {}
+    for t in towns:
+        for v in queries.villages(con, town=t):
+            # a village name used in two towns cannot be placed: leave it to the district line
+            owner[v] = None if v in owner and owner[v] != t else t
+    out = frame.copy()
+    out.insert(out.columns.get_loc("area") + 1, "town", out["area"].map(owner))
+    return out
 
 
 def _localise(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -327,6 +335,15 @@ def mark_hidden_points(fig, frame: pd.DataFrame, sup: suppress.Suppression, lang
         trace.text = text
 
 
+def add_figure_note(fig, text: str) -> None:
+    """A one-line footnote at the bottom edge of the figure (the public edition's legend of marks)."""
+    margin_b = int(fig.layout.margin.b if fig.layout.margin.b is not None else 40) + 28
+    fig.update_layout(margin_b=margin_b)
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+                       yshift=-margin_b + 2, showarrow=False, align="left",
+                       font=dict(size=11, color="#555", family=export_render.FONT_FAMILY))
+
+
 # ---------------------------------------------------------------- the pack
 def build_pack(
     con,
@@ -392,6 +409,8 @@ def build_pack(
                     entry = {"fn": call.fn, "call": call, "frame": frame, "sup": None,
                              "sheet": _sheet_name(len(tables) + 1, key)}
                     if public and call.fn not in MICRODATA:
+                        frame = _with_town(con, call, frame, town)
+                        entry["frame"] = frame
                         entry["sup"] = _suppress_api_frame(call.fn, frame, k)
                     tables[key] = entry
                 entry = tables[key]
@@ -402,6 +421,9 @@ def build_pack(
             title = spec.title(lang)
             notes: list[str] = []
             hidden = sum(s.n_hidden for s in sups if s is not None)
+            if public and hidden and not chart.empty:
+                # the builder summed and ranked the published figures only: say so
+                chart.summary += tx["summary_public"]
             if public:
                 if hidden:
                     notes.append(tx["note_public"].format(k=k))
@@ -417,10 +439,11 @@ def build_pack(
             fig = chart.fig
             if fig is None:
                 fig = _placeholder(title, tx["no_data"])
-            elif public:
+            elif public and hidden:
                 for call, s in zip(spec.calls, sups):
                     if s is not None:
                         mark_hidden_points(fig, tables[_call_key(call)]["frame"], s, lang, k)
+                add_figure_note(fig, tx["figure_note"].format(k=k))
             fig.update_layout(font_family=export_render.FONT_FAMILY if not fig.layout.font.family
                               else fig.layout.font.family)
             height = int(fig.layout.height or DEFAULT_HEIGHT)
@@ -679,6 +702,8 @@ def main(argv: list[str] | None = None) -> int:
         print("--k must be at least 1", file=sys.stderr)
         return 1
 
+    import duckdb
+
     import queries
     from data.paths import db_path
 
@@ -704,6 +729,11 @@ def main(argv: list[str] | None = None) -> int:
     except ExportPrerequisiteError as e:
         print(str(e), file=sys.stderr)
         return 2
+    except duckdb.CatalogException as e:
+        # the views of this database were installed by an older version of queries/
+        print(f"数据库的视图与当前代码不一致，请重新构建数据库 / the database's views are out of date, rebuild it:\n"
+              f"  python -m data.build --demo   (或 or: --source DIR)\n{e}", file=sys.stderr)
+        return 1
     finally:
         con.close()
     size = sum(p.stat().st_size for p in result.files() if p.exists())

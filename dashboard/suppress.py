@@ -64,6 +64,24 @@ DERIVED_COLUMNS = {
     "working_days_saved": ("applications_before", "applications_after"),
     "months": ("persons", "cases"),
 }
+# Suppression lines per API table : along which groups do the counts add
+# up to a published total? () = the column total (district figure); [] = rows are not additive
+# (programs, gaps and priority groups overlap: one person counts in several), primary only.
+API_LINES: dict[str, list[tuple[str, ...]]] = {
+    "coverage_by_category": [(), ("category",), ("grade",)],
+    "coverage_by": [()],
+    "benefit_incidence": [()],
+    "spend_by_tier": [("program_id",)],
+    "processing_times": [()],
+    "census_gaps_by_area": [("gap",)],
+    "census_gaps": [],
+    "targeting_errors": [],
+    "priority_children": [],
+    "spend_by_program": [],
+    "monthly_spend": [],
+    "kpi_overview": [],
+    "programs": [],
+}
 # part -> whole: the part is a subset of the whole, so their difference is a count too
 NESTED_COLUMNS = {
     "persons_paid": "certified_population",
@@ -247,3 +265,12 @@ def masked_numeric(df: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
         if col in hidden.columns and hidden[col].any() and pd.api.types.is_numeric_dtype(df[col]):
             out[col] = out[col].astype(float).mask(hidden[col])
     return out
+
+
+def suppress_api_frame(fn: str, df: pd.DataFrame, *, k: int = DEFAULT_K) -> Suppression:
+    """Suppress a frame returned by API function `fn` along that table's lines (API_LINES).
+
+    The call behind the dashboard's "public" toggle: ``suppress_api_frame("coverage_by", df).frame``
+    is the table to show, ``masked_numeric(df, s.hidden)`` the frame to chart.
+    """
+    return suppress_frame(df, k=k, lines=API_LINES.get(fn, [()]))
