@@ -38,12 +38,13 @@ def main() -> None:
     """One run of the app: shared frame, then the selected page."""
     st.set_page_config(page_title="区残联惠残补助绩效看板", page_icon=":material/accessible:", layout="wide")
     state.start_run()
+    brand = st.sidebar.container()  # filled once the language is known, but shown above the switch
     lang = state.language()
+    brand.markdown(f"**{t('app_title', lang)}**")
     nav = st.navigation([
         st.Page(VIEWS / f, title=t(title, lang), icon=icon, url_path=path, default=(i == 0))
         for i, (f, path, title, icon) in enumerate(PAGES)
     ])
-    st.sidebar.markdown(f"**{t('app_title', lang)}**")
     try:
         data.db_version()
         data.connection()

@@ -146,7 +146,7 @@ def monthly_spend(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart
                        else "Spend ¥%{y:,.2f} ×10k<br>Persons %{customdata[0]:,}") + "<extra></extra>"),
     ))
     base_layout(fig, title, legend=False, height=380)
-    fig.update_yaxes(title_text=_money_axis(lang), tickformat=",.0f")
+    fig.update_yaxes(title_text=_money_axis(lang), tickformat=",.2~f")
     top = d.loc[d["spend_yuan"].idxmax()]
     total = d["spend_yuan"].sum()
     m = pd.Timestamp(top["month"])
@@ -179,7 +179,8 @@ def town_ranking(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart:
                        else "¥%{x:,.2f} ×10k, %{customdata:,} persons") + "<extra></extra>"),
     ))
     base_layout(fig, title, legend=False, height=max(320, 40 + 30 * len(d)))
-    fig.update_xaxes(title_text=_money_axis(lang), tickformat=",.0f")
+    fig.update_xaxes(title_text=_money_axis(lang), tickformat=",.2~f",
+                     range=[0, float(d["spend_yuan"].max()) / 10_000 * 1.18])
     top, low = d.iloc[-1], d.iloc[0]
     if lang == "en":
         summary = (f"{_year_prefix(year, lang)}{top['value']} received the most "
@@ -418,7 +419,7 @@ def spend_programs(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Char
     base_layout(fig, title, height=max(420, 110 + 24 * len(d)))
     fig.update_layout(legend=dict(traceorder="reversed"), yaxis=dict(categoryorder="array",
                       categoryarray=[_wrap_label(s, 16 if lang == "zh" else 40) for s in d["label"]]))
-    fig.update_xaxes(title_text=_money_axis(lang), tickformat=",.0f")
+    fig.update_xaxes(title_text=_money_axis(lang), tickformat=",.2~f")
     total = d["spend_yuan"].sum()
     if total <= 0:
         return Chart(None, t("no_payments", lang, scope="—"), _spend_table(d, lang))
@@ -469,7 +470,7 @@ def spend_groups(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart:
         hovertemplate="%{x}<br>%{y:,.2f}<extra></extra>",
     ))
     base_layout(fig, title, legend=False, height=360)
-    fig.update_yaxes(title_text=_money_axis(lang), tickformat=",.0f")
+    fig.update_yaxes(title_text=_money_axis(lang), tickformat=",.2~f")
     top = g.loc[g["spend_yuan"].idxmax()]
     if lang == "en":
         summary = (f"{_year_prefix(year, lang)}{i18n.group_label(top['program_group'], lang)} programs take "
@@ -860,15 +861,13 @@ def gaps_overview(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart
     if d["persons"].fillna(0).sum() == 0:
         return Chart(fig, "没有发现缺口。" if lang == "zh" else "No gaps found.", _gaps_table(d, lang))
     top = d.loc[d["persons"].idxmax()]
-    money = pd.to_numeric(d["amount_yuan"], errors="coerce").fillna(0).sum()
     if lang == "en":
         summary = (f"{_year_prefix(year, lang)}the largest gap is {i18n.gap_label(top['gap'], lang)} "
                    f"({i18n.fmt_int(top['persons'])} persons); payments that should not have been made total "
-                   f"{i18n.fmt_money(_wrong_money(d), lang)} (all gaps with an amount: {i18n.fmt_money(money, lang)}).")
+                   f"{i18n.fmt_money(_wrong_money(d), lang)}.")
     else:
         summary = (f"{_year_prefix(year, lang)}涉及人数最多的缺口是{i18n.gap_label(top['gap'], lang)}"
-                   f"（{i18n.fmt_int(top['persons'])} 人）；不应发放的金额合计 {i18n.fmt_money(_wrong_money(d), lang)}"
-                   f"（含应发未发等全部带金额的缺口合计 {i18n.fmt_money(money, lang)}）。")
+                   f"（{i18n.fmt_int(top['persons'])} 人）；不应发放而发放的金额合计 {i18n.fmt_money(_wrong_money(d), lang)}。")
     return Chart(fig, summary, _gaps_table(d.iloc[::-1], lang))
 
 

@@ -108,6 +108,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "processing_help": ("办理时长 = 申请日（不含）至首次发放日（含）之间的工作日数，含调休上班日。",
                         "Processing time = working days after the application date up to and including the "
                         "first payment date, with make-up working days."),
+    "processing_compare_header": ("改革前后对比", "Before and after the reform"),
+    "processing_all_years": ("改革前后对比使用 {first}–{last} 年全部已发放申请（按申请日期划分改革前后），"
+                             "仍按镇街、残疾类别和项目类别筛选。",
+                             "The before/after comparison uses every paid application of {first}–{last} (split by "
+                             "application date); town, category and program-group filters still apply."),
+    "processing_trips_header": ("跑次与材料（按项目）", "Trips and materials (per program)"),
     # gaps page
     "gap": ("缺口类型", "Gap"),
     "gap_people_header": ("缺口名单（已脱敏）", "People behind the gap (masked)"),
@@ -301,21 +307,29 @@ def fmt_num(x: Any, digits: int = 1) -> str:
     return f"{float(x):,.{digits}f}"
 
 
-def fmt_money(yuan: Any, lang: str = DEFAULT_LANG, wan_from: float = 100_000) -> str:
+def fmt_money(yuan: Any, lang: str = DEFAULT_LANG, wan_from: float = 100_000, short: bool = False) -> str:
     """Money the Chinese way: '4,012.35 万元' from 10 万 up, else '8,500 元'.
 
-    English: '¥40.12 m' from a million up, else '¥8,500'.
+    English: '¥40.12 m' from a million up, else '¥8,500'. `short` (KPI tiles): whole 万元 from
+    1,000 万 up ('4,970 万元'), one decimal of a million in English ('¥49.7 m').
     """
     if _is_missing(yuan):
         return "—"
     v = float(yuan)
     if lang == "en":
         if abs(v) >= 1_000_000:
-            return f"¥{v / 1e6:,.2f} m"
+            return f"¥{v / 1e6:,.1f} m" if short and abs(v) >= 10_000_000 else f"¥{v / 1e6:,.2f} m"
         return f"¥{v:,.0f}"
     if abs(v) >= wan_from:
-        return f"{v / 10_000:,.2f} 万元"
+        return f"{v / 10_000:,.0f} 万元" if short and abs(v) >= 10_000_000 else f"{v / 10_000:,.2f} 万元"
     return f"{v:,.0f} 元"
+
+
+def fmt_yuan_exact(yuan: Any, lang: str = DEFAULT_LANG) -> str:
+    """The exact amount in yuan with fen ('49,703,812.34 元' / '¥49,703,812.34')."""
+    if _is_missing(yuan):
+        return "—"
+    return f"¥{float(yuan):,.2f}" if lang == "en" else f"{float(yuan):,.2f} 元"
 
 
 def fmt_wan(yuan: Any) -> str:
@@ -344,7 +358,8 @@ def fmt_delta(cur: Any, prev: Any, kind: str = "int", lang: str = DEFAULT_LANG) 
     if _is_missing(cur) or _is_missing(prev):
         return None
     d = float(cur) - float(prev)
-    sign = "+" if d >= 0 else "−"
+    # ASCII minus: st.metric reads a leading "-" as a decrease; "±" marks no change
+    sign = "+" if d > 0 else "-" if d < 0 else "±"
     a = abs(d)
     if kind == "money":
         return sign + fmt_money(a, lang)
@@ -362,7 +377,7 @@ def fmt_pct_change(cur: Any, prev: Any) -> str | None:
     if _is_missing(cur) or _is_missing(prev) or float(prev) == 0:
         return None
     r = float(cur) / float(prev) - 1
-    return f"{'+' if r >= 0 else '−'}{abs(r) * 100:.1f}%"
+    return f"{'+' if r >= 0 else '-'}{abs(r) * 100:.1f}%"
 
 
 def scope_label(year: Any = None, town: Any = None, category: Any = None, group: Any = None,

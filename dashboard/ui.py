@@ -23,7 +23,9 @@ def empty(lang: str, scope: str, payments: bool = False) -> None:
 def metric(label: str, value: str, delta: str | None = None, *, help: str | None = None,
            inverse: bool = False, prev_year: Any = None, lang: str = "zh") -> None:
     """One KPI tile; `inverse` when a decrease is good (processing days)."""
-    st.metric(label, value, delta, delta_color="inverse" if inverse else "normal", help=help, border=True,
+    unchanged = delta is not None and delta.startswith("±")
+    st.metric(label, value, delta, delta_color="off" if unchanged else "inverse" if inverse else "normal",
+              delta_arrow="off" if unchanged else "auto", help=help, border=True,
               delta_description=t("vs_prev", lang, year=prev_year) if delta is not None and prev_year else None)
 
 

@@ -33,7 +33,8 @@ def test_fmt_other_numbers():
     assert i18n.fmt_days(12.5, "zh") == "12.5 个工作日"
     assert i18n.fmt_days(12.0, "en") == "12 working days"
     assert i18n.fmt_delta(21_300, 20_000) == "+1,300"
-    assert i18n.fmt_delta(0.61, 0.63, "pct", "zh") == "−2.0 个百分点"
+    assert i18n.fmt_delta(0.61, 0.63, "pct", "zh") == "-2.0 个百分点"  # ASCII minus: st.metric reads it
+    assert i18n.fmt_delta(5, 5) == "±0"
     assert i18n.fmt_delta(None, 3) is None
 
 

@@ -30,7 +30,8 @@ if cur is None or not (val(cur, "payments") or 0):
     ui.empty(lang, scope, payments=True)
 
 tiles = [
-    (t("kpi_spend", lang), i18n.fmt_money(val(cur, "spend_yuan"), lang), delta("spend_yuan", "money"), "help_spend", False),
+    (t("kpi_spend", lang), i18n.fmt_money(val(cur, "spend_yuan"), lang, short=True), delta("spend_yuan", "money"),
+     "help_spend", False),
     (t("kpi_person_times", lang), i18n.fmt_int(val(cur, "person_times")), delta("person_times"), "help_person_times", False),
     (t("kpi_persons", lang), i18n.fmt_int(val(cur, "persons_paid")), delta("persons_paid"), "help_persons", False),
     (t("kpi_programs", lang), f"{i18n.fmt_int(val(cur, 'programs_paid'))} / {i18n.fmt_int(val(cur, 'programs_total'))}",
@@ -46,7 +47,10 @@ tiles = [
 for row in (tiles[:4], tiles[4:]):
     for col, (label, value, d, help_key, inverse) in zip(st.columns(4), row):
         with col:
-            ui.metric(label, value, d, help=t(help_key, lang), inverse=inverse, prev_year=prev_year, lang=lang)
+            help_text = t(help_key, lang)
+            if help_key == "help_spend":  # the tile rounds; the tooltip gives the exact amount
+                help_text += f" {'精确值' if lang == 'zh' else 'Exact'}: {i18n.fmt_yuan_exact(val(cur, 'spend_yuan'), lang)}"
+            ui.metric(label, value, d, help=help_text, inverse=inverse, prev_year=prev_year, lang=lang)
 
 left, right = st.columns([3, 2])
 with left:

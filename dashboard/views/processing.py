@@ -1,6 +1,8 @@
 """办理时效 Processing time: working days before/after reform, distribution, trips and materials, routes."""
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from dashboard import data, i18n, state, ui
@@ -34,19 +36,24 @@ ui.filter_note(data.unsupported_filters("reform_savings", f), lang)
 if row is None or not (v("applications") or 0):
     ui.empty(lang, scope)
 
-by_program = data.frame("processing_times", f, by="program")
-prog_dropped = data.unsupported_filters("processing_times", f)
-ui.chart("processing.medians", [by_program], lang, year=f.year, scope=scope, dropped=prog_dropped)
+# The reform is a date inside the data range: before/after comparisons need the applications of every
+# year (a single year after the reform has no "before"). Town, category and group still apply.
+years = data.years()
+f_all = dataclasses.replace(f, year=None)
+all_scope = ui.fmt_scope(f_all, lang)
+st.subheader(t("processing_compare_header", lang))
+st.caption(t("processing_all_years", lang, first=min(years), last=max(years)))
+by_program = data.frame("processing_times", f_all, by="program")
+ui.chart("processing.medians", [by_program], lang, scope=all_scope)
 
 left, right = st.columns(2)
 with left:
-    ui.chart("processing.distribution", [data.frame("application_durations", f)], lang, year=f.year, scope=scope,
-             dropped=data.unsupported_filters("application_durations", f))
+    ui.chart("processing.distribution", [data.frame("application_durations", f_all)], lang, scope=all_scope)
 with right:
-    ui.chart("processing.routes", [data.frame("processing_times", f, by="route")], lang, year=f.year, scope=scope,
-             dropped=prog_dropped)
+    ui.chart("processing.routes", [data.frame("processing_times", f_all, by="route")], lang, scope=all_scope)
 
 # trips and materials are properties of the programs: only the program-group filter applies
+st.subheader(t("processing_trips_header", lang))
 programs = data.programs()
 if f.program_group:
     programs = programs[programs["program_group"] == f.program_group]
