@@ -335,6 +335,8 @@ def tier_for(pid: str, reg: Register, st: dict, age: np.ndarray, person: np.ndar
         "XM32": lambda: np.select([r < 0.5, r < 0.85], [1, 2], 3),
     }.get(pid)
     if t is None:
+        # no attribute decides the tier (e.g. one or two implants, 专科 or 本科): mostly the first
+        # tier, about a third spread over all tiers
         ntiers = len(PROGRAMS[PROG_INDEX[pid]].tiers)
         return (1 + (r * ntiers).astype(np.int64) * (r < 0.35)).clip(1, ntiers).astype(np.int8)
     return np.asarray(t()).astype(np.int8)
