@@ -19,6 +19,7 @@ if sys.path[0] != str(ROOT):
 if not hasattr(sys.modules.get("data", sys), "__path__"):
     sys.modules.pop("data", None)  # a module (not the package) imported under that name by mistake
 
+import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import data, state  # noqa: E402
@@ -59,8 +60,13 @@ def main() -> None:
         st.warning(t("db_error", lang, path=data.db_file(), error=exc), icon=":material/database:")
         state.sync_url()
         return
-    state.sidebar_filters(lang)
-    nav.run()
+    try:
+        state.sidebar_filters(lang)
+        nav.run()
+    except (duckdb.CatalogException, duckdb.BinderException) as exc:
+        # the API's views changed since this database was built: say how to rebuild, not a traceback
+        st.warning(t("db_stale", lang, path=data.db_file(), error=str(exc).splitlines()[0]), icon=":material/database:")
+        st.code(".venv/bin/python -m data.build --demo   # make demo", language="bash")
     state.sync_url()
 
 

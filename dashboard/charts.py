@@ -465,12 +465,15 @@ def spend_groups(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart:
     g["share"] = g["spend_yuan"] / total
     labels = [i18n.group_label(x, lang) for x in g["program_group"]]
     fig = go.Figure(go.Bar(
-        x=labels, y=g["spend_yuan"] / 10_000, marker_color=[GROUP_COLORS.get(x, "#999") for x in g["program_group"]],
-        text=[i18n.fmt_pct(s) for s in g["share"]], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x}<br>%{y:,.2f}<extra></extra>",
+        y=labels, x=g["spend_yuan"] / 10_000, orientation="h",
+        marker_color=[GROUP_COLORS.get(x, "#999") for x in g["program_group"]],
+        text=[f"{i18n.fmt_wan(v)} · {i18n.fmt_pct(s)}" for v, s in zip(g["spend_yuan"], g["share"])],
+        textposition="outside", cliponaxis=False, hovertemplate="%{y}<br>%{x:,.2f}<extra></extra>",
     ))
-    base_layout(fig, title, legend=False, height=360)
-    fig.update_yaxes(title_text=_money_axis(lang), tickformat=",.2~f")
+    base_layout(fig, title, legend=False, height=max(300, 80 + 40 * len(g)))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=_money_axis(lang), tickformat=",.2~f",
+                     range=[0, float(g["spend_yuan"].max()) / 10_000 * 1.3])
     top = g.loc[g["spend_yuan"].idxmax()]
     if lang == "en":
         summary = (f"{_year_prefix(year, lang)}{i18n.group_label(top['program_group'], lang)} programs take "
@@ -756,7 +759,8 @@ def processing_routes(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> C
         + "<extra></extra>",
     ))
     base_layout(fig, title, legend=False, height=340)
-    fig.update_yaxes(title_text="中位数（工作日）" if lang == "zh" else "Median working days", rangemode="tozero")
+    fig.update_yaxes(title_text="中位数（工作日）" if lang == "zh" else "Median working days",
+                     range=[0, float(pd.to_numeric(d["median_days"], errors="coerce").max() or 1) * 1.18])
     by = d.set_index("route")
     if {"direct", "via_town"} <= set(by.index):
         diff = by.loc["via_town", "median_days"] - by.loc["direct", "median_days"]
@@ -806,7 +810,8 @@ def _count_bars(df: pd.DataFrame, lang: str, col: str, title: str, unit_zh: str,
                 text=ca.to_numpy(), textposition="outside", cliponaxis=False)
     fig.update_layout(barmode="group")
     base_layout(fig, title, height=340)
-    fig.update_yaxes(title_text="项目数" if lang == "zh" else "Programs")
+    fig.update_yaxes(title_text="项目数" if lang == "zh" else "Programs",
+                     range=[0, max(int(cb.max()), int(ca.max()), 1) * 1.18])
     n = len(df)
     if lang == "en":
         summary = (f"After the reform {int(ca[0])} of {n} programs need 0 {unit_en} and {int((after <= 1).sum())} at most 1 "

@@ -37,6 +37,9 @@ TEXT: dict[str, tuple[str, str]] = {
                    "或运行 `python -m data.build --demo` 生成演示数据库后刷新本页。",
                    "The database file `{path}` does not exist. Run `make run` in the project folder "
                    "(it builds the demo data first), or `python -m data.build --demo`, then reload this page."),
+    "db_stale": ("数据库 `{path}` 由旧版本生成，缺少当前需要的视图（{error}）。请重新生成数据库后刷新本页。",
+                 "The database `{path}` was built by an older version and lacks a view this version needs "
+                 "({error}). Rebuild it, then reload this page."),
     "db_error": ("无法打开数据库 `{path}`：{error}", "Cannot open the database `{path}`: {error}"),
     "no_data": ("所选范围内没有数据（{scope}）。请放宽筛选条件。",
                 "No data for the current selection ({scope}). Try wider filters."),

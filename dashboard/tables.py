@@ -39,7 +39,30 @@ def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, lang: 
         i18n.t("months", lang): d.get("months"),
         (i18n.t("amount", lang) + ("（元）" if zh else " (¥)")): pd.to_numeric(d.get("amount_yuan"), errors="coerce"),
     })
+    # blank, not "None", where a column does not apply to the gap (no program for not_surveyed…)
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].where(out[col].notna(), "")
     return out.reset_index(drop=True)
+
+
+def gap_area_counts(people: pd.DataFrame, level: str = "town") -> pd.DataFrame:
+    """census_gaps_by_area's columns computed from gap_people rows (for filters that function lacks).
+
+    persons = distinct person_id, cases = rows (for duplicate_id_number: distinct masked numbers),
+    months and amount_yuan summed; one row per (gap, area) with a case.
+    """
+    cols = ["gap", "area", "persons", "cases", "months", "amount_yuan"]
+    if people is None or people.empty:
+        return pd.DataFrame(columns=cols)
+    d = people.rename(columns={level: "area"})
+    rows = []
+    for (gap, area), part in d.groupby(["gap", "area"], dropna=False):
+        cases = part["id_number_masked"].nunique() if gap == "duplicate_id_number" else len(part)
+        rows.append({"gap": gap, "area": area, "persons": part["person_id"].nunique(), "cases": cases,
+                     "months": pd.to_numeric(part["months"], errors="coerce").sum(min_count=1),
+                     "amount_yuan": pd.to_numeric(part["amount_yuan"], errors="coerce").sum(min_count=1)})
+    return pd.DataFrame(rows, columns=cols)
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None) -> bytes:

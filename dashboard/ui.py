@@ -44,8 +44,13 @@ def _png_or_advice(fig) -> bytes:
 
 
 def chart(chart_id: str, frames: list[pd.DataFrame], lang: str, *, year: Any = None, scope: str = "",
-          dropped: list[str] | None = None) -> charts.Chart:
-    """Build registered chart `chart_id` from `frames` and draw it with summary, table and PNG button."""
+          dropped: list[str] | None = None, table_inline: bool = False,
+          column_config: dict | None = None) -> charts.Chart:
+    """Build registered chart `chart_id` from `frames` and draw it with summary, table and PNG button.
+
+    `table_inline` shows the table open under the chart (when the table is the point, e.g. all 33
+    programs) instead of in an expander.
+    """
     spec = charts.CHARTS[chart_id]
     built = charts.build(chart_id, frames, lang=lang, year=year)
     with st.container(border=True, key=f"box_{chart_id.replace('.', '_')}"):
@@ -57,8 +62,11 @@ def chart(chart_id: str, frames: list[pd.DataFrame], lang: str, *, year: Any = N
                         config={"displaylogo": False, "locale": "zh-CN" if lang == "zh" else "en"})
         st.markdown(built.summary)
         filter_note(dropped or [], lang)
-        with st.expander(t("table_view", lang), key=f"table_{chart_id}"):
-            st.dataframe(built.table, hide_index=True, key=f"df_{chart_id}")
+        if table_inline:
+            st.dataframe(built.table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
+        else:
+            with st.expander(t("table_view", lang), key=f"table_{chart_id}"):
+                st.dataframe(built.table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
         problems = _export_problems(lang)
         if problems:
             st.caption(" ".join(problems))

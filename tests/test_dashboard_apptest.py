@@ -12,6 +12,7 @@ Chart builders are also checked without Streamlit on small hand-made frames (tes
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,7 +23,7 @@ from dashboard import i18n
 
 pytestmark = pytest.mark.slow
 
-APP = "dashboard/app.py"
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")  # absolute: from_file resolves against the caller
 PAGES = ["overview", "coverage", "spend", "processing", "gaps"]
 
 
@@ -87,7 +88,7 @@ def test_overview_kpis_equal_api(con):
     assert i18n.fmt_yuan_exact(k.spend_yuan) in at.metric[0].help  # the exact amount behind the rounding
     assert shown["惠及人次"] == i18n.fmt_int(k.person_times)
     assert shown["受益人数"] == i18n.fmt_int(k.persons_paid)
-    assert shown["补贴项目数"] == f"{k.programs_paid} / {k.programs_total}"
+    assert shown["补贴项目数"] == f"{int(k.programs_paid)} / {int(k.programs_total)}"
     assert shown["持证残疾人"] == i18n.fmt_int(k.certified_population)
     assert shown["覆盖率"] == i18n.fmt_pct(k.coverage)
     assert shown["办理时长中位数"] == i18n.fmt_days(k.median_processing_days, "zh")
@@ -217,20 +218,22 @@ def test_english_switch_changes_labels():
     shown = metrics(at)
     assert "Money paid" in shown and "发放金额" not in shown
     assert at.query_params.get("lang") in ("en", ["en"])
-    assert any("Overview" in t.value for t in at.title)
+    assert any(t.value.startswith("Subsidy overview") for t in at.title)
+    assert at.selectbox(key="town").options[0] == "All"
 
 
 # ---------------------------------------------------------------- empty selection and missing database
 @pytest.fixture(scope="module")
 def db_with_silent_town(demo_db, tmp_path_factory, con):
-    """A copy of the demo database in which one town has no payments at all."""
+    """A copy of the demo database in which one town has no payments and no applications at all."""
     from queries.install import install_views
 
     town = queries.towns(con)[-1]
     copy = tmp_path_factory.mktemp("silent_town") / "subsidy.duckdb"
     shutil.copy(demo_db, copy)
     rw = queries.connect(copy, read_only=False)
-    rw.execute("delete from payments where person_id in (select person_id from persons where town = $t)", {"t": town})
+    for table in ("payments", "applications"):
+        rw.execute(f"delete from {table} where person_id in (select person_id from persons where town = $t)", {"t": town})
     install_views(rw)
     rw.close()
     return copy, town
@@ -240,7 +243,8 @@ def db_with_silent_town(demo_db, tmp_path_factory, con):
 def test_empty_selection_shows_message(db_with_silent_town, monkeypatch, page):
     copy, town = db_with_silent_town
     monkeypatch.setenv("SUBSIDY_DB", str(copy))
-    at = run_app(page, town=town, category="多重", group="就业")
+    # on the gaps page: a gap that needs payments, in a town without any
+    at = run_app(page, town=town, category="多重", group="就业", gap="duplicate_payment")
     assert_clean(at)
     assert at.info, "expected the 'no data' message"
     assert any("没有" in i.value for i in at.info)

@@ -13,6 +13,7 @@ MAX_ROWS_SHOWN = 2000
 
 lang = state.current_lang()
 f = state.filters()
+st.title(t("gaps_title", lang, year=f.year))
 
 # page-level drill-down, mirrored in the URL like the sidebar filters
 c1, c2 = st.columns(2)
@@ -29,8 +30,8 @@ with c2:
         st.caption(t("gap_drill_help", lang))
 
 scope = ui.fmt_scope(f, lang, village=village)
-ui.header(t("gaps_title", lang, year=f.year), scope, lang)
-st.caption(i18n.gap_help(gap, lang))
+st.caption(f"{t('scope', lang)}{'：' if lang == 'zh' else ': '}{scope}")
+st.caption(f"**{i18n.gap_label(gap, lang)}**{'：' if lang == 'zh' else ': '}{i18n.gap_help(gap, lang)}")
 
 summary = data.fetch("census_gaps", year=f.year, town=f.town, village=village, category=f.category)
 ui.chart("gaps.overview", [summary], lang, year=f.year, scope=scope,
@@ -47,17 +48,16 @@ for col, (label, value) in zip(cols, [
     with col:
         ui.metric(f"{i18n.gap_label(gap, lang)} · {label}", value, lang=lang)
 
-if f.town:
-    by_area = data.fetch("census_gaps_by_area", year=f.year, level="village", town=f.town, gap=gap)
-    chart_id = "gaps.by_village"
+level = "village" if f.town else "town"
+people = data.fetch("gap_people", gap=gap, year=f.year, town=f.town, village=village, category=f.category)
+if f.category:
+    # census_gaps_by_area has no category filter: count the same cases from gap_people instead
+    by_area = tables.gap_area_counts(people, level)
 else:
-    by_area = data.fetch("census_gaps_by_area", year=f.year, level="town", gap=gap)
-    chart_id = "gaps.by_town"
-ui.chart(chart_id, [by_area], lang, year=f.year, scope=scope,
-         dropped=[d for d in data.unsupported_filters("census_gaps_by_area", f)])
+    by_area = data.fetch("census_gaps_by_area", year=f.year, level=level, town=f.town, gap=gap)
+ui.chart(f"gaps.by_{level}", [by_area], lang, year=f.year, scope=scope)
 
 st.subheader(t("gap_people_header", lang))
-people = data.fetch("gap_people", gap=gap, year=f.year, town=f.town, village=village, category=f.category)
 if people is None or people.empty:
     ui.empty(lang, f"{i18n.gap_label(gap, lang)} · {scope}")
 else:

@@ -17,11 +17,10 @@ if by_program is None or by_program.empty or float(by_program["spend_yuan"].sum(
     ui.empty(lang, scope, payments=True)
 
 st.subheader(t("programs_header", lang))
-left, right = st.columns([3, 2])
-with left:
-    ui.chart("spend.programs", [by_program], lang, year=f.year, scope=scope, dropped=dropped)
-with right:
-    ui.chart("spend.groups", [by_program], lang, year=f.year, scope=scope, dropped=dropped)
+cap_col = "封顶使用率 %" if lang == "zh" else "Cap use %"
+ui.chart("spend.programs", [by_program], lang, year=f.year, scope=scope, dropped=dropped, table_inline=True,
+         column_config={cap_col: st.column_config.ProgressColumn(cap_col, min_value=0, max_value=100, format="%.1f%%")})
+ui.chart("spend.groups", [by_program], lang, year=f.year, scope=scope, dropped=dropped)
 
 st.subheader(t("tiers_header", lang))
 st.caption(t("cap_use_help", lang))
