@@ -43,7 +43,7 @@ final as (
         program_id,
         month,
         any_value(year) as year,
-        string_agg(distinct branch, '|' order by branch) as branches,
+        array_to_string(list_sort(list(branch)), '|') as branches,
         max(monthly_amount)::decimal(14, 2) as monthly_amount
     from joined
     group by person_id, program_id, month

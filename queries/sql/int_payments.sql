@@ -62,15 +62,38 @@ dibian_states as (
     where attribute = 'dibian'
 ),
 
+duplicate_groups as (
+    -- only (person, program, period) keys paid more than once need ranking: a hash aggregate over all
+    -- payments is far cheaper than a window sorted over every payment on a large district
+    select
+        person_id,
+        program_id,
+        period,
+        min(paid_date) as first_paid_date_in_period
+    from payments
+    group by person_id, program_id, period
+    having count(*) > 1
+),
+
+duplicate_ranks as (
+    select
+        p.payment_id,
+        g.first_paid_date_in_period,
+        row_number() over (
+            partition by p.person_id, p.program_id, p.period
+            order by p.paid_date, p.payment_id
+        ) as payment_rank
+    from payments as p
+    inner join duplicate_groups as g using (person_id, program_id, period)
+),
+
 ranked as (
     select
-        *,
-        row_number() over (
-            partition by person_id, program_id, period
-            order by paid_date, payment_id
-        ) as payment_rank,
-        min(paid_date) over (partition by person_id, program_id, period) as first_paid_date_in_period
-    from payments
+        p.*,
+        coalesce(r.payment_rank, 1) as payment_rank,
+        coalesce(r.first_paid_date_in_period, p.paid_date) as first_paid_date_in_period
+    from payments as p
+    left join duplicate_ranks as r using (payment_id)
 ),
 
 with_cert as (
@@ -155,8 +178,6 @@ final as (
     left join programs as pr using (program_id)
     left join persons as p using (person_id)
     left join person_dates as d using (person_id)
-    -- sorted by period so that DuckDB's zone maps skip other years when a query filters on year
-    order by s.period, s.program_id, s.person_id
 )
 
 select * from final

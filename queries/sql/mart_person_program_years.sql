@@ -31,7 +31,6 @@ final as (
         max(tier) as max_tier
     from spend
     group by year, person_id, program_id
-    order by year, program_id, person_id
 )
 
 select * from final

@@ -34,7 +34,8 @@ targeted_programs as (
 ),
 
 eligible as (
-    select distinct person_id, program_id, month
+    -- already one row per (person, program, month)
+    select person_id, program_id, month
     from eligibility
     where program_id in (select program_id from targeted_programs)
 ),
@@ -72,7 +73,6 @@ final as (
         p.grade
     from unioned as u
     left join persons as p using (person_id)
-    order by u.month, u.program_id, u.person_id
 )
 
 select * from final
