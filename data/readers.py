@@ -58,6 +58,7 @@ class PreparedFile:
     row_offset: int = 1
     row_column: int | None = None          # position of `__row` (xlsx)
     id_numeric_column: int | None = None   # position of `__id_numeric` (xlsx)
+    has_data: bool = False                 # the first lines already show data rows below the header
     notes: list[str] = field(default_factory=list)
 
 
@@ -116,15 +117,19 @@ def _find_header(rows: list[list[str]], lookup: dict[str, str]) -> tuple[int, in
         return all(not names[j] and not (j < len(texts) and str(texts[j]).strip())
                    for j, r in enumerate(rec) if r and j < len(names))
 
-    width = max(len(r) for r in rows)
-    names: list[str | None] = (recognised[best] + [None] * width)[:width]
-    texts = [str(c) for c in rows[best]] + [""] * (width - len(rows[best]))
+    # The header row sets the width: a longer data row among the scanned rows must not widen it.
+    width = len(rows[best])
+    names: list[str | None] = list(recognised[best])
+    texts = [str(c) for c in rows[best]]
     first = last = best
     for step in (-1, 1):
         i = best + step
         while 0 <= i < len(rows) and joins(i, names, texts):
             for j, r in enumerate(recognised[i]):
                 if r:
+                    if j >= len(names):
+                        names.extend([None] * (j + 1 - len(names)))
+                        texts.extend([""] * (j + 1 - len(texts)))
                     names[j] = r
                     texts[j] = str(rows[i][j])
             first, last = min(first, i), max(last, i)
@@ -219,6 +224,14 @@ def transcode(path: Path, encoding: str, out: Path) -> None:
         dst.write(decoder.decode(b"", final=True))
 
 
+def normalise_newlines(path: Path, out: Path) -> Path:
+    """Stream a UTF-8 file into `out` with every line ending (CRLF, CR, LF) written as LF."""
+    with path.open("r", encoding="utf-8-sig", newline=None) as src, out.open("w", encoding="utf-8", newline="\n") as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(chunk)
+    return out
+
+
 def _sniff_delimiter(line: str) -> str:
     counts = {d: line.count(d) for d in (",", "\t", ";", "|")}
     best = max(counts, key=counts.get)
@@ -236,6 +249,11 @@ def prepare_csv(table: Table, path: Path, workdir: Path) -> PreparedFile:
     # A UTF-8 BOM sits in front of the header, which DuckDB skips (skip >= 1), so it needs no copy.
     with csv_path.open("r", encoding="utf-8-sig" if encoding == "utf-8-sig" else "utf-8", newline="") as f:
         head_text = f.read(256 * 1024)
+    if "\r\n" in head_text and re.search(r"(?<!\r)\n", head_text):
+        # DuckDB takes the line ending from the first line and silently reads nothing from a file
+        # that mixes CRLF and LF (a title pasted above an export): rewrite it with LF throughout.
+        csv_path = normalise_newlines(csv_path, workdir / f"{table.name}.lf.csv")
+        head_text = head_text.replace("\r\n", "\n")
     first_line = head_text.splitlines()[0] if head_text else ""
     delimiter = _sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(head_text), delimiter=delimiter)
@@ -254,9 +272,10 @@ def prepare_csv(table: Table, path: Path, workdir: Path) -> PreparedFile:
     _check_required(table, path, cols)
     if any("\n" in c or "\r" in c for row in rows[: last + 1] for c in row):
         raise ContractError(f"{path.name}: 表头单元格内有换行 (a header cell contains a line break)")
+    has_data = any(any(c.strip() for c in row) for row in rows[last + 1:])
     return PreparedFile(table=table.name, source=path, csv_path=csv_path, file_format="csv",
                         encoding=encoding, columns=cols, width=len(cols), skip=last + 1,
-                        delimiter=delimiter, row_offset=last + 1)
+                        delimiter=delimiter, row_offset=last + 1, has_data=has_data)
 
 
 # ----------------------------------------------------------------------------------------- XLSX

@@ -60,6 +60,7 @@ DATE_ORDER = {"applications": (("decided_date", "submitted_date"), ("first_paid_
 
 _TRIM = " \t\r\n\u3000\u00a0\ufeff"
 _REF_NAMES = {"persons": "person", "programs": "program", "applications": "application"}
+SMALL_FILE = 50_000  # rows; below this the parse query is not worth optimising
 OVERFLOW = 16  # spare CSV fields read so that a row with too many fields is rejected, not fatal
 
 # SQL helpers, created once per connection as temporary macros (they never reach the database file).
@@ -82,32 +83,33 @@ create or replace temp macro ld_money(v) as case
 -- at most two decimals, trailing zeros allowed (string arithmetic: no regular expression needed)
 create or replace temp macro ld_money_decimals_ok(v) as
     strpos(v, '.') = 0 or length(rtrim(v, '0')) - strpos(v, '.') <= 2;
+-- Every date spelling checks the year range (1900-2100) on the text or the serial number, so that
+-- each macro names its input once: DuckDB inlines macros, and a value used twice is parsed twice.
 create or replace temp macro ld_date_slow(v) as case
-    when regexp_full_match(v, '[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?')
+    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?')
         then try_strptime(regexp_replace(regexp_extract(v, '^[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}'),
                                          '[/.年月]', '-', 'g'), '%Y-%m-%d')::date
-    when regexp_full_match(v, '[0-9]{8}') then try_strptime(v, '%Y%m%d')::date
-    -- an Excel serial day number (1900 date system; serial 1 = 1900-01-01)
-    when regexp_full_match(v, '[0-9]{1,5}(\.[0-9]+)?') then date '1899-12-30' + floor(v::double)::integer
+    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[0-9]{4}') then try_strptime(v, '%Y%m%d')::date
+    -- an Excel serial day number (1900 date system; serial 1 = 1900-01-01, 73415 = 2100-12-31)
+    when regexp_full_match(v, '[0-9]{1,5}(\.[0-9]+)?') and v::double between 1 and 73416
+        then date '1899-12-30' + floor(v::double)::integer
     end;
-create or replace temp macro ld_date_checked(d) as case when year(d) between 1900 and 2100 then d end;
--- The contract spelling YYYY-MM-DD takes a fast cast (the year range checked on the text, so the
--- value is computed once); every other accepted spelling takes the slow path.
+-- The contract spelling YYYY-MM-DD takes a fast cast; every other accepted spelling the slow path.
 create or replace temp macro ld_date(v) as case
     when length(v) = 10 and substr(v, 5, 1) = '-' and substr(v, 8, 1) = '-'
         then case when substr(v, 1, 4) between '1900' and '2100' then try_cast(v as date) end
-    else ld_date_checked(ld_date_slow(v)) end;
+    else ld_date_slow(v) end;
 create or replace temp macro ld_month_slow(v) as case
-    when regexp_full_match(v, '[0-9]{4}[-/.年][0-9]{1,2}月?')
+    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[-/.年][0-9]{1,2}月?')
         then try_strptime(regexp_replace(regexp_replace(v, '月$', ''), '[/.年]', '-', 'g') || '-1', '%Y-%m-%d')::date
-    when regexp_full_match(v, '[0-9]{6}') then try_strptime(v || '01', '%Y%m%d')::date
+    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[0-9]{2}') then try_strptime(v || '01', '%Y%m%d')::date
     -- Excel turns a typed 2020-03 into the date 2020-03-01: accept a date on the first of a month
-    when day(ld_date(v)) = 1 then ld_date(v)
+    when regexp_full_match(v, '[0-9]{4}[-/.年][0-9]{1,2}[-/.月]0?1日?([ T][0-9:.]+)?|[0-9]{6}01') then ld_date_slow(v)
     end;
 create or replace temp macro ld_month(v) as case
     when length(v) = 7 and substr(v, 5, 1) = '-'
         then case when substr(v, 1, 4) between '1900' and '2100' then try_cast(v || '-01' as date) end
-    else ld_date_checked(ld_month_slow(v)) end;
+    else ld_month_slow(v) end;
 create or replace temp macro ld_flag(v) as case lower(v)
     when '0' then 0 when '0.0' then 0 when '否' then 0 when 'n' then 0 when 'no' then 0 when 'false' then 0
     when '1' then 1 when '1.0' then 1 when '是' then 1 when 'y' then 1 when 'yes' then 1 when 'true' then 1
@@ -191,7 +193,12 @@ def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0][:200]
             raise ContractError(f"{prep.source.name}: CSV 格式错误，无法读取 (malformed CSV: {first})") from None
-    return con.execute(f"select count(*) from {name}").fetchone()[0]
+    n = con.execute(f"select count(*) from {name}").fetchone()[0]
+    if n == 0 and prep.has_data:
+        # a guard, not a path we know to take: data rows seen by Python but none read by DuckDB
+        raise ContractError(f"{prep.source.name}: 无法读取数据行，请另存为标准 CSV "
+                            f"(no data rows could be read; save the file again as a standard CSV)")
+    return n
 
 
 # ------------------------------------------------------------------------------------ expressions
@@ -259,8 +266,19 @@ def parse(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedFile, stag
         if not c.contract:
             inner.append(f"ld_clean(__x{c.position}) as __x{c.position}")
             cols.append(f"__x{c.position}")
-    con.execute(f"create or replace temp table {parsed} as "
-                f"select {', '.join(cols)} from (select {', '.join(inner)} from {stage_name})")
+    sql = (f"create or replace temp table {parsed} as "
+           f"select {', '.join(cols)} from (select {', '.join(inner)} from {stage_name})")
+    rows = con.execute(f"select count(*) from {stage_name}").fetchone()[0]
+    if rows < SMALL_FILE:
+        # Optimising this wide expression tree (inlined macros, enum CASEs) costs ~0.2 s, more than
+        # evaluating it on a small file; the plan is a plain projection either way.
+        con.execute("set enable_optimizer = false")
+        try:
+            con.execute(sql)
+        finally:
+            con.execute("set enable_optimizer = true")
+    else:
+        con.execute(sql)
 
 
 def _row_rules(table: Table, today: dt.date) -> list[tuple[str | None, str, str, str]]:
