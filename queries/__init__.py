@@ -357,23 +357,23 @@ def targeting_errors(con, year: int, town=None, village=None, category=None, pro
         counts as (
             select
                 program_id,
-                count(*) filter (where is_eligible) as eligible_person_months,
-                count(*) filter (where is_paid) as paid_person_months,
-                count(*) filter (where is_eligible and is_paid) as eligible_paid_person_months,
-                count(*) filter (where is_eligible and not is_paid) as excluded_person_months,
-                count(*) filter (where is_paid and not is_eligible) as included_person_months,
-                count(distinct person_id) filter (where is_eligible) as eligible_persons,
-                count(distinct person_id) filter (where is_paid) as paid_persons
+                sum(eligible_months) as eligible_person_months,
+                sum(paid_months) as paid_person_months,
+                sum(eligible_paid_months) as eligible_paid_person_months,
+                sum(eligible_months - eligible_paid_months) as excluded_person_months,
+                sum(paid_months - eligible_paid_months) as included_person_months,
+                count(*) filter (where eligible_months > 0) as eligible_persons,
+                count(*) filter (where paid_months > 0) as paid_persons
             from mart_targeting as t
             where t.year = $year {_where('t', PERSON_FILTERS, f)}
             group by program_id
         )
         select t.program_id, t.name, t.name_en,
-               coalesce(c.eligible_person_months, 0) as eligible_person_months,
-               coalesce(c.paid_person_months, 0) as paid_person_months,
-               coalesce(c.eligible_paid_person_months, 0) as eligible_paid_person_months,
-               coalesce(c.excluded_person_months, 0) as excluded_person_months,
-               coalesce(c.included_person_months, 0) as included_person_months,
+               coalesce(c.eligible_person_months, 0)::bigint as eligible_person_months,
+               coalesce(c.paid_person_months, 0)::bigint as paid_person_months,
+               coalesce(c.eligible_paid_person_months, 0)::bigint as eligible_paid_person_months,
+               coalesce(c.excluded_person_months, 0)::bigint as excluded_person_months,
+               coalesce(c.included_person_months, 0)::bigint as included_person_months,
                coalesce(c.eligible_persons, 0) as eligible_persons,
                coalesce(c.paid_persons, 0) as paid_persons
         from targeted as t left join counts as c using (program_id)
@@ -485,7 +485,7 @@ def spend_by_program(con, year: int, town=None, village=None, category=None, pro
 
 def spend_by_tier(con, year: int, town=None, village=None, category=None, program=None,
                   program_group=None) -> pd.DataFrame:
-    """Spend per (program, tier) in a year (views mart_spend, stg_program_tiers).
+    """Spend per (program, tier) in a year (views mart_person_tier_years, stg_program_tiers).
 
     One row per tier of program_tiers for the selected programs (zeros included), plus one row per
     (program, tier) found on payments but missing from program_tiers (tier NaN for untiered payments,
@@ -505,10 +505,9 @@ def spend_by_tier(con, year: int, town=None, village=None, category=None, progra
             select t.* from stg_program_tiers as t where t.program_id in (select program_id from catalog)
         ),
         person_tier as (
-            select program_id, tier, person_id, sum(amount) as spend, count(distinct period) as months
-            from mart_spend as s
+            select program_id, tier, person_id, spend, paid_months as months
+            from mart_person_tier_years as s
             where s.year = $year {_where('s', ALL_FILTERS, f)}
-            group by program_id, tier, person_id
         ),
         capped as (
             select pt.*, t.amount,
