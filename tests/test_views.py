@@ -661,3 +661,15 @@ def test_lists_and_catalog(spend_con):
                                     "reform_date"]
     assert cat.set_index("program_id").loc["RH", "program_group"] == "康复"
     assert queries.load_summary(spend_con).empty and queries.rejects(spend_con).empty
+
+
+def test_threads_sharing_one_connection_get_their_own_rows(spend_con):
+    """Every API call runs on its own cursor, so concurrent callers (Streamlit sessions) never see
+    another caller's rows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = {E: 14500, W: 2405, Q: 500}
+    towns = [E, W, Q] * 8
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        got = list(pool.map(lambda t: queries.kpi_overview(spend_con, year=2020, town=t).iloc[0].spend_yuan, towns))
+    assert got == [expected[t] for t in towns]
