@@ -6,7 +6,10 @@ sidebar filters mirrored in the URL, and the "database missing" message.
 """
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +39,20 @@ PAGES = (  # (file, url path, title key, icon)
 
 
 def main() -> None:
-    """One run of the app: shared frame, then the selected page."""
+    """One run of the app; with $DASHBOARD_TIMING set, prints the run's duration (scripts/measure_pages.py)."""
+    if not os.environ.get("DASHBOARD_TIMING"):
+        _main()
+        return
+    t0 = time.perf_counter()
+    try:
+        _main()
+    finally:
+        page = st.session_state.get("_timing_page", "?")
+        print(json.dumps({"dashboard_run": page, "seconds": round(time.perf_counter() - t0, 3)}), flush=True)
+
+
+def _main() -> None:
+    """The shared frame (language, navigation, filters, database checks), then the selected page."""
     st.set_page_config(page_title="区残联惠残补助绩效看板", page_icon=":material/accessible:", layout="wide")
     state.start_run()
     brand = st.sidebar.container()  # filled once the language is known, but shown above the switch
@@ -46,6 +62,7 @@ def main() -> None:
         st.Page(VIEWS / f, title=t(title, lang), icon=icon, url_path=path, default=(i == 0))
         for i, (f, path, title, icon) in enumerate(PAGES)
     ])
+    st.session_state["_timing_page"] = nav.url_path or "overview"
     try:
         data.db_version()
         data.connection()

@@ -122,10 +122,17 @@ def _money_axis(lang: str) -> str:
 
 
 def _wrap_label(s: str, width: int = 18) -> str:
-    """Break long (Chinese) labels so horizontal bar charts keep a readable plot area."""
+    """Break long labels so horizontal bar charts keep a readable plot area.
+
+    Text with spaces (English) breaks between words; Chinese breaks every `width` characters.
+    """
     s = str(s)
     if len(s) <= width:
         return s
+    if " " in s:
+        import textwrap
+
+        return "<br>".join(textwrap.wrap(s, max(width, 16)))
     return "<br>".join(s[i:i + width] for i in range(0, len(s), width))
 
 
@@ -182,7 +189,10 @@ def town_ranking(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart:
     fig.update_xaxes(title_text=_money_axis(lang), tickformat=",.2~f",
                      range=[0, float(d["spend_yuan"].max()) / 10_000 * 1.18])
     top, low = d.iloc[-1], d.iloc[0]
-    if lang == "en":
+    if len(d) == 1:
+        summary = (f"{_year_prefix(year, lang)}{top['value']} received {i18n.fmt_money(top['spend_yuan'], lang)}." if lang == "en"
+                   else f"{_year_prefix(year, lang)}{top['value']}发放金额 {i18n.fmt_money(top['spend_yuan'], lang)}。")
+    elif lang == "en":
         summary = (f"{_year_prefix(year, lang)}{top['value']} received the most "
                    f"({i18n.fmt_money(top['spend_yuan'], lang)}, {i18n.fmt_pct(top['share'])} of the total); "
                    f"{low['value']} the least ({i18n.fmt_pct(low['share'])}).")
@@ -291,7 +301,12 @@ def coverage_bars(df: pd.DataFrame, lang: str = "zh", year: Any = None, by: str 
     hi = valid.loc[valid["coverage"].idxmax()]
     lo = valid.loc[valid["coverage"].idxmin()]
     hv, lv = i18n.value_label(by, hi["value"], lang), i18n.value_label(by, lo["value"], lang)
-    if lang == "en":
+    if len(valid) == 1:
+        summary = (f"{_year_prefix(year, lang)}coverage in {hv} is {i18n.fmt_pct(hi['coverage'])} "
+                   f"({i18n.fmt_int(hi['persons_paid'])} of {i18n.fmt_int(hi['certified_population'])})." if lang == "en"
+                   else f"{_year_prefix(year, lang)}{hv}的覆盖率为 {i18n.fmt_pct(hi['coverage'])}"
+                   f"（{i18n.fmt_int(hi['certified_population'])} 人中 {i18n.fmt_int(hi['persons_paid'])} 人）。")
+    elif lang == "en":
         summary = (f"{_year_prefix(year, lang)}coverage by {by_en} ranges from {i18n.fmt_pct(lo['coverage'])} "
                    f"({lv}) to {i18n.fmt_pct(hi['coverage'])} ({hv}).")
     else:
@@ -851,18 +866,26 @@ def gaps_overview(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart
     d = df.copy()
     d["_o"] = d["gap"].map({g: i for i, g in enumerate(i18n.GAP_KEYS)}).fillna(99)
     d = d.sort_values("_o", ascending=False)
-    labels = [i18n.gap_label(g, lang) for g in d["gap"]]
-    money_gap = pd.to_numeric(d["amount_yuan"], errors="coerce").fillna(0) > 0
-    fig = go.Figure(go.Bar(
-        y=labels, x=d["persons"], orientation="h",
-        marker_color=[OKABE_ITO[5] if m else OKABE_ITO[0] for m in money_gap],
-        text=[i18n.fmt_int(v) for v in d["persons"]], textposition="outside", cliponaxis=False,
-        customdata=np.stack([d["cases"].fillna(0), pd.to_numeric(d["amount_yuan"], errors="coerce").fillna(0)], axis=-1),
-        hovertemplate=("%{y}<br>" + ("%{x:,} 人，%{customdata[0]:,} 条，%{customdata[1]:,.0f} 元" if lang == "zh"
-                       else "%{x:,} persons, %{customdata[0]:,} cases, ¥%{customdata[1]:,.0f}") + "<extra></extra>"),
-    ))
-    base_layout(fig, title, legend=False, height=max(420, 80 + 30 * len(d)))
-    fig.update_xaxes(title_text=t("persons", lang), tickformat=",")
+    d["label"] = [i18n.gap_label(g, lang) for g in d["gap"]]
+    d["paid_wrongly"] = d["gap"].isin(PAYMENT_GAPS)
+    fig = go.Figure()
+    for wrong, name, color in ((False, "普查/资格缺口" if lang == "zh" else "Census / eligibility gap", OKABE_ITO[0]),
+                               (True, "不应发放而发放" if lang == "zh" else "Payment that should not be made", OKABE_ITO[5])):
+        part = d[d["paid_wrongly"] == wrong]
+        if part.empty:
+            continue
+        fig.add_bar(
+            y=part["label"], x=part["persons"], orientation="h", name=name, marker_color=color,
+            text=[i18n.fmt_int(v) for v in part["persons"]], textposition="outside", cliponaxis=False,
+            customdata=np.stack([part["cases"].fillna(0), pd.to_numeric(part["amount_yuan"], errors="coerce").fillna(0)],
+                                axis=-1),
+            hovertemplate=("%{y}<br>" + ("%{x:,} 人，%{customdata[0]:,} 条，%{customdata[1]:,.0f} 元" if lang == "zh"
+                           else "%{x:,} persons, %{customdata[0]:,} cases, ¥%{customdata[1]:,.0f}") + "<extra></extra>"),
+        )
+    base_layout(fig, title, height=max(420, 100 + 30 * len(d)))
+    fig.update_yaxes(categoryorder="array", categoryarray=d["label"].tolist())
+    fig.update_xaxes(title_text=t("persons", lang), tickformat=",d",
+                     dtick=1 if float(d["persons"].max() or 0) <= 8 else None)
     if d["persons"].fillna(0).sum() == 0:
         return Chart(fig, "没有发现缺口。" if lang == "zh" else "No gaps found.", _gaps_table(d, lang))
     top = d.loc[d["persons"].idxmax()]
@@ -918,7 +941,8 @@ def gaps_by_area(df: pd.DataFrame, lang: str = "zh", year: Any = None, level: st
                                text=[i18n.fmt_int(v) for v in d["persons"]], textposition="outside", cliponaxis=False))
     n_areas = d["area"].nunique()
     base_layout(fig, title, legend=len(gaps) > 1, height=max(320, 80 + 28 * n_areas))
-    fig.update_xaxes(title_text=t("persons", lang), tickformat=",")
+    fig.update_xaxes(title_text=t("persons", lang), tickformat=",d",
+                     dtick=1 if float(d.groupby("area")["persons"].sum().max() or 0) <= 8 else None)
     by_area = d.groupby("area", as_index=False)[["persons", "cases", "months", "amount_yuan"]].sum()
     top = by_area.loc[by_area["persons"].idxmax()]
     if lang == "en":

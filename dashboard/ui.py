@@ -6,6 +6,7 @@ a PNG download rendered on click (Chromium missing → the install advice, not a
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
@@ -67,7 +68,7 @@ def chart(chart_id: str, frames: list[pd.DataFrame], lang: str, *, year: Any = N
         else:
             with st.expander(t("table_view", lang), key=f"table_{chart_id}"):
                 st.dataframe(built.table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
-        problems = _export_problems(lang)
+        problems = _export_problems(lang, os.environ.get("BROWSER_PATH"))
         if problems:
             st.caption(" ".join(problems))
         else:
@@ -80,8 +81,11 @@ def chart(chart_id: str, frames: list[pd.DataFrame], lang: str, *, year: Any = N
 
 
 @st.cache_data(show_spinner=False, ttl=300)
-def _export_problems(lang: str) -> list[str]:
-    """Install advice when PNG export cannot work (checked every few minutes, not every rerun)."""
+def _export_problems(lang: str, browser_path: str | None) -> list[str]:
+    """Install advice when PNG export cannot work (checked every few minutes, not every rerun).
+
+    `browser_path` ($BROWSER_PATH) is part of the cache key: it changes where Chromium is looked for.
+    """
     try:
         return charts.export_problems(lang)
     except Exception as exc:  # noqa: BLE001 - an unexpected check failure must not break the page

@@ -4,9 +4,11 @@
     .venv/bin/python scripts/measure_pages.py --db /tmp/big.duckdb --repeat 3
 
 For each page a fresh `streamlit run` is started (empty caches) and the page is opened: *cold* is
-the time from navigation to "script finished, every metric and chart drawn". The page is then
-reloaded `--repeat` times in new browser tabs of the same server: *warm* is the median of those
-(Streamlit's caches are filled, the browser's are not). Prints a table and writes JSON.
+the time from navigation to "script finished, every chart drawn". The page is then reloaded
+`--repeat` times in new browser tabs of the same server: *warm* is the median of those (Streamlit's
+caches are filled, the browser's are not). The server runs with $DASHBOARD_TIMING, so the Python
+script's own duration (cold = first run, warm = median of the others) is reported beside the
+browser's. Prints a table and writes JSON.
 """
 from __future__ import annotations
 
@@ -34,11 +36,12 @@ def free_port() -> int:
 
 def start_server(db: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "SUBSIDY_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "SUBSIDY_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "DASHBOARD_TIMING": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -53,34 +56,41 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("streamlit did not start")
 
 
-def stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen) -> list[float]:
+    """Stop the server; the script-run durations it printed ($DASHBOARD_TIMING), in order."""
     proc.terminate()
     try:
-        proc.wait(10)
+        out, _ = proc.communicate(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        out, _ = proc.communicate()
+    runs = []
+    for line in (out or "").splitlines():
+        if line.startswith('{"dashboard_run"'):
+            runs.append(json.loads(line)["seconds"])
+    return runs
 
 
-WAIT_JS = """() => {
+# charts each page draws on the demo data once its script has run to the end
+CHARTS = {"overview": 2, "coverage": 6, "spend": 5, "processing": 5, "gaps": 2}
+WAIT_JS = """(n) => {
     const w = document.querySelector('[data-testid="stStatusWidget"]');
     const busy = w && /Running|Stop|运行/.test(w.innerText || '');
-    const charts = document.querySelectorAll('.js-plotly-plot .main-svg').length;
-    const metrics = document.querySelectorAll('[data-testid="stMetricValue"]').length;
-    return !busy && charts >= 1 && metrics >= 1;
+    return !busy && document.querySelectorAll('.js-plotly-plot .main-svg').length >= n;
 }"""
 
 
-def time_page(browser, url: str, timeout_ms: int) -> float:
+def time_page(browser, url: str, timeout_ms: int, charts: int = 1) -> float:
     """Seconds from navigation until the run is over and charts and metrics are drawn (new tab)."""
     ctx = browser.new_context(viewport={"width": 1440, "height": 3800})
     pg = ctx.new_page()
     t0 = time.perf_counter()
     pg.goto(url)
     pg.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=timeout_ms)
-    pg.wait_for_function(WAIT_JS, timeout=timeout_ms)
+    pg.wait_for_function(WAIT_JS, arg=charts, timeout=timeout_ms)
     # the status widget can be idle for a moment between the first paint and the rerun: confirm
     pg.wait_for_timeout(300)
-    pg.wait_for_function(WAIT_JS, timeout=timeout_ms)
+    pg.wait_for_function(WAIT_JS, arg=charts, timeout=timeout_ms)
     elapsed = time.perf_counter() - t0 - 0.3
     errors = pg.get_by_test_id("stException").count()
     ctx.close()
@@ -105,19 +115,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{db} does not exist: build it with `python -m data.build --demo`", file=sys.stderr)
         return 2
     results = {"db": str(db), "db_mb": round(db.stat().st_size / 1e6, 1), "pages": {}}
-    print(f"database {db} ({results['db_mb']} MB)\n{'page':12} {'cold s':>8} {'warm s':>8}")
+    load = os.getloadavg()[0]
+    results["load_average_at_start"] = round(load, 2)
+    print(f"database {db} ({results['db_mb']} MB), load average {load:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'page':12} {'cold s':>8} {'warm s':>8} {'script cold':>10} {'script warm':>10}")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
         for name, path in PAGES.items():
             proc, base = start_server(db)
             try:
-                cold = time_page(browser, f"{base}/{path}", int(args.timeout * 1000))
-                warm = [time_page(browser, f"{base}/{path}", int(args.timeout * 1000)) for _ in range(args.repeat)]
+                n = CHARTS[name]
+                cold = time_page(browser, f"{base}/{path}", int(args.timeout * 1000), n)
+                warm = [time_page(browser, f"{base}/{path}", int(args.timeout * 1000), n) for _ in range(args.repeat)]
             finally:
-                stop(proc)
+                runs = stop(proc)
+            server_warm = statistics.median(runs[1:]) if len(runs) > 1 else float("nan")
             results["pages"][name] = {"cold_s": round(cold, 2), "warm_s": round(statistics.median(warm), 2),
-                                      "warm_runs_s": [round(w, 2) for w in warm]}
-            print(f"{name:12} {cold:8.2f} {statistics.median(warm):8.2f}")
+                                      "warm_runs_s": [round(w, 2) for w in warm],
+                                      "server_cold_s": runs[0] if runs else None,
+                                      "server_warm_s": round(server_warm, 3)}
+            print(f"{name:12} {cold:8.2f} {statistics.median(warm):8.2f} {runs[0] if runs else float('nan'):10.2f} "
+                  f"{server_warm:10.2f}")
         browser.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))

@@ -256,3 +256,14 @@ def test_missing_database_shows_instructions(tmp_path, monkeypatch):
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
     assert "make run" in text and "data.build --demo" in text
+
+
+def test_png_download_offered_or_install_advice(monkeypatch):
+    """With Chromium every chart offers a PNG; without it the page shows the apt-get line, not a traceback."""
+    at = run_app()
+    assert len(at.get("download_button")) >= 2
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    at = run_app()
+    assert_clean(at)
+    assert len(at.get("download_button")) == 0
+    assert any("apt-get install" in c.value and "chromium" in c.value for c in at.caption)
