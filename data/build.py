@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import inspect
 import os
 import shutil
 import sys
@@ -120,12 +119,13 @@ class LoadReport:
 
 # ----------------------------------------------------------------------------------------- build
 def build_database(source: Path, db: Path | None = None, *, force: bool = False,
-                   info: dict[str, str] | None = None) -> LoadReport:
+                   info: dict[str, str] | None = None, progress=None) -> LoadReport:
     """Load the contract files in `source` into the DuckDB file `db` (default `paths.db_path()`).
 
     Raises ContractError when the folder breaks the contract (nothing is replaced), LoadRejected when
     more than half the rows of a file were rejected and `force` is false (nothing is replaced).
-    `info` adds key/value rows to `load_info` (the demo records the generator's seed and size)."""
+    `info` adds key/value rows to `load_info` (the demo records the generator's seed and size);
+    `progress(text)`, if given, is called as each step finishes (a big district takes minutes)."""
     import duckdb
 
     from data import validate
@@ -145,6 +145,7 @@ def build_database(source: Path, db: Path | None = None, *, force: bool = False,
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
     report = LoadReport(db=db, source=source)
+    say = progress or (lambda text: None)
     loaded_at = dt.datetime.now().replace(microsecond=0)
     today = dt.date.today()
     scratch = Path(tempfile.mkdtemp(prefix=f".{db.name}.load-", dir=db.parent))
@@ -162,7 +163,7 @@ def build_database(source: Path, db: Path | None = None, *, force: bool = False,
             table = TABLES[name]
             if path is None:
                 report.notes.append(f"{name}: 无文件，已跳过（可选）(no file; optional, skipped)")
-                if any(c.unique for c in table.columns):
+                if name in validate.PARENT_TABLES:
                     validate.empty_keys(con, name)
                 continue
             prep = prepare(name, path, scratch)
@@ -174,12 +175,13 @@ def build_database(source: Path, db: Path | None = None, *, force: bool = False,
             rejected = validate.record_rejects(con, prep, stage, rej)
             if read != loaded + rejected:  # would be a bug in the loader, never the user's data
                 raise RuntimeError(f"{path.name}: read {read} != loaded {loaded} + rejected {rejected}")
-            if any(c.unique for c in table.columns):
+            if name in validate.PARENT_TABLES:  # keys only of tables that others refer to
                 validate.remember_keys(con, table, parsed)
             con.execute(f"drop table {stage}; drop table {parsed}; drop table {rej}")
             if prep.csv_path != path:
                 prep.csv_path.unlink(missing_ok=True)  # a transcoded copy is not needed any more
             report.files.append(FileReport(path.name, name, read, loaded, rejected, prep.file_format, prep.encoding))
+            say(f"{path.name}: {read:,} 行 rows ({time.perf_counter() - started:.1f} s)")
             con.execute("insert into load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [path.name, name, read, loaded, rejected, str(source), prep.file_format,
                          prep.encoding, loaded_at])
@@ -194,6 +196,7 @@ def build_database(source: Path, db: Path | None = None, *, force: bool = False,
                                f"Use --force to load anyway)", report)
         _write_info(con, source, loaded_at, info or {})
         views_started = time.perf_counter()
+        say("视图 installing views …")
         _install_views(con, report)
         report.views_seconds = time.perf_counter() - views_started
         con.execute("checkpoint")
@@ -235,16 +238,10 @@ def _write_info(con, source: Path, loaded_at: dt.datetime, extra: dict[str, str]
 
 
 def _install_views(con, report: LoadReport) -> None:
-    try:
-        from queries.install import install_views
-    except ModuleNotFoundError as exc:
-        # Only a missing module is tolerated (the views are written in parallel); a broken one raises.
-        if exc.name not in ("queries", "queries.install"):
-            raise
-        msg = "警告：queries.install 尚不存在，未创建视图 (warning: queries.install missing; views not installed)"
-        print(msg, file=sys.stderr)
-        report.notes.append(msg)
-        return
+    """Create the calendar, rule seeds and views (queries/) inside the new file before the swap, so the
+    dashboard never sees tables without their views."""
+    from queries.install import install_views  # lazy: data/ imports queries/ only here
+
     install_views(con)
 
 
@@ -253,14 +250,15 @@ def _demo(persons: int | None) -> dict[str, str]:
     """Generate the demo district into paths.DEMO_SOURCE_DIR; returns what load_info records about it."""
     from data.generate import generate
 
-    kwargs = {} if persons is None else {"persons": persons}
-    generate(paths.DEMO_SOURCE_DIR, **kwargs)
+    try:
+        summary = generate(paths.DEMO_SOURCE_DIR, persons=persons)
+    except ValueError as exc:  # e.g. a district too small to simulate: the user's choice of --persons
+        raise ContractError(f"--persons {persons}: {exc}") from None
     info = {"demo": "true"}
-    params = inspect.signature(generate).parameters
-    if "seed" in params and params["seed"].default is not inspect.Parameter.empty:
-        info["generator_seed"] = str(params["seed"].default)
-    info["generator_persons"] = str(persons if persons is not None else params["persons"].default
-                                    if "persons" in params else "")
+    if isinstance(summary, dict):
+        for key in ("seed", "persons"):
+            if key in summary:
+                info[f"generator_{key}"] = str(summary[key])
     return info
 
 
@@ -282,9 +280,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.demo:
             info = _demo(args.persons)
             source = paths.DEMO_SOURCE_DIR
-        report = build_database(source, args.db, force=args.force, info=info)
+        report = build_database(source, args.db, force=args.force, info=info,
+                                progress=lambda text: print(text, file=sys.stderr, flush=True))
     except ContractError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # unwritable target folder, unreadable file, disk full: the user's to fix
+        print(f"错误 error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 1
     except LoadRejected as exc:
         print(exc.report.render())

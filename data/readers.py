@@ -118,7 +118,6 @@ def _find_header(rows: list[list[str]], lookup: dict[str, str]) -> tuple[int, in
                    for j, r in enumerate(rec) if r and j < len(names))
 
     # The header row sets the width: a longer data row among the scanned rows must not widen it.
-    width = len(rows[best])
     names: list[str | None] = list(recognised[best])
     texts = [str(c) for c in rows[best]]
     first = last = best

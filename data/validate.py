@@ -60,6 +60,8 @@ DATE_ORDER = {"applications": (("decided_date", "submitted_date"), ("first_paid_
 
 _TRIM = " \t\r\n\u3000\u00a0\ufeff"
 _REF_NAMES = {"persons": "person", "programs": "program", "applications": "application"}
+# tables some contract column refers to (derived from the contract, so a new reference is covered)
+PARENT_TABLES = frozenset(c.refs[0] for t in TABLES.values() for c in t.columns if c.refs)
 SMALL_FILE = 50_000  # rows; below this the parse query is not worth optimising
 OVERFLOW = 16  # spare CSV fields read so that a row with too many fields is rejected, not fatal
 
@@ -105,6 +107,8 @@ create or replace temp macro ld_month_slow(v) as case
     when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[0-9]{2}') then try_strptime(v || '01', '%Y%m%d')::date
     -- Excel turns a typed 2020-03 into the date 2020-03-01: accept a date on the first of a month
     when regexp_full_match(v, '[0-9]{4}[-/.年][0-9]{1,2}[-/.月]0?1日?([ T][0-9:.]+)?|[0-9]{6}01') then ld_date_slow(v)
+    -- the same date as an Excel serial number (a General-format cell saved to CSV)
+    when regexp_full_match(v, '[0-9]{1,5}(\.0+)?') and day(ld_date_slow(v)) = 1 then ld_date_slow(v)
     end;
 create or replace temp macro ld_month(v) as case
     when length(v) = 7 and substr(v, 5, 1) = '-'
@@ -151,8 +155,8 @@ def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
             select.append(f"cast(f{prep.row_column} as integer) as __row")
             select.append(f"f{prep.id_numeric_column} = '1' as __idnum")
         else:
-            # read order is file order (single reader, insertion order preserved), so the ordinal
-            # plus the header's last line is the line a person sees
+            # DuckDB keeps file order through a parallel CSV scan (preserve_insertion_order, checked
+            # on 5 million rows), so the ordinal plus the header's last line is the row a person sees
             select.append(f"cast(row_number() over () + {prep.row_offset} as integer) as __row")
             select.append("false as __idnum")
         present = set()
@@ -460,14 +464,14 @@ def load_good_rows(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedF
         con.execute(f"alter table {table.name} add column {q(c.name)} varchar")
         targets.append(q(c.name))
         exprs.append(f"__x{j}")
-    before = con.execute(f"select count(*) from {table.name}").fetchone()[0]
-    con.execute(f"""
+    # The parsed table is in file order already (insertion order is preserved), so no sort is needed;
+    # with nothing rejected (the usual case for a big file) the anti join is skipped too.
+    rejected_any = con.execute(f"select count(*) > 0 from {rej}").fetchone()[0]
+    keep = (f"anti join (select distinct __row from {rej}) r on r.__row = s.__row" if rejected_any else "")
+    return con.execute(f"""
         insert into {table.name} ({', '.join(targets)})
-        select {', '.join(exprs)} from {parsed} s
-        anti join (select distinct __row from {rej}) r on r.__row = s.__row
-        order by s.__row
-    """)
-    return con.execute(f"select count(*) from {table.name}").fetchone()[0] - before
+        select {', '.join(exprs)} from {parsed} s {keep}
+    """).fetchone()[0]
 
 
 def record_rejects(con: duckdb.DuckDBPyConnection, prep: PreparedFile, stage_name: str, rej: str) -> int:

@@ -314,13 +314,15 @@ def test_accepted_date_spellings(tmp_path):
     d["persons"][3]["cert_date"] = "2010年3月3日"
     d["persons"][2]["cert_date"] = "2020-01-05 00:00:00"
     d["medication"][0]["month"] = "2020-01-01"        # Excel turns 2020-01 into the first of the month
+    d["medication"][1]["month"] = "43862"             # and saves it as a serial (2020-02-01) from General cells
     _, db = load(tmp_path, d)
     assert rejects(db) == []
     with duckdb.connect(str(db), read_only=True) as con:
         got = dict(con.execute("select person_id, cert_date from persons").fetchall())
         assert got["P001"] == dt.date(2015, 6, 1) and got["P002"] == dt.date(2018, 1, 10)
         assert got["P004"] == dt.date(2010, 3, 3) and got["P003"] == dt.date(2020, 1, 5)
-        assert con.execute("select min(month) from medication").fetchone()[0] == dt.date(2020, 1, 1)
+        assert con.execute("select month from medication order by month").fetchall() == [
+            (dt.date(2020, 1, 1),), (dt.date(2020, 2, 1),), (dt.date(2020, 3, 1),)]
 
 
 def test_values_are_trimmed_and_blank_is_null(tmp_path):
