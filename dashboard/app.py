@@ -64,7 +64,6 @@ def _main() -> None:
     ])
     st.session_state["_timing_page"] = nav.url_path or "overview"
     try:
-        data.db_version()
         data.connection()
     except data.DatabaseMissing as exc:
         st.title(t("app_title", lang))

@@ -425,7 +425,7 @@ def spend_programs(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Char
         if part.empty:
             continue
         fig.add_bar(
-            x=part["spend_yuan"] / 10_000, y=[_wrap_label(s, 16 if lang == "zh" else 40) for s in part["label"]],
+            x=part["spend_yuan"] / 10_000, y=[_wrap_label(s, 16 if lang == "zh" else 64) for s in part["label"]],
             orientation="h", name=i18n.group_label(g, lang), marker_color=GROUP_COLORS.get(g, "#999"),
             customdata=np.stack([part["persons"], part["person_times"]], axis=-1),
             hovertemplate=("%{y}<br>" + ("%{x:,.2f} 万元，%{customdata[0]:,} 人" if lang == "zh"
@@ -433,7 +433,7 @@ def spend_programs(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Char
         )
     base_layout(fig, title, height=max(420, 110 + 24 * len(d)))
     fig.update_layout(legend=dict(traceorder="reversed"), yaxis=dict(categoryorder="array",
-                      categoryarray=[_wrap_label(s, 16 if lang == "zh" else 40) for s in d["label"]]))
+                      categoryarray=[_wrap_label(s, 16 if lang == "zh" else 64) for s in d["label"]]))
     fig.update_xaxes(title_text=_money_axis(lang), tickformat=",.2~f")
     total = d["spend_yuan"].sum()
     if total <= 0:
@@ -518,7 +518,7 @@ def spend_tiers(tiers: pd.DataFrame, programs: pd.DataFrame, lang: str = "zh", y
     if d.empty or d["spend_yuan"].sum() == 0:
         return _no_data(lang)
     d["label"] = i18n.program_names(d, lang)
-    d["label"] = [_wrap_label(s, 16 if lang == "zh" else 40) for s in d["label"]]
+    d["label"] = [_wrap_label(s, 16 if lang == "zh" else 64) for s in d["label"]]
     tot = d.groupby("program_id")["spend_yuan"].transform("sum")
     d["mix"] = np.where(tot > 0, d["spend_yuan"] / tot.replace(0, np.nan), 0)
     order = d.groupby("label")["spend_yuan"].sum().sort_values().index.tolist()
@@ -550,15 +550,15 @@ def spend_tiers(tiers: pd.DataFrame, programs: pd.DataFrame, lang: str = "zh", y
         hi = cap.loc[cap["cu"].idxmax()]
         if lang == "en":
             summary = (f"{_year_prefix(year, lang)}{len(order)} programs pay in tiers; the fullest cap use is "
-                       f"{hi['label'].replace('<br>', '')} tier {int(hi['tier'])} ({i18n.fmt_pct(hi['cu'])} of the cap).")
+                       f"{hi['label'].replace('<br>', ' ' if lang == 'en' else '')} tier {int(hi['tier'])} ({i18n.fmt_pct(hi['cu'])} of the cap).")
         else:
             summary = (f"{_year_prefix(year, lang)}共 {len(order)} 个项目分档发放；封顶使用率最高的是"
-                       f"{hi['label'].replace('<br>', '')}第 {int(hi['tier'])} 档（{i18n.fmt_pct(hi['cu'])}）。")
+                       f"{hi['label'].replace('<br>', ' ' if lang == 'en' else '')}第 {int(hi['tier'])} 档（{i18n.fmt_pct(hi['cu'])}）。")
     else:
         summary = (f"{len(order)} tiered programs." if lang == "en" else f"共 {len(order)} 个项目分档发放。")
     zh = lang == "zh"
     table = pd.DataFrame({
-        t("program", lang): d["label"].str.replace("<br>", "", regex=False).to_numpy(),
+        t("program", lang): d["label"].str.replace("<br>", " " if lang == "en" else "", regex=False).to_numpy(),
         ("档次" if zh else "Tier"): d["tier"].to_numpy(),
         ("标准/上限（元）" if zh else "Amount / cap (¥)"): d["amount"].to_numpy(),
         ("条件" if zh else "Condition"): d["condition"].to_numpy() if "condition" in d else "",
@@ -631,7 +631,7 @@ def processing_medians(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> 
     d = d[(d["applications_before"].fillna(0) + d["applications_after"].fillna(0)) > 0]
     if d.empty:
         return _no_data(lang)
-    d["label"] = [_wrap_label(s, 16 if lang == "zh" else 40) for s in i18n.program_names(d, lang)]
+    d["label"] = [_wrap_label(s, 16 if lang == "zh" else 64) for s in i18n.program_names(d, lang)]
     d = d.sort_values("working_days_saved", ascending=True, na_position="first")
     fig = go.Figure()
     # connecting segments (one trace with None separators keeps the figure light)
@@ -659,7 +659,7 @@ def processing_medians(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> 
         summary = ("没有可比较的改革前后申请。" if lang == "zh" else "No programs with applications both before and after reform.")
     else:
         top = saved.loc[saved["working_days_saved"].idxmax()]
-        nm = top["label"].replace("<br>", "")
+        nm = top["label"].replace("<br>", " " if lang == "en" else "")
         if lang == "en":
             summary = (f"The largest saving is for {nm}: median {i18n.fmt_num(top['median_days_before'])} → "
                        f"{i18n.fmt_num(top['median_days_after'])} working days; {len(saved)} programs can be compared.")
@@ -669,7 +669,7 @@ def processing_medians(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> 
     zh = lang == "zh"
     d = d.iloc[::-1]
     table = pd.DataFrame({
-        t("program", lang): d["label"].str.replace("<br>", "", regex=False).to_numpy(),
+        t("program", lang): d["label"].str.replace("<br>", " " if lang == "en" else "", regex=False).to_numpy(),
         ("改革日期" if zh else "Reform date"): pd.to_datetime(d["reform_date"]).dt.strftime("%Y-%m-%d").to_numpy(),
         ("改革前申请数" if zh else "Applications before"): d["applications_before"].to_numpy(),
         ("改革后申请数" if zh else "Applications after"): d["applications_after"].to_numpy(),
@@ -812,9 +812,8 @@ def _count_bars(df: pd.DataFrame, lang: str, col: str, title: str, unit_zh: str,
         return min(v, cap)
 
     def label(k):
-        if k == cap and top > cap:
-            return f"{k}+ {unit_zh}" if lang == "zh" else f"{k}+ {unit_en}"
-        return f"{k} {unit_zh}" if lang == "zh" else f"{k} {unit_en}"
+        unit = unit_zh if lang == "zh" else unit_en.rstrip("s") if k == 1 else unit_en
+        return f"{k}+ {unit}" if k == cap and top > cap else f"{k} {unit}"
     cb = before.map(bucket).value_counts().reindex(keys, fill_value=0)
     ca = after.map(bucket).value_counts().reindex(keys, fill_value=0)
     labels = [label(k) for k in keys]

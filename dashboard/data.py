@@ -2,7 +2,7 @@
 
 - `st.cache_resource` holds one read-only DuckDB connection per database file *version*: the cache
   key is the file's path, mtime and inode, so when a rebuild swaps a new file in (os.replace) the next
-  rerun opens the new file and the old connection is closed when it falls out of the cache.
+  rerun closes the old connection and opens the new file (see `current_version`).
 - Every query runs through the analyst API (`queries`), whose functions take a fresh cursor each, so
   concurrent sessions never share a cursor.
 - `st.cache_data` keeps the frames, keyed on the API function, its arguments and the file version.
@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -71,9 +72,29 @@ def _connect(path: str, mtime_ns: int, inode: int):
     return queries.connect(path, read_only=True)
 
 
+_SEEN: dict[str, tuple[str, int, int]] = {}   # path -> the file version last connected to
+_SEEN_LOCK = threading.Lock()
+
+
+def current_version() -> tuple[str, int, int]:
+    """db_version(), closing the connections to a file that has since been replaced.
+
+    DuckDB keeps one database instance per path in a process: while a connection to the replaced file
+    is open, connecting to the same path again returns the *old* file's data. So when the version of
+    a path changes, the cached connections are released (closed) before the new one is opened.
+    """
+    version = db_version()
+    with _SEEN_LOCK:
+        seen = _SEEN.get(version[0])
+        if seen is not None and seen != version:
+            _connect.clear()
+        _SEEN[version[0]] = version
+    return version
+
+
 def connection():
     """The cached read-only connection to the current database file."""
-    return _connect(*db_version())
+    return _connect(*current_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -85,7 +106,7 @@ def _fetch(fn: str, kwargs: tuple[tuple[str, Any], ...], version: tuple[str, int
 def fetch(fn: str, **kwargs: Any):
     """Result of API function `fn` with `kwargs` (filters it does not take are dropped), cached."""
     used, _ = api.split_kwargs(fn, kwargs)
-    return _fetch(fn, tuple(sorted(used.items())), db_version())
+    return _fetch(fn, tuple(sorted(used.items())), current_version())
 
 
 def unsupported_filters(fn: str, filters: Filters) -> list[str]:

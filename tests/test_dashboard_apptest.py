@@ -11,6 +11,7 @@ Chart builders are also checked without Streamlit on small hand-made frames (tes
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -267,3 +268,20 @@ def test_png_download_offered_or_install_advice(monkeypatch):
     assert_clean(at)
     assert len(at.get("download_button")) == 0
     assert any("apt-get install" in c.value and "chromium" in c.value for c in at.caption)
+
+
+def test_reconnects_when_the_database_file_is_swapped(demo_db, db_with_silent_town, tmp_path, monkeypatch, con):
+    """A rebuild os.replace()s a new file in: the next run reads the new file, without a restart."""
+    silent_copy, town = db_with_silent_town
+    live = tmp_path / "live.duckdb"
+    shutil.copy(demo_db, live)
+    monkeypatch.setenv("SUBSIDY_DB", str(live))
+    at = run_app(town=town)
+    year = latest_year(con)
+    assert metrics(at)["受益人数"] == i18n.fmt_int(kpi(con, year=year, town=town).persons_paid)
+    staged = tmp_path / "live.duckdb.tmp"
+    shutil.copy(silent_copy, staged)
+    os.replace(staged, live)
+    at.run()
+    assert_clean(at)
+    assert metrics(at)["受益人数"] == "0"
