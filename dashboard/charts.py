@@ -868,7 +868,7 @@ def gaps_overview(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart
     d["label"] = [i18n.gap_label(g, lang) for g in d["gap"]]
     d["paid_wrongly"] = d["gap"].isin(PAYMENT_GAPS)
     fig = go.Figure()
-    for wrong, name, color in ((False, "普查/资格缺口" if lang == "zh" else "Census / eligibility gap", OKABE_ITO[0]),
+    for wrong, name, color in ((False, "普查、名册或资格缺口" if lang == "zh" else "Census, registry or eligibility gap", OKABE_ITO[0]),
                                (True, "不应发放而发放" if lang == "zh" else "Payment that should not be made", OKABE_ITO[5])):
         part = d[d["paid_wrongly"] == wrong]
         if part.empty:

@@ -66,8 +66,12 @@ def chart(chart_id: str, frames: list[pd.DataFrame], lang: str, *, year: Any = N
         if table_inline:
             st.dataframe(built.table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
         else:
-            with st.expander(t("table_view", lang), key=f"table_{chart_id}"):
-                st.dataframe(built.table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
+            # lazy: the grid is only sent when the reader opens it (a page of collapsed grids costs the
+            # browser seconds to lay out on a slow machine); opening reruns from the cache
+            table = st.expander(t("table_view", lang), key=f"table_{chart_id}", on_change="rerun")
+            if table.open:
+                with table:
+                    st.dataframe(built.table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
         problems = _export_problems(lang, os.environ.get("BROWSER_PATH"))
         if problems:
             st.caption(" ".join(problems))
