@@ -20,6 +20,7 @@ Conventions (docs/ARCHITECTURE.md):
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -50,12 +51,14 @@ INCIDENCE_BY = {"category": "category", "grade": "grade", "town": "town", "sex":
 PROCESSING_BY = ("program", "route")
 AREA_LEVELS = {"town": "town", "village": "village"}
 
-# Filter name → column, per kind of source. A person-level source ignores program filters.
-PERSON_FILTERS = {"town": "town", "village": "village", "category": "category"}
-PROGRAM_FILTERS = {"program": "program_id", "program_group": "program_group"}
-ALL_FILTERS = {**PERSON_FILTERS, **PROGRAM_FILTERS}
-
+# Every API query is a file sql/api/<name>.sql (README.md): values are bound parameters ($year …) and
+# an optional filter is a static predicate `($town is null or x.town = $town)`. A {{ slot }} in a file
+# takes SQL text (a column name) from one of the allow-lists above, never a value.
+API_SQL_DIR = Path(__file__).resolve().parent / "sql" / "api"
 _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_SLOT_RE = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+_SLOT_TEXT_RE = re.compile(r"[a-z_][a-z0-9_]*")
+_COMMENT_RE = re.compile(r"--[^\n]*")
 
 
 # ----------------------------------------------------------------------------- plumbing
@@ -65,44 +68,67 @@ def _check_choice(name: str, value, allowed) -> None:
 
 
 def _normalise(filters: dict) -> dict:
-    """Filters with None dropped; a category given as code 1–7 becomes its canonical name."""
-    out = {k: v for k, v in filters.items() if v is not None}
-    if "category" in out:
+    """Filters as bound values (None = no filter); a category code 1–7 becomes its canonical name."""
+    out = dict(filters)
+    if out.get("category") is not None:
         from data.contract import CATEGORY
 
         out["category"] = CATEGORY.get(str(out["category"]), out["category"])
-    if "year" in out:
+    if out.get("year") is not None:
         out["year"] = int(out["year"])
     return out
 
 
-def _where(alias: str, columns: dict[str, str], filters: dict) -> str:
-    """` and alias.col = $name` for every given filter this source has (column names from the allow-list)."""
-    prefix = f"{alias}." if alias else ""
-    return "".join(f" and {prefix}{col} = ${key}" for key, col in columns.items() if key in filters)
+@functools.lru_cache(maxsize=None)
+def _api_file(name: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    """Text of sql/api/<name>.sql, the $parameters its SQL uses and its {{ slots }} (read once)."""
+    text = (API_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    body = _COMMENT_RE.sub(" ", text)
+    return text, frozenset(_PARAM_RE.findall(body)), frozenset(_SLOT_RE.findall(body))
 
 
-def _query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pd.DataFrame:
-    """Run on a fresh cursor, binding only the parameters the SQL uses."""
-    used = set(_PARAM_RE.findall(sql))
-    bound = {k: v for k, v in (params or {}).items() if k in used}
-    missing = used - set(bound)
+def api_sql(name: str, **slots: str) -> str:
+    """The SQL of API query `name` with its {{ slots }} filled.
+
+    A slot takes a column name the caller picked from an allow-list (COVERAGE_BY, INCIDENCE_BY,
+    AREA_LEVELS); anything but a plain lowercase identifier is refused, and so is a missing or
+    unknown slot.
+    """
+    text, _, wanted = _api_file(name)
+    if set(slots) != wanted:
+        raise ValueError(f"sql/api/{name}.sql: slots {sorted(wanted)} expected, got {sorted(slots)}")
+    for key, value in slots.items():
+        if not _SLOT_TEXT_RE.fullmatch(value):
+            raise ValueError(f"sql/api/{name}.sql: slot {key} must be a column name, not {value!r}")
+    return _SLOT_RE.sub(lambda m: slots[m.group(1)], text)
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None, **slots: str) -> pd.DataFrame:
+    """Run API query `name` on a fresh cursor, binding every $parameter its SQL uses (None = no filter).
+
+    A parameter the SQL uses but the caller did not pass is an error (a typo must not silently mean
+    "all"); parameters the query has no use for (program filters on a person-level query) are ignored.
+    """
+    sql = api_sql(name, **slots)
+    used = _api_file(name)[1]
+    params = params or {}
+    missing = used - set(params)
     if missing:
-        raise ValueError(f"missing query parameters: {sorted(missing)}")
+        raise ValueError(f"sql/api/{name}.sql: missing query parameters {sorted(missing)}")
     cur = con.cursor()
     try:
-        return cur.execute(sql, bound).df()
+        return cur.execute(sql, {k: params[k] for k in used}).df()
     finally:
         cur.close()
 
 
-def _values(con, sql: str, params: dict | None = None) -> list:
-    frame = _query(con, sql, params)
+def _values(con, name: str, params: dict | None = None) -> list:
+    frame = _run(con, name, params)
     return frame.iloc[:, 0].tolist()
 
 
 def _exists(con, table: str) -> bool:
-    return bool(_values(con, "select count(*) from duckdb_tables() where table_name = $t", {"t": table})[0])
+    return bool(_values(con, "table_exists", {"table_name": table})[0])
 
 
 # ----------------------------------------------------------------------------- connection & lists
@@ -121,23 +147,17 @@ def connect(path: str | Path | None = None, read_only: bool = True) -> duckdb.Du
 
 def years(con) -> list[int]:
     """Years of the data range (the `parameters` table, via stg_parameters), ascending."""
-    return [int(y) for y in _values(con, "select year from stg_parameters order by year")]
+    return [int(y) for y in _values(con, "years")]
 
 
 def towns(con) -> list[str]:
     """Towns (镇街) of the persons register (stg_persons), sorted."""
-    return _values(con, "select distinct town from stg_persons where town is not null order by town")
+    return _values(con, "towns")
 
 
 def villages(con, town: str | None = None) -> list[str]:
     """Villages (村社区) of the persons register (stg_persons), optionally of one town, sorted."""
-    f = _normalise({"town": town})
-    return _values(
-        con,
-        "select distinct village from stg_persons where village is not null"
-        + _where("", {"town": "town"}, f) + " order by village",
-        f,
-    )
+    return _values(con, "villages", _normalise({"town": town}))
 
 
 def programs(con) -> pd.DataFrame:
@@ -148,11 +168,7 @@ def programs(con) -> pd.DataFrame:
     (跑次 before and after the 最多跑一次 reform); materials_before / materials_after (paper materials);
     reform_date (applications on or after it count as after the reform).
     """
-    return _query(
-        con,
-        "select program_id, name, name_en, program_group, cycle, rule, trips_before, trips_after, "
-        "materials_before, materials_after, reform_date from stg_programs order by program_id",
-    )
+    return _run(con, "programs")
 
 
 # ----------------------------------------------------------------------------- headline
@@ -178,62 +194,7 @@ def kpi_overview(con, year: int, town=None, village=None, category=None, program
     """
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    sql = f"""
-        with spend as (
-            select
-                coalesce(sum(spend), 0)::double as spend_yuan,
-                count(*) as person_times,
-                count(distinct person_id) as persons_paid,
-                coalesce(sum(payments), 0)::bigint as payments,
-                count(distinct program_id) as programs_paid
-            from mart_person_program_years as s
-            where s.year = $year {_where('s', ALL_FILTERS, f)}
-        ),
-        catalog as (
-            select
-                count(*) as programs_total,
-                count(*) filter (where trips_after = 0) as zero_trip_programs,
-                count(*) filter (where materials_after = 0) as no_material_programs
-            from stg_programs as p
-            where true {_where('p', PROGRAM_FILTERS, f)}
-        ),
-        paid_persons as (
-            select distinct person_id
-            from mart_person_program_years as s
-            where s.year = $year {_where('s', ALL_FILTERS, f)}
-        ),
-        certified as (
-            select
-                count(*) as certified_population,
-                count(*) filter (where c.person_id in (select person_id from paid_persons)) as persons_covered
-            from mart_coverage as c
-            where c.year = $year {_where('c', PERSON_FILTERS, f)}
-        ),
-        processing as (
-            select quantile_cont(working_days, 0.5)::double as median_processing_days
-            from mart_processing as a
-            where a.year = $year and a.working_days is not null {_where('a', ALL_FILTERS, f)}
-        )
-        select
-            $year as year,
-            spend.spend_yuan,
-            spend.person_times,
-            spend.persons_paid,
-            spend.payments,
-            catalog.programs_total,
-            spend.programs_paid,
-            certified.certified_population,
-            certified.persons_covered,
-            case when certified.certified_population > 0
-                then certified.persons_covered / certified.certified_population end::double as coverage,
-            processing.median_processing_days,
-            catalog.zero_trip_programs,
-            case when catalog.programs_total > 0
-                then catalog.zero_trip_programs / catalog.programs_total end::double as zero_trip_share,
-            catalog.no_material_programs
-        from spend, catalog, certified, processing
-    """
-    return _query(con, sql, f)
+    return _run(con, "kpi_overview", f)
 
 
 def monthly_spend(con, year: int, town=None, village=None, category=None, program=None, program_group=None) -> pd.DataFrame:
@@ -245,45 +206,12 @@ def monthly_spend(con, year: int, town=None, village=None, category=None, progra
     """
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    sql = f"""
-        with months as (
-            select unnest(generate_series(make_date($year, 1, 1)::timestamp,
-                                          make_date($year, 12, 1)::timestamp, interval 1 month))::date as month
-        ),
-        spend as (
-            select period as month, sum(amount)::double as spend_yuan,
-                   count(distinct person_id) as persons_paid, count(*) as payments
-            from mart_spend as s
-            where s.year = $year {_where('s', ALL_FILTERS, f)}
-            group by period
-        )
-        select m.month, coalesce(s.spend_yuan, 0)::double as spend_yuan,
-               coalesce(s.persons_paid, 0) as persons_paid, coalesce(s.payments, 0) as payments
-        from months as m left join spend as s using (month)
-        order by m.month
-    """
-    frame = _query(con, sql, f)
+    frame = _run(con, "monthly_spend", f)
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     return frame
 
 
 # ----------------------------------------------------------------------------- coverage
-def _coverage_sql(group_cols: str, f: dict) -> str:
-    return f"""
-        with paid_persons as (
-            select distinct person_id
-            from mart_person_program_years as s
-            where s.year = $year {_where('s', ALL_FILTERS, f)}
-        )
-        select {group_cols},
-               count(*) as certified_population,
-               count(*) filter (where c.person_id in (select person_id from paid_persons)) as persons_paid
-        from mart_coverage as c
-        where c.year = $year {_where('c', PERSON_FILTERS, f)}
-        group by all
-    """
-
-
 def coverage_by_category(con, year: int, town=None, category=None, village=None, program=None,
                          program_group=None) -> pd.DataFrame:
     """Coverage of the certified population per (category, grade) (views mart_coverage, mart_person_program_years).
@@ -298,7 +226,7 @@ def coverage_by_category(con, year: int, town=None, category=None, village=None,
 
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    counts = _query(con, _coverage_sql("c.category, c.grade", f), f)
+    counts = _run(con, "coverage_by_category", f)
     grid = pd.DataFrame(
         [(c, g) for c in CATEGORIES for g in (1, 2, 3, 4) if f.get("category") in (None, c)],
         columns=["category", "grade"],
@@ -328,7 +256,7 @@ def coverage_by(con, year: int, by: str, town=None, village=None, category=None,
     _check_choice("by", by, COVERAGE_BY)
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    out = _query(con, _coverage_sql(f"c.{COVERAGE_BY[by]} as value", f) + " order by value nulls last", f)
+    out = _run(con, "coverage_by", f, by=COVERAGE_BY[by])
     out["coverage"] = _ratio(out.persons_paid, out.certified_population)
     return out[["value", "certified_population", "persons_paid", "coverage"]]
 
@@ -347,39 +275,7 @@ def targeting_errors(con, year: int, town=None, village=None, category=None, pro
     """
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    sql = f"""
-        with targeted as (
-            select program_id, name, name_en
-            from stg_programs as p
-            where p.cycle = 'monthly' and p.rule in (select rule from eligibility_rules)
-                {_where('p', PROGRAM_FILTERS, f)}
-        ),
-        counts as (
-            select
-                program_id,
-                sum(eligible_months) as eligible_person_months,
-                sum(paid_months) as paid_person_months,
-                sum(eligible_paid_months) as eligible_paid_person_months,
-                sum(eligible_months - eligible_paid_months) as excluded_person_months,
-                sum(paid_months - eligible_paid_months) as included_person_months,
-                count(*) filter (where eligible_months > 0) as eligible_persons,
-                count(*) filter (where paid_months > 0) as paid_persons
-            from mart_targeting as t
-            where t.year = $year {_where('t', PERSON_FILTERS, f)}
-            group by program_id
-        )
-        select t.program_id, t.name, t.name_en,
-               coalesce(c.eligible_person_months, 0)::bigint as eligible_person_months,
-               coalesce(c.paid_person_months, 0)::bigint as paid_person_months,
-               coalesce(c.eligible_paid_person_months, 0)::bigint as eligible_paid_person_months,
-               coalesce(c.excluded_person_months, 0)::bigint as excluded_person_months,
-               coalesce(c.included_person_months, 0)::bigint as included_person_months,
-               coalesce(c.eligible_persons, 0) as eligible_persons,
-               coalesce(c.paid_persons, 0) as paid_persons
-        from targeted as t left join counts as c using (program_id)
-        order by t.program_id
-    """
-    out = _query(con, sql, f)
+    out = _run(con, "targeting_errors", f)
     out.insert(8, "exclusion_error", _ratio(out.excluded_person_months, out.eligible_person_months))
     out.insert(9, "inclusion_error", _ratio(out.included_person_months, out.paid_person_months))
     return out
@@ -398,25 +294,7 @@ def priority_children(con, year: int, town=None, village=None, category=None, pr
     """
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    paying = _where("s", PROGRAM_FILTERS, f) if (program or program_group) else " and s.program_group = '康复'"
-    sql = f"""
-        with members as (
-            select priority_group, person_id
-            from mart_priority_children as m
-            where m.year = $year {_where('m', PERSON_FILTERS, f)}
-        ),
-        paid as (
-            select person_id, sum(spend)::double as spend
-            from mart_person_program_years as s
-            where s.year = $year {paying}
-            group by person_id
-        )
-        select m.priority_group as "group", count(*) as persons, count(p.person_id) as persons_paid,
-               coalesce(sum(p.spend), 0)::double as spend_yuan
-        from members as m left join paid as p using (person_id)
-        group by m.priority_group
-    """
-    counts = _query(con, sql, f).set_index("group")
+    counts = _run(con, "priority_children", f).set_index("group")
     out = counts.reindex(list(PRIORITY_GROUPS)).rename_axis("group").reset_index()
     out[["persons", "persons_paid"]] = out[["persons", "persons_paid"]].fillna(0).astype("int64")
     out["spend_yuan"] = out["spend_yuan"].fillna(0.0).astype("float64")
@@ -439,45 +317,7 @@ def spend_by_program(con, year: int, town=None, village=None, category=None, pro
     """
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    sql = f"""
-        with catalog as (
-            select * from stg_programs as p where true {_where('p', PROGRAM_FILTERS, f)}
-        ),
-        person_program as (
-            select program_id, person_id, spend, payments, max_tier as tier, paid_months as months
-            from mart_person_program_years as s
-            where s.year = $year {_where('s', ALL_FILTERS, f)}
-        ),
-        capped as (
-            select pp.*,
-                   case when pr.cycle = 'monthly' then t.amount * pp.months else t.amount end as cap
-            from person_program as pp
-            inner join catalog as pr using (program_id)
-            left join stg_program_tiers as t on t.program_id = pp.program_id and t.tier = pp.tier
-        ),
-        per_program as (
-            select program_id, sum(spend)::double as spend_yuan, count(*) as persons,
-                   sum(payments) as payments,
-                   (sum(spend) filter (where cap is not null) / nullif(sum(cap), 0))::double as cap_use
-            from capped group by program_id
-        ),
-        tier_counts as (
-            select program_id, count(*) as tiers from stg_program_tiers group by program_id
-        )
-        select c.program_id, c.name, c.name_en, c.program_group, c.cycle,
-               coalesce(p.spend_yuan, 0)::double as spend_yuan,
-               coalesce(p.persons, 0) as persons,
-               coalesce(p.persons, 0) as person_times,
-               coalesce(p.payments, 0)::bigint as payments,
-               (p.spend_yuan / nullif(p.persons, 0))::double as avg_per_person,
-               coalesce(t.tiers, 0) as tiers,
-               p.cap_use
-        from catalog as c
-        left join per_program as p using (program_id)
-        left join tier_counts as t using (program_id)
-        order by c.program_id
-    """
-    out = _query(con, sql, f)
+    out = _run(con, "spend_by_program", f)
     out["avg_per_person"] = out["avg_per_person"].astype("float64")
     out["cap_use"] = out["cap_use"].astype("float64")
     return out
@@ -497,45 +337,7 @@ def spend_by_tier(con, year: int, town=None, village=None, category=None, progra
     """
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    sql = f"""
-        with catalog as (
-            select * from stg_programs as p where true {_where('p', PROGRAM_FILTERS, f)}
-        ),
-        tiers as (
-            select t.* from stg_program_tiers as t where t.program_id in (select program_id from catalog)
-        ),
-        person_tier as (
-            select program_id, tier, person_id, spend, paid_months as months
-            from mart_person_tier_years as s
-            where s.year = $year {_where('s', ALL_FILTERS, f)}
-        ),
-        capped as (
-            select pt.*, t.amount,
-                   case when c.cycle = 'monthly' then t.amount * pt.months else t.amount end as cap
-            from person_tier as pt
-            inner join catalog as c using (program_id)
-            left join tiers as t on t.program_id = pt.program_id and t.tier = pt.tier
-        ),
-        per_tier as (
-            select program_id, tier, count(*) as persons, sum(spend)::double as spend_yuan,
-                   (sum(spend) / nullif(sum(cap), 0))::double as cap_use,
-                   count(*) filter (where spend >= cap) as persons_at_cap
-            from capped group by program_id, tier
-        ),
-        keys as (
-            select program_id, tier from tiers
-            union
-            select program_id, tier from per_tier
-        )
-        select k.program_id, k.tier, t.amount::double as amount, t.tier_condition as condition,
-               coalesce(p.persons, 0) as persons, coalesce(p.spend_yuan, 0)::double as spend_yuan,
-               p.cap_use, coalesce(p.persons_at_cap, 0) as persons_at_cap
-        from keys as k
-        left join tiers as t on t.program_id = k.program_id and t.tier = k.tier
-        left join per_tier as p on p.program_id = k.program_id and p.tier is not distinct from k.tier
-        order by k.program_id, k.tier nulls last
-    """
-    out = _query(con, sql, f)
+    out = _run(con, "spend_by_tier", f)
     out["tier"] = out["tier"].astype("Int64")
     out["cap_use"] = out["cap_use"].astype("float64")
     return out
@@ -553,15 +355,7 @@ def benefit_incidence(con, year: int, by: str, town=None, village=None, category
     _check_choice("by", by, INCIDENCE_BY)
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    sql = f"""
-        select s.{INCIDENCE_BY[by]} as value, sum(spend)::double as spend_yuan,
-               count(distinct person_id) as persons
-        from mart_person_program_years as s
-        where s.year = $year {_where('s', ALL_FILTERS, f)}
-        group by all
-        order by value nulls last
-    """
-    out = _query(con, sql, f)
+    out = _run(con, "benefit_incidence", f, by=INCIDENCE_BY[by])
     total = out.spend_yuan.sum()
     out["share"] = out.spend_yuan / total if total else float("nan")
     return out[["value", "spend_yuan", "share", "persons"]]
@@ -589,42 +383,9 @@ def processing_times(con, year: int | None = None, by: str = "program", town=Non
     _check_choice("by", by, PROCESSING_BY)
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    apps = f"""
-        select * from mart_processing as a
-        where a.working_days is not null {' and a.year = $year' if 'year' in f else ''}
-            {_where('a', ALL_FILTERS, f)}
-    """
     if by == "route":
-        sql = f"""
-            with apps as ({apps})
-            select route, count(*) as applications,
-                   quantile_cont(working_days, 0.5)::double as median_days,
-                   avg(working_days)::double as mean_days
-            from apps group by route order by route nulls last
-        """
-        return _query(con, sql, f)
-    sql = f"""
-        with apps as ({apps}),
-        per_program as (
-            select program_id,
-                   count(*) filter (where reform_period = 'before') as applications_before,
-                   count(*) filter (where reform_period = 'after') as applications_after,
-                   quantile_cont(working_days, 0.5) filter (where reform_period = 'before')::double as median_days_before,
-                   quantile_cont(working_days, 0.5) filter (where reform_period = 'after')::double as median_days_after
-            from apps group by program_id
-        )
-        select p.program_id, p.name, p.name_en, p.reform_date,
-               coalesce(a.applications_before, 0) as applications_before,
-               coalesce(a.applications_after, 0) as applications_after,
-               a.median_days_before, a.median_days_after,
-               (a.median_days_before - a.median_days_after)::double as working_days_saved,
-               p.trips_before, p.trips_after, p.materials_before, p.materials_after
-        from stg_programs as p
-        left join per_program as a using (program_id)
-        where true {_where('p', PROGRAM_FILTERS, f)}
-        order by p.program_id
-    """
-    out = _query(con, sql, f)
+        return _run(con, "processing_times_by_route", f)
+    out = _run(con, "processing_times_by_program", f)
     for col in ("median_days_before", "median_days_after", "working_days_saved"):
         out[col] = out[col].astype("float64")
     return out
@@ -641,14 +402,7 @@ def application_durations(con, year: int | None = None, town=None, village=None,
     """
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    sql = f"""
-        select application_id, program_id, reform_period as period, route, submitted_date,
-               first_paid_date, working_days, trips, materials
-        from mart_processing as a
-        where true {' and a.year = $year' if 'year' in f else ''} {_where('a', ALL_FILTERS, f)}
-        order by submitted_date, application_id
-    """
-    return _query(con, sql, f)
+    return _run(con, "application_durations", f)
 
 
 def reform_savings(con, year: int, town=None, village=None, category=None, program=None,
@@ -663,38 +417,10 @@ def reform_savings(con, year: int, town=None, village=None, category=None, progr
     """
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))
-    sql = f"""
-        with apps as (
-            select * from mart_processing as a
-            where a.working_days is not null {_where('a', ALL_FILTERS, f)}
-        ),
-        medians as (
-            select program_id,
-                   quantile_cont(working_days, 0.5) filter (where reform_period = 'before')
-                   - quantile_cont(working_days, 0.5) filter (where reform_period = 'after') as saved
-            from apps group by program_id
-        ),
-        after_reform as (
-            select a.*, p.trips_before, p.trips_after, p.materials_before, p.materials_after, m.saved
-            from apps as a
-            inner join stg_programs as p using (program_id)
-            left join medians as m using (program_id)
-            where a.year = $year and a.reform_period = 'after'
-        )
-        select count(*) as applications,
-               coalesce(sum(saved), 0)::double as working_days_saved_total,
-               coalesce(sum(trips_before - coalesce(trips, trips_after)), 0)::bigint as trips_saved_total,
-               coalesce(sum(materials_before - coalesce(materials, materials_after)), 0)::bigint as materials_saved_total
-        from after_reform
-    """
-    return _query(con, sql, f)
+    return _run(con, "reform_savings", f)
 
 
 # ----------------------------------------------------------------------------- gaps
-def _gap_filters(f: dict) -> str:
-    return " and (g.year = $year or g.year is null)" + _where("g", PERSON_FILTERS, f)
-
-
 def census_gaps(con, year: int, town=None, village=None, category=None) -> pd.DataFrame:
     """Gap summary of a year (view mart_gap_cases, seed gap_keys): one row per METRICS.md gap key.
 
@@ -708,24 +434,7 @@ def census_gaps(con, year: int, town=None, village=None, category=None) -> pd.Da
     shows in every year.
     """
     f = _normalise(dict(year=year, town=town, village=village, category=category))
-    sql = f"""
-        with cases as (
-            select * from mart_gap_cases as g where true {_gap_filters(f)}
-        ),
-        per_gap as (
-            select gap, count(distinct person_id) as persons,
-                   case when gap = 'duplicate_id_number' then count(distinct case_group) else count(*) end as cases,
-                   sum(months) as months, sum(amount_yuan)::double as amount_yuan
-            from cases group by gap
-        )
-        select k.gap, coalesce(p.persons, 0) as persons, coalesce(p.cases, 0) as cases,
-               case when k.gap in ('eligible_unpaid', 'late_start') then coalesce(p.months, 0) end::double as months,
-               case when k.gap in ('paid_after_death', 'paid_after_dibao_end', 'paid_after_revocation',
-                                   'duplicate_payment') then coalesce(p.amount_yuan, 0) end::double as amount_yuan
-        from gap_keys as k left join per_gap as p using (gap)
-        order by k.sort_order
-    """
-    return _query(con, sql, f)
+    return _run(con, "census_gaps", f)
 
 
 def census_gaps_by_area(con, year: int, level: str = "town", town=None, gap: str | None = None) -> pd.DataFrame:
@@ -738,19 +447,7 @@ def census_gaps_by_area(con, year: int, level: str = "town", town=None, gap: str
     if gap is not None:
         _check_choice("gap", gap, GAP_KEYS)
     f = _normalise(dict(year=year, town=town, gap=gap))
-    sql = f"""
-        select g.gap, g.{AREA_LEVELS[level]} as area, count(distinct g.person_id) as persons,
-               case when g.gap = 'duplicate_id_number' then count(distinct g.case_group) else count(*) end as cases,
-               case when g.gap in ('eligible_unpaid', 'late_start') then sum(g.months) end::double as months,
-               case when g.gap in ('paid_after_death', 'paid_after_dibao_end', 'paid_after_revocation',
-                                   'duplicate_payment') then sum(g.amount_yuan) end::double as amount_yuan
-        from mart_gap_cases as g
-        inner join gap_keys as k using (gap)
-        where true {_gap_filters(f)} {' and g.gap = $gap' if 'gap' in f else ''}
-        group by g.gap, g.{AREA_LEVELS[level]}, k.sort_order
-        order by k.sort_order, area nulls last
-    """
-    return _query(con, sql, f)
+    return _run(con, "census_gaps_by_area", f, area=AREA_LEVELS[level])
 
 
 def gap_people(con, gap: str, year: int, town=None, village=None, category=None) -> pd.DataFrame:
@@ -766,14 +463,7 @@ def gap_people(con, gap: str, year: int, town=None, village=None, category=None)
     """
     _check_choice("gap", gap, GAP_KEYS)
     f = _normalise(dict(year=year, town=town, village=village, category=category, gap=gap))
-    sql = f"""
-        select person_id, id_number_masked, name_masked, town, village, category, grade, gap,
-               program_id, payment_id, detail, since, months, amount_yuan::double as amount_yuan
-        from mart_gap_cases as g
-        where g.gap = $gap {_gap_filters(f)}
-        order by town, village, person_id, program_id, payment_id
-    """
-    return _query(con, sql, f)
+    return _run(con, "gap_people", f)
 
 
 # ----------------------------------------------------------------------------- data quality
@@ -784,7 +474,7 @@ def load_summary(con) -> pd.DataFrame:
     if not _exists(con, "load_files"):
         return pd.DataFrame(columns=["file", "table_name", "rows_read", "rows_loaded", "rows_rejected",
                                      "source_dir", "file_format", "encoding", "loaded_at"])
-    return _query(con, "select * from load_files order by table_name, file")
+    return _run(con, "load_summary")
 
 
 def rejects_summary(con) -> pd.DataFrame:
@@ -792,11 +482,7 @@ def rejects_summary(con) -> pd.DataFrame:
     rows. Empty when nothing was rejected."""
     if not _exists(con, "rejects"):
         return pd.DataFrame(columns=["file", "column_name", "rule", "rows"])
-    return _query(
-        con,
-        "select file, column_name, rule, count(*) as rows from rejects group by all "
-        "order by rows desc, file, column_name, rule",
-    )
+    return _run(con, "rejects_summary")
 
 
 def rejects(con, file: str | None = None) -> pd.DataFrame:
@@ -805,9 +491,4 @@ def rejects(con, file: str | None = None) -> pd.DataFrame:
     if not _exists(con, "rejects"):
         return pd.DataFrame(columns=["file", "row_number", "column_name", "rule", "reason", "raw_row"])
     f = _normalise(dict(file=file))
-    return _query(
-        con,
-        "select file, row_number, column_name, rule, reason, raw_row from rejects where true"
-        + (" and file = $file" if "file" in f else "") + " order by file, row_number",
-        f,
-    )
+    return _run(con, "rejects", f)

@@ -1,0 +1,24 @@
+-- grain: one row per (gap, area) with at least one case, sorted by gap order then area
+-- params: year (required); town (optional, narrows to one town); gap (optional, one key)
+-- slot {{ area }}: town or village of mart_gap_cases, chosen through queries.AREA_LEVELS (never a value)
+with cases as (
+    select g.*, k.sort_order
+    from mart_gap_cases as g
+    inner join gap_keys as k using (gap)
+    where (g.year = $year or g.year is null)
+        and ($town is null or g.town = $town)
+        and ($gap is null or g.gap = $gap)
+),
+
+final as (
+    select gap, {{ area }} as area, count(distinct person_id) as persons,
+           case when gap = 'duplicate_id_number' then count(distinct case_group) else count(*) end as cases,
+           case when gap in ('eligible_unpaid', 'late_start') then sum(months) end::double as months,
+           case when gap in ('paid_after_death', 'paid_after_dibao_end', 'paid_after_revocation',
+                             'duplicate_payment') then sum(amount_yuan) end::double as amount_yuan,
+           sort_order
+    from cases
+    group by gap, {{ area }}, sort_order
+)
+
+select * exclude (sort_order) from final order by sort_order, area nulls last
