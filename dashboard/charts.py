@@ -693,52 +693,66 @@ def _box_stats(values: pd.Series) -> dict[str, float]:
     return dict(q1=q1, median=float(np.median(v)), q3=q3, lowerfence=lo, upperfence=hi, mean=float(v.mean()), n=len(v))
 
 
+def summarize_durations(df: pd.DataFrame) -> pd.DataFrame:
+    """Box statistics of working days per (period, route) from application_durations rows.
+
+    Columns: period, route, n, q1, median, q3, lowerfence, upperfence, mean. The dashboard caches this
+    instead of the raw rows (millions on a large district).
+    """
+    cols = ["period", "route", "n", "q1", "median", "q3", "lowerfence", "upperfence", "mean"]
+    if df is None or df.empty or "working_days" not in df:
+        return pd.DataFrame(columns=cols)
+    d = df.dropna(subset=["working_days"])
+    rows = []
+    for p in ("before", "after"):
+        for route in [r for r in ("via_town", "direct") if r in set(d["route"].dropna())] or [None]:
+            part = d[(d["period"] == p) & ((d["route"] == route) if route is not None else True)]
+            if not part.empty:
+                rows.append({"period": p, "route": route, **_box_stats(part["working_days"])})
+    overall = [{"period": p, "route": "_all", "n": int((d["period"] == p).sum()),
+                "median": float(np.median(d.loc[d["period"] == p, "working_days"]))}
+               for p in ("before", "after") if (d["period"] == p).any()]
+    return pd.DataFrame(rows + overall).reindex(columns=cols)
+
+
 def processing_distribution(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart:
     """Distribution of working days before vs after reform, by payment route (application_durations).
 
-    Quartiles are computed here and drawn as precomputed boxes: a million applications would otherwise
-    ship every value to the browser.
+    Takes the API's rows or their `summarize_durations` frame. Quartiles are drawn as precomputed
+    boxes: a million applications would otherwise ship every value to the browser.
     """
     title = "办理时长分布（工作日）" if lang == "zh" else "Distribution of processing time (working days)"
     if _is_empty(df):
         return _no_data(lang)
-    d = df.dropna(subset=["working_days"])
-    if d.empty:
+    stats = df if "q1" in df.columns else summarize_durations(df)
+    boxes = stats[stats["route"] != "_all"]
+    if boxes.empty:
         return _no_data(lang)
     fig = go.Figure()
-    rows = []
-    routes = [r for r in ("via_town", "direct") if r in set(d["route"].dropna())] or [None]
-    colors = {"via_town": BEFORE_COLOR, "direct": AFTER_COLOR, None: OKABE_ITO[0]}
-    periods = [p for p in ("before", "after") if p in set(d["period"])]
-    for route in routes:
-        xs, stats = [], []
-        for p in periods:
-            part = d[(d["period"] == p) & ((d["route"] == route) if route is not None else True)]
-            if part.empty:
-                continue
-            s = _box_stats(part["working_days"])
-            xs.append(i18n.period_label(p, lang))
-            stats.append(s)
-            rows.append({"period": p, "route": route, **s})
-        if not stats:
-            continue
+    colors = {"via_town": BEFORE_COLOR, "direct": AFTER_COLOR}
+    for route, part in boxes.groupby("route", dropna=False, sort=False):
+        route = None if pd.isna(route) else route
+        part = part.set_index("period").reindex([p for p in ("before", "after") if p in set(part["period"])])
         fig.add_trace(go.Box(
-            x=xs, q1=[s["q1"] for s in stats], median=[s["median"] for s in stats], q3=[s["q3"] for s in stats],
-            lowerfence=[s["lowerfence"] for s in stats], upperfence=[s["upperfence"] for s in stats],
-            mean=[s["mean"] for s in stats], name=i18n.route_label(route, lang) if route else "",
-            marker_color=colors[route], boxpoints=False,
+            x=[i18n.period_label(p, lang) for p in part.index], q1=part["q1"], median=part["median"], q3=part["q3"],
+            lowerfence=part["lowerfence"], upperfence=part["upperfence"], mean=part["mean"],
+            name=i18n.route_label(route, lang) if route else "", marker_color=colors.get(route, OKABE_ITO[0]),
+            boxpoints=False,
         ))
+    rows = boxes.to_dict("records")
+    overall = stats[stats["route"] == "_all"].set_index("period")
+    med = {p: float(overall.loc[p, "median"]) for p in overall.index}
+    n_all = int(overall["n"].sum()) if len(overall) else int(boxes["n"].sum())
     fig.update_layout(boxmode="group")
     base_layout(fig, title, height=400)
     fig.update_yaxes(title_text="工作日" if lang == "zh" else "Working days", rangemode="tozero")
-    med = {p: float(np.median(d.loc[d["period"] == p, "working_days"])) for p in periods}
     if "before" in med and "after" in med:
         if lang == "en":
             summary = (f"Median processing time fell from {i18n.fmt_num(med['before'])} working days before the reform "
-                       f"to {i18n.fmt_num(med['after'])} after ({i18n.fmt_int(len(d))} paid applications).")
+                       f"to {i18n.fmt_num(med['after'])} after ({i18n.fmt_int(n_all)} paid applications).")
         else:
             summary = (f"办理时长中位数从改革前的 {i18n.fmt_num(med['before'])} 个工作日降至改革后的 "
-                       f"{i18n.fmt_num(med['after'])} 个工作日（共 {i18n.fmt_int(len(d))} 件已发放申请）。")
+                       f"{i18n.fmt_num(med['after'])} 个工作日（共 {i18n.fmt_int(n_all)} 件已发放申请）。")
     else:
         p = next(iter(med))
         summary = (f"{i18n.period_label(p, lang)}: median {i18n.fmt_num(med[p])} working days." if lang == "en"
@@ -747,7 +761,7 @@ def processing_distribution(df: pd.DataFrame, lang: str = "zh", year: Any = None
     r = pd.DataFrame(rows)
     table = pd.DataFrame({
         ("阶段" if zh else "Period"): [i18n.period_label(p, lang) for p in r["period"]],
-        ("发放方式" if zh else "Route"): [i18n.route_label(x, lang) if x else "" for x in r["route"]],
+        ("发放方式" if zh else "Route"): [i18n.route_label(x, lang) if isinstance(x, str) else "" for x in r["route"]],
         ("申请数" if zh else "Applications"): r["n"].to_numpy(),
         ("下四分位" if zh else "Q1"): r["q1"].round(1).to_numpy(),
         ("中位数" if zh else "Median"): r["median"].round(1).to_numpy(),

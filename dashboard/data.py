@@ -145,3 +145,18 @@ def kpi(f: Filters) -> pd.Series | None:
 def frame(fn: str, f: Filters, **extra: Any) -> pd.DataFrame:
     """Any mart for the selection plus fixed arguments (by=…, level=…, gap=…)."""
     return fetch(fn, **f.kwargs(), **extra)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _duration_stats(kwargs: tuple[tuple[str, Any], ...], version: tuple[str, int, int]) -> pd.DataFrame:
+    from dashboard import charts
+
+    rows = api.call(_connect(*version), "application_durations", **dict(kwargs))
+    return charts.summarize_durations(rows)
+
+
+def duration_stats(f: Filters) -> pd.DataFrame:
+    """Box statistics of application_durations for the selection (the rows themselves are not cached:
+    a large district has millions)."""
+    used, _ = api.split_kwargs("application_durations", f.kwargs())
+    return _duration_stats(tuple(sorted(used.items())), current_version())

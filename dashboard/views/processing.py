@@ -48,7 +48,7 @@ ui.chart("processing.medians", [by_program], lang, scope=all_scope)
 
 left, right = st.columns(2)
 with left:
-    ui.chart("processing.distribution", [data.frame("application_durations", f_all)], lang, scope=all_scope)
+    ui.chart("processing.distribution", [data.duration_stats(f_all)], lang, scope=all_scope)
 with right:
     ui.chart("processing.routes", [data.frame("processing_times", f_all, by="route")], lang, scope=all_scope)
 
