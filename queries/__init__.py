@@ -32,7 +32,8 @@ __all__ = [
     "coverage_by_category", "coverage_by", "targeting_errors", "priority_children",
     "spend_by_program", "spend_by_tier", "benefit_incidence", "processing_times",
     "application_durations", "reform_savings", "census_gaps", "census_gaps_by_area", "gap_people",
-    "load_summary", "rejects_summary", "rejects", "GAP_KEYS", "PRIORITY_GROUPS",
+    "load_summary", "rejects_summary", "rejects", "load_info", "gap_definitions", "medication_adherence",
+    "GAP_KEYS", "PRIORITY_GROUPS",
 ]
 
 GAP_KEYS = (
@@ -457,13 +458,43 @@ def gap_people(con, gap: str, year: int, town=None, village=None, category=None)
     duplicate_payment; a (person, program) for eligible_unpaid / late_start; a person otherwise (for
     duplicate_id_number one row per person sharing a number). Columns: person_id; id_number_masked
     (first 4 and last 2 characters); name_masked (first character then *); town; village; category;
-    grade; gap; program_id; payment_id; detail (why, in words); since (the date the condition started);
+    grade; gap; program_id; payment_id; detail (why, in English words); detail_zh (the same in Chinese,
+    e.g. '2020-04 死亡后仍发放 困难残疾人生活补贴 305 元'); since (the date the condition started);
     months (eligible_unpaid: eligible months unpaid; late_start: months missed); amount_yuan (payment
     gaps). Sorted by town, village, person_id, program_id, payment_id.
     """
     _check_choice("gap", gap, GAP_KEYS)
     f = _normalise(dict(year=year, town=town, village=village, category=category, gap=gap))
     return _run(con, "gap_people", f)
+
+
+def gap_definitions(con) -> pd.DataFrame:
+    """The gap keys with their labels and definitions, for help text (seed table gap_keys).
+
+    One row per METRICS.md gap key in METRICS.md order. Columns: gap; sort_order (1–15); label_zh;
+    label_en; definition (English); definition_zh (Chinese).
+    """
+    return _run(con, "gap_definitions")
+
+
+# ----------------------------------------------------------------------------- medication
+def medication_adherence(con, year: int, town=None, village=None) -> pd.DataFrame:
+    """Psychiatric medication monitoring (应服未服) per month of a year (view mart_medication_months).
+
+    One row per month, all 12 (zeros included; all zeros when the optional medication table is empty).
+    Columns: month (date, first day); prescribed_persons (persons who should take medication that
+    month, 应服, alive and not moved out on day 1 of the month); dispensed_persons (of those, persons who
+    collected it, 已取药); missed_persons (of those, persons who did not: 应服未服); missed_share =
+    missed_persons / prescribed_persons (NaN when nobody was prescribed). town / village: the person's
+    current area.
+    """
+    f = _normalise(dict(year=year, town=town, village=village))
+    out = _run(con, "medication_adherence", f)
+    out["month"] = pd.to_datetime(out["month"]).dt.date
+    for col in ("prescribed_persons", "dispensed_persons", "missed_persons"):
+        out[col] = out[col].astype("int64")
+    out["missed_share"] = _ratio(out.missed_persons, out.prescribed_persons)
+    return out
 
 
 # ----------------------------------------------------------------------------- data quality
@@ -492,3 +523,12 @@ def rejects(con, file: str | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=["file", "row_number", "column_name", "rule", "reason", "raw_row"])
     f = _normalise(dict(file=file))
     return _run(con, "rejects", f)
+
+
+def load_info(con) -> pd.DataFrame:
+    """What the loader recorded about this load (table load_info): key, value (text) — source,
+    loaded_at, the demo generator's seed and size, the data date. Empty when the database was not built
+    by the loader."""
+    if not _exists(con, "load_info"):
+        return pd.DataFrame(columns=["key", "value"])
+    return _run(con, "load_info")

@@ -13,8 +13,9 @@ Order of work:
    those years are then counted as working days, which the dashboard's help text says.
    workday_seq = number of working days from the start of the table up to and including the day, so
    the working days d with a < d <= b are workday_seq(b) - workday_seq(a).
-2. Seeds from `queries/seeds/*.csv` (rules held as data) and `need_groups(need, program_group, gap)`
-   built from `data.contract.NEED_GROUP`.
+2. Seeds from `queries/seeds/*.csv` (rules held as data), `need_groups(need, program_group, gap)`
+   built from `data.contract.NEED_GROUP`, and every optional contract table the load lacks (`medication`),
+   created empty.
 3. Macros `mask_id`, `mask_name` (ARCHITECTURE.md masking), `age_in_months`, `age_band`.
 4. Every `queries/sql/*.sql` as a view (or a table when marked), in dependency order.
 """
@@ -59,6 +60,7 @@ SEED_TYPES: dict[str, dict[str, str]] = {
         "label_zh": "VARCHAR",
         "label_en": "VARCHAR",
         "definition": "VARCHAR",
+        "definition_zh": "VARCHAR",
     },
 }
 
@@ -302,6 +304,22 @@ def create_need_groups(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("need_frame_")
 
 
+def create_missing_optional_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create, empty and typed, every optional contract table (medication) the database lacks.
+
+    The views read them unconditionally; an absent optional file then means "no rows", not a failed
+    install. Returns the tables created.
+    """
+    from data.contract import OPTIONAL_TABLES, TABLES, create_table_sql
+
+    created = []
+    for name in sorted(OPTIONAL_TABLES):
+        if not _table_exists(con, name):
+            con.execute(create_table_sql(TABLES[name]))
+            created.append(name)
+    return created
+
+
 # ----------------------------------------------------------------------------- views
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     kind = con.execute(
@@ -326,6 +344,7 @@ def install_views(con: duckdb.DuckDBPyConnection) -> list[str]:
         load_seed(con, seed.stem, seed)
     validate_rules(con)
     create_need_groups(con)
+    create_missing_optional_tables(con)
     for macro in MACROS:
         con.execute(macro)
 

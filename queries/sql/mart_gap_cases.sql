@@ -22,6 +22,9 @@
 --   more than one month after the first eligible month in the year; months = eligible months in the
 --   year before the first paid month (the months missed: eligible Jan–Jun, paid Mar–Jun → 2).
 -- months is NULL for gaps that have no month measure; amount_yuan NULL for gaps that involve no money.
+-- detail (English) and detail_zh (Chinese, for the caseworker list) say what is wrong in words, e.g.
+-- '2020-04 死亡后仍发放 困难残疾人生活补贴 305 元' (period, condition, program name, amount in yuan with
+-- trailing zeros dropped).
 with persons as (
     select * from stg_persons
 ),
@@ -65,6 +68,14 @@ not_surveyed as (
             when s.person_id is null then 'no census row for ' || c.year
             else 'survey_status ' || s.survey_status
         end as detail,
+        case
+            when s.person_id is null then c.year || ' 年无调查记录'
+            else c.year || ' 年调查状态：' || case s.survey_status
+                when 'not_reached' then '未联系上'
+                when 'refused' then '拒绝调查'
+                else s.survey_status
+            end
+        end as detail_zh,
         make_date(c.year, 1, 1) as since,
         null::integer as months,
         null::decimal(14, 2) as amount_yuan,
@@ -97,6 +108,15 @@ unmet_needs as (
         null as program_id,
         null as payment_id,
         s.need || ' stated, no ' || n.program_group || ' payment in ' || s.survey_year as detail,
+        s.survey_year || ' 年调查登记' || case s.need
+            when 'need_rehab' then '康复'
+            when 'need_device' then '辅具'
+            when 'need_education' then '教育'
+            when 'need_employment' then '就业'
+            when 'need_care' then '照料'
+            when 'need_medical_insurance' then '医保'
+            else s.need
+        end || '需求，当年无' || n.program_group || '类项目发放' as detail_zh,
         s.survey_date as since,
         null::integer as months,
         null::decimal(14, 2) as amount_yuan,
@@ -124,6 +144,11 @@ registry_conflicts as (
                 then 'census: deceased; registry: no death event'
             else 'surveyed on ' || c.survey_date || ' after registry death on ' || d.death_date
         end as detail,
+        case
+            when c.survey_status = 'deceased' and d.death_date is null
+                then c.survey_year || ' 年调查记为死亡，登记库无死亡记录'
+            else '登记死亡 ' || d.death_date || ' 后于 ' || c.survey_date || ' 仍有调查记录'
+        end as detail_zh,
         coalesce(d.death_date, c.survey_date) as since,
         null::integer as months,
         null::decimal(14, 2) as amount_yuan,
@@ -147,6 +172,13 @@ payment_gaps as (
             when 'paid_after_revocation' then 'certificate revoked ' || p.revocation_date || '; period ' || strftime(p.period, '%Y-%m')
             else 'payment ' || p.payment_rank || ' for period ' || strftime(p.period, '%Y-%m')
         end as detail,
+        strftime(p.period, '%Y-%m') || case g.gap
+            when 'paid_after_death' then ' 死亡后仍发放 '
+            when 'paid_after_dibao_end' then ' 非低保、低边仍发放 '
+            when 'paid_after_revocation' then ' 残疾人证注销后仍发放 '
+            else ' 重复发放（第 ' || p.payment_rank || ' 笔） '
+        end || coalesce(pr.name, p.program_id) || ' '
+            || regexp_replace(printf('%.2f', p.amount), '\.?0+$', '') || ' 元' as detail_zh,
         case g.gap
             when 'paid_after_death' then p.death_date
             when 'paid_after_dibao_end' then p.household_end_date
@@ -157,6 +189,7 @@ payment_gaps as (
         p.amount as amount_yuan,
         null as case_group
     from payments as p
+    left join programs as pr using (program_id)
     inner join (
         values ('paid_after_death'), ('paid_after_dibao_end'), ('paid_after_revocation'), ('duplicate_payment')
     ) as g(gap)
@@ -184,6 +217,7 @@ duplicate_ids as (
         null as program_id,
         null as payment_id,
         'id number ' || mask_id(p.id_number) || ' held by ' || s.holders || ' persons' as detail,
+        '身份证号 ' || mask_id(p.id_number) || ' 由 ' || s.holders || ' 人共用' as detail_zh,
         null::date as since,
         null::integer as months,
         null::decimal(14, 2) as amount_yuan,
@@ -229,12 +263,15 @@ eligible_unpaid as (
         e.program_id,
         null as payment_id,
         'eligible ' || e.eligible_months || ' month(s) in ' || e.year || ', no payment' as detail,
+        e.year || ' 年符合 ' || coalesce(pr.name, e.program_id) || ' 条件 ' || e.eligible_months
+            || ' 个月，当年未发放' as detail_zh,
         e.first_eligible_month as since,
         e.eligible_months::integer as months,
         null::decimal(14, 2) as amount_yuan,
         null as case_group
     from eligible_years as e
     left join paid_years as r using (person_id, program_id, year)
+    left join programs as pr using (program_id)
     where r.person_id is null
 ),
 
@@ -247,6 +284,8 @@ late_starts as (
         null as payment_id,
         'first eligible ' || strftime(e.first_eligible_month, '%Y-%m')
             || ', first paid ' || strftime(r.first_paid_month, '%Y-%m') as detail,
+        coalesce(pr.name, e.program_id) || ' 首个符合条件月份 ' || strftime(e.first_eligible_month, '%Y-%m')
+            || '，首次发放月份 ' || strftime(r.first_paid_month, '%Y-%m') as detail_zh,
         e.first_eligible_month as since,
         (
             select count(*)::integer
@@ -260,6 +299,7 @@ late_starts as (
         null as case_group
     from eligible_years as e
     inner join paid_years as r using (person_id, program_id, year)
+    left join programs as pr using (program_id)
     where date_diff('month', e.first_eligible_month, r.first_paid_month) > 1
 ),
 
@@ -293,6 +333,7 @@ final as (
         c.program_id,
         c.payment_id,
         c.detail,
+        c.detail_zh,
         c.since,
         c.months,
         c.amount_yuan,

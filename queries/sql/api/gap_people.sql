@@ -3,7 +3,7 @@
 -- params: gap (required, an allow-listed key), year (required), town, village, category (optional)
 with final as (
     select person_id, id_number_masked, name_masked, town, village, category, grade, gap,
-           program_id, payment_id, detail, since, months, amount_yuan::double as amount_yuan
+           program_id, payment_id, detail, detail_zh, since, months, amount_yuan::double as amount_yuan
     from mart_gap_cases as g
     where g.gap = $gap
         and (g.year = $year or g.year is null)
