@@ -207,3 +207,22 @@ def test_gap_page_drills_to_village_and_offers_excel(server, page, con):
     if len(people):
         assert page.get_by_test_id("stDownloadButton").filter(has_text="Excel").count() == 1
     shot(page, "gaps_zh_town")
+
+
+def test_png_and_excel_downloads(server, page, con):
+    """A chart's PNG (kaleido on Debian's Chromium) and a gap list's Excel file really download."""
+    town = queries.towns(con)[0]
+    page.goto(f"{server}/gaps?town={town}&gap=not_surveyed")
+    wait_rendered(page, charts=2)
+    with page.expect_download(timeout=TIMEOUT_MS) as png:
+        page.get_by_test_id("stDownloadButton").filter(has_text="下载图片 PNG").first.click()
+    data = Path(png.value.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    assert png.value.suggested_filename == "gaps.overview.png"
+    excel = page.get_by_test_id("stDownloadButton").filter(has_text="Excel")
+    if excel.count():
+        with page.expect_download(timeout=TIMEOUT_MS) as xlsx:
+            excel.first.click()
+        assert Path(xlsx.value.path()).read_bytes()[:2] == b"PK"
+        assert xlsx.value.suggested_filename.endswith(".xlsx")
+    assert_no_errors(page)
