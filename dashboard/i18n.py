@@ -61,7 +61,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_programs": ("补贴项目数", "Programs"),
     "kpi_certified": ("持证残疾人", "Certified persons"),
     "kpi_coverage": ("覆盖率", "Coverage"),
-    "kpi_median_days": ("办理时长中位数", "Median processing time"),
+    "kpi_median_days": ("办理时长中位数", "Median processing (working days)"),
     "kpi_zero_trip": ("零次跑项目占比", "Zero-trip programs"),
     "help_spend": ("本年度所属期内全部发放金额之和。", "Sum of all payments whose period is in the year."),
     "help_person_times": ("人次 = 有发放的（人, 项目）组合数；按月发放 12 次计 1 人次。",
@@ -347,13 +347,15 @@ def fmt_pct(x: Any, digits: int = 1) -> str:
     return f"{float(x) * 100:.{digits}f}%"
 
 
-def fmt_days(x: Any, lang: str = DEFAULT_LANG) -> str:
-    """Working days ('12.5 个工作日' / '12.5 working days')."""
+def fmt_days(x: Any, lang: str = DEFAULT_LANG, short: bool = False) -> str:
+    """Working days ('12.5 个工作日' / '12.5 working days'; `short` English for tiles: '12.5 days')."""
     if _is_missing(x):
         return "—"
     v = float(x)
     s = f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
-    return f"{s} working days" if lang == "en" else f"{s} 个工作日"
+    if lang == "en":
+        return f"{s} days" if short else f"{s} working days"
+    return f"{s} 个工作日"
 
 
 def fmt_delta(cur: Any, prev: Any, kind: str = "int", lang: str = DEFAULT_LANG) -> str | None:

@@ -39,7 +39,7 @@ tiles = [
     (t("kpi_certified", lang), i18n.fmt_int(val(cur, "certified_population")), delta("certified_population"),
      "help_certified", False),
     (t("kpi_coverage", lang), i18n.fmt_pct(val(cur, "coverage")), delta("coverage", "pct"), "help_coverage", False),
-    (t("kpi_median_days", lang), i18n.fmt_days(val(cur, "median_processing_days"), lang),
+    (t("kpi_median_days", lang), i18n.fmt_days(val(cur, "median_processing_days"), lang, short=True),
      delta("median_processing_days", "days"), "help_median_days", True),
     (t("kpi_zero_trip", lang), i18n.fmt_pct(val(cur, "zero_trip_share")), delta("zero_trip_share", "pct"),
      "help_zero_trip", False),
