@@ -61,7 +61,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_programs": ("补贴项目数", "Programs"),
     "kpi_certified": ("持证残疾人", "Certified persons"),
     "kpi_coverage": ("覆盖率", "Coverage"),
-    "kpi_median_days": ("办理时长中位数", "Median processing (working days)"),
+    "kpi_median_days": ("办理时长中位数", "Median working days"),
     "kpi_zero_trip": ("零次跑项目占比", "Zero-trip programs"),
     "help_spend": ("本年度所属期内全部发放金额之和。", "Sum of all payments whose period is in the year."),
     "help_person_times": ("人次 = 有发放的（人, 项目）组合数；按月发放 12 次计 1 人次。",
