@@ -34,7 +34,7 @@ def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, lang: 
         i18n.t("gap", lang): [i18n.gap_label(g, lang) for g in d.get("gap", [])],
         i18n.t("program", lang): [names.get(p, p if isinstance(p, str) else "") for p in d.get("program_id", [])],
         ("发放编号" if zh else "Payment ID"): d.get("payment_id"),
-        ("问题说明" if zh else "What is wrong"): d.get("detail"),
+        ("问题说明" if zh else "What is wrong"): d["detail_zh"] if zh and "detail_zh" in d else d.get("detail"),
         ("起始时间" if zh else "Since"): since.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
         i18n.t("months", lang): d.get("months"),
         (i18n.t("amount", lang) + ("（元）" if zh else " (¥)")): pd.to_numeric(d.get("amount_yuan"), errors="coerce"),
