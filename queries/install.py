@@ -22,7 +22,10 @@ Order of work:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
+import time
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
@@ -269,7 +272,11 @@ def validate_rules(con: duckdb.DuckDBPyConnection) -> None:
         "select rule, branch, cert_statuses, requires_household, categories from eligibility_rules"
     ).fetchall()
     seen = set()
+    branches_per_rule: dict[str, int] = {}
     for rule, branch, certs, household, categories in rows:
+        branches_per_rule[rule] = branches_per_rule.get(rule, 0) + 1
+        if branches_per_rule[rule] > 62:  # int_eligibility_months holds a rule's branches as bits of a bigint
+            raise ValueError(f"eligibility_rules {rule}: more than 62 branches")
         if not rule or not branch:
             raise ValueError("eligibility_rules: rule and branch are required")
         if (rule, branch) in seen:
@@ -331,14 +338,92 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
         con.execute(f"drop {kind[0][0]} {name}")
 
 
+# DuckDB settings while the heavy tables are built (restored afterwards). DuckDB's default memory
+# limit is 80 % of RAM: on a shared 24 GB machine a 1,000,000-person install grew to ~17 GB. Capped,
+# DuckDB spills its hash tables and sorts to the temp directory (the loader sets one beside the new
+# file; DuckDB's default is `<db>.tmp`) instead. Insertion order of a materialised table is never
+# relied on (every API query orders its result), so DuckDB may write in parallel without keeping it.
+DEFAULT_INSTALL_MEMORY = "6GB"
+
+
+def _install_settings() -> dict[str, str]:
+    """Settings for the install: SUBSIDY_INSTALL_MEMORY overrides the memory cap ('' or 0 = leave it)."""
+    memory = os.environ.get("SUBSIDY_INSTALL_MEMORY", DEFAULT_INSTALL_MEMORY).strip()
+    settings = {"preserve_insertion_order": "false"}
+    if memory not in ("", "0"):
+        settings["memory_limit"] = memory
+    return settings
+
+
+def _apply_settings(con: duckdb.DuckDBPyConnection, settings: dict[str, str]) -> dict[str, str]:
+    """Set each setting; returns the previous values (to restore). A memory cap never raises a lower limit."""
+    previous = {}
+    for name, value in settings.items():
+        previous[name] = con.execute("select current_setting($n)::varchar", {"n": name}).fetchall()[0][0]
+        if name == "memory_limit" and _bytes(previous[name]) <= _bytes(value):
+            continue
+        con.execute(f"set {name} = {_literal(value)}")
+    return previous
+
+
+def _restore_settings(con: duckdb.DuckDBPyConnection, previous: dict[str, str]) -> None:
+    """Put the settings back. DuckDB shows a limit rounded ('18.8 GiB'): when the previous value was
+    the default, `reset` restores it exactly; otherwise the shown value is set again."""
+    for name, value in previous.items():
+        con.execute(f"reset {name}")
+        if con.execute("select current_setting($n)::varchar", {"n": name}).fetchall()[0][0] != value:
+            con.execute(f"set {name} = {_literal(value)}")
+
+
+_UNITS = {"": 1, "b": 1, "byte": 1, "bytes": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def _bytes(text: str) -> float:
+    """'18.8 GiB' / '6GB' → bytes (unknown text → infinity, i.e. never treated as a lower limit)."""
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([a-z]*)\s*", str(text).lower())
+    if not m or m.group(2) not in _UNITS:
+        return float("inf")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def _literal(value: str) -> str:
+    if value.lower() in ("true", "false"):
+        return value.lower()
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _timing_enabled() -> bool:
+    return os.environ.get("SUBSIDY_INSTALL_TIMING", "").strip() not in ("", "0")
+
+
 def install_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Create the calendar, seeds, macros and every view of queries/sql on a loaded database.
 
     Idempotent: running it again replaces everything it created. Returns the view names in the order
-    they were created.
+    they were created. With SUBSIDY_INSTALL_TIMING=1 every step's wall time (and the row count of each
+    materialised table) is printed to stderr, slowest first at the end.
     """
+    timing = _timing_enabled()
+    timings: list[tuple[float, str]] = []
+
+    def step(label: str, started: float) -> None:
+        took = time.perf_counter() - started
+        timings.append((took, label))
+        if timing:
+            print(f"install {took:8.2f} s  {label}", file=sys.stderr, flush=True)
+
     # no progress bars in the loader's console while the heavy tables are built
     con.execute("set enable_progress_bar = false")
+    previous = _apply_settings(con, _install_settings())
+    try:
+        return _install(con, step, timing, timings)
+    finally:
+        _restore_settings(con, previous)
+
+
+def _install(con, step, timing: bool, timings: list) -> list[str]:
+    t0 = time.perf_counter()
     create_calendar(con)
     for seed in sorted(SEED_DIR.glob("*.csv")):
         load_seed(con, seed.stem, seed)
@@ -347,6 +432,7 @@ def install_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     create_missing_optional_tables(con)
     for macro in MACROS:
         con.execute(macro)
+    step("calendar, seeds, macros", t0)
 
     order = install_order()
     files = sql_files()
@@ -356,8 +442,18 @@ def install_views(con: duckdb.DuckDBPyConnection) -> list[str]:
         text = files[name].read_text(encoding="utf-8")
         header = read_header(text)
         kind = "table" if header.get("materialized", "view").lower().startswith("table") else "view"
+        t0 = time.perf_counter()
         try:
             con.execute(f"create {kind} {name} as\n{text}")
         except duckdb.Error as exc:
             raise RuntimeError(f"installing {files[name].name}: {exc}") from exc
+        label = f"{kind:5} {name}"
+        if timing and kind == "table":
+            label += f" ({con.execute(f'select count(*) from {name}').fetchall()[0][0]:,} rows)"
+        step(label, t0)
+    if timing:
+        total = sum(t for t, _ in timings)
+        print(f"install {total:8.2f} s  total; slowest: "
+              + ", ".join(f"{label.split()[1]} {t:.1f} s" for t, label in sorted(timings, reverse=True)[:5]),
+              file=sys.stderr, flush=True)
     return order

@@ -8,7 +8,8 @@
 --   the not_surveyed gap ("alive at the start of the survey year").
 -- * age_band: whole years on 1 January of the year (ARCHITECTURE.md), 0-6 / 7-17 / 18-59 / 60+.
 -- Person attributes (town, village, sex, hukou, category, grade) are the current values.
-with person_months as (
+with person_months as not materialized (
+    -- read twice: scanned twice rather than copied (36M rows on 1,000,000 persons)
     select * from int_person_months
 ),
 

@@ -13,86 +13,36 @@
 -- * age_months / age_years: whole months / whole years on day 1 of M (age_in_months macro).
 -- persons.grade and category are current values for every month and live in stg_persons (not
 -- repeated here to keep this ~36M-row table narrow on a 1,000,000-person district).
-with persons as (
-    select * from stg_persons
-),
-
-person_dates as (
-    select * from int_person_dates
+-- Built by expanding each state segment (int_person_segments: cert/低保/低边 states already resolved,
+-- person constants carried along) over the months of the data range it covers: one streaming join
+-- with the small months table, no hash table of person-months (the old spine joined three times
+-- peaked at ~17 GB on 1,000,000 persons).
+with segments as (
+    select * from int_person_segments
 ),
 
 months as (
     select * from int_months
 ),
 
-state_events as (
-    select * from int_state_events
-),
-
-cert_states as (
-    select person_id, effect_month, next_effect_month, is_on, deciding_event
-    from state_events
-    where attribute = 'cert'
-),
-
-dibao_states as (
-    select person_id, effect_month, next_effect_month, is_on
-    from state_events
-    where attribute = 'dibao'
-),
-
-dibian_states as (
-    select person_id, effect_month, next_effect_month, is_on
-    from state_events
-    where attribute = 'dibian'
-),
-
-spine as (
+expanded as (
     select
-        d.person_id,
+        s.person_id,
         m.month,
         m.year,
-        p.cert_status,
-        d.birth_date,
-        d.death_month,
-        d.moved_out_month
-    from person_dates as d
-    inner join persons as p using (person_id)
-    inner join months as m on m.month >= d.first_month
-),
-
-with_cert as (
-    select
-        s.*,
-        c.is_on as cert_on,
-        c.deciding_event as cert_event
-    from spine as s
-    left join cert_states as c
-        on s.person_id = c.person_id
-        and s.month >= c.effect_month
-        and s.month < c.next_effect_month
-),
-
-with_dibao as (
-    select
-        s.*,
-        b.is_on as dibao_on
-    from with_cert as s
-    left join dibao_states as b
-        on s.person_id = b.person_id
-        and s.month >= b.effect_month
-        and s.month < b.next_effect_month
-),
-
-with_dibian as (
-    select
-        s.*,
-        b.is_on as dibian_on
-    from with_dibao as s
-    left join dibian_states as b
-        on s.person_id = b.person_id
-        and s.month >= b.effect_month
-        and s.month < b.next_effect_month
+        s.cert_status,
+        s.birth_date,
+        s.death_month,
+        s.moved_out_month,
+        s.cert_on,
+        s.cert_event,
+        s.dibao_on,
+        s.dibian_on
+    from segments as s
+    inner join months as m
+        on m.month >= s.from_month
+        and m.month < s.to_month
+        and m.month >= s.first_month
 ),
 
 final as (
@@ -108,7 +58,7 @@ final as (
         coalesce(cert_event = 'cert_revoked' and not cert_on, false) as cert_revoked,
         coalesce(dibao_on, false) as dibao,
         coalesce(dibian_on, false) as dibian
-    from with_dibian
+    from expanded
 )
 
 select * from final

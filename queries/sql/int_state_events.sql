@@ -12,7 +12,8 @@
 --   data"). Only persons with cert_status 持证 can have a valid certificate (applied downstream).
 -- Choice where METRICS.md is silent: several events of one attribute in the same effect month resolve
 -- to the latest event_date; on the same date an end/revocation wins over a start/issue (a payment is
--- never justified by an ambiguous record).
+-- never justified by an ambiguous record). Two events of the same date and direction (cert_date and
+-- cert_issued) tie-break on the event name, so that every build resolves them the same way.
 with events as (
     select * from int_status_events
 ),
@@ -79,7 +80,7 @@ ranked as (
         *,
         row_number() over (
             partition by person_id, attribute, effect_month
-            order by event_date desc nulls last, is_on asc
+            order by event_date desc nulls last, is_on asc, event
         ) as rank_in_month
     from all_toggles
 ),

@@ -22,6 +22,8 @@
 --   more than one month after the first eligible month in the year; months = eligible months in the
 --   year before the first paid month (the months missed: eligible Jan–Jun, paid Mar–Jun → 2).
 -- months is NULL for gaps that have no month measure; amount_yuan NULL for gaps that involve no money.
+-- The big imports (payments, eligibility) are `not materialized`: each use scans only the columns and
+-- rows it needs instead of DuckDB copying the whole table once for all uses.
 -- detail (English) and detail_zh (Chinese, for the caseworker list) say what is wrong in words, e.g.
 -- '2020-04 死亡后仍发放 困难残疾人生活补贴 305 元' (period, condition, program name, amount in yuan with
 -- trailing zeros dropped).
@@ -37,11 +39,11 @@ programs as (
     select * from stg_programs
 ),
 
-payments as (
+payments as not materialized (
     select * from int_payments
 ),
 
-eligibility as (
+eligibility as not materialized (
     select * from int_eligibility_months
 ),
 

@@ -9,6 +9,9 @@
 -- set differences follow: |E \ R| = eligible − eligible_paid, |R \ E| = paid − eligible_paid.
 -- Paid months outside the data range have no eligibility evaluation; they are kept (is_eligible =
 -- false) only when their year is inside the data range, since the API asks by year.
+-- E and R are aggregated as 12-bit month masks per (person, program, year) in one hash aggregate,
+-- instead of a full outer join of every eligible and paid person-month (18M rows each side on a
+-- 1,000,000-person district) and a second aggregate. Months are month starts (DATA_CONTRACT.md).
 with eligibility as (
     select * from int_eligibility_months
 ),
@@ -36,42 +39,40 @@ targeted_programs as (
         and rule in (select rule from eligibility_rules)
 ),
 
-eligible as (
-    -- already one row per (person, program, month)
-    select person_id, program_id, month
+month_bits as (
+    -- one row per eligible or paid person-month, as a bit of the year's 12-bit month mask
+    select
+        year(month)::integer as year,
+        program_id,
+        person_id,
+        1 << (month(month) - 1) as eligible_bit,
+        0 as paid_bit
     from eligibility
     where program_id in (select program_id from targeted_programs)
-),
-
-paid as (
-    select distinct person_id, program_id, period as month
+    union all
+    select
+        year(period)::integer as year,
+        program_id,
+        person_id,
+        0 as eligible_bit,
+        1 << (month(period) - 1) as paid_bit
     from payments, data_range
     where program_id in (select program_id from targeted_programs)
         and year between data_range.first_year and data_range.last_year
 ),
 
-unioned as (
-    select
-        coalesce(e.person_id, r.person_id) as person_id,
-        coalesce(e.program_id, r.program_id) as program_id,
-        coalesce(e.month, r.month) as month,
-        e.person_id is not null as is_eligible,
-        r.person_id is not null as is_paid
-    from eligible as e
-    full outer join paid as r
-        on e.person_id = r.person_id and e.program_id = r.program_id and e.month = r.month
-),
-
 person_years as (
+    -- E and R of the (person, program, year) as month masks: |E|, |R| and |E ∩ R| are bit counts (a
+    -- payment repeated for one month sets its bit once, as the distinct person-month it is)
     select
-        year(month)::integer as year,
+        year,
         program_id,
         person_id,
-        count(*) filter (where is_eligible) as eligible_months,
-        count(*) filter (where is_paid) as paid_months,
-        count(*) filter (where is_eligible and is_paid) as eligible_paid_months
-    from unioned
-    group by year(month), program_id, person_id
+        bit_count(bit_or(eligible_bit))::bigint as eligible_months,
+        bit_count(bit_or(paid_bit))::bigint as paid_months,
+        bit_count(bit_or(eligible_bit) & bit_or(paid_bit))::bigint as eligible_paid_months
+    from month_bits
+    group by year, program_id, person_id
 ),
 
 final as (
