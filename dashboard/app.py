@@ -13,19 +13,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# `streamlit run dashboard/app.py` (and AppTest) put dashboard/ first on sys.path, where `data` would
-# resolve to dashboard/data.py instead of the repository's data package: the repository goes first.
-if sys.path[0] != str(ROOT):
-    while str(ROOT) in sys.path:
-        sys.path.remove(str(ROOT))
-    sys.path.insert(0, str(ROOT))
-if not hasattr(sys.modules.get("data", sys), "__path__"):
-    sys.modules.pop("data", None)  # a module (not the package) imported under that name by mistake
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repository: without the
+# venv's .pth file (Makefile) `import dashboard` / `queries` / `data` would fail, so add the root.
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
 
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import data, state  # noqa: E402
+from dashboard import state, store  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -64,8 +60,8 @@ def _main() -> None:
     ])
     st.session_state["_timing_page"] = nav.url_path or "overview"
     try:
-        data.connection()
-    except data.DatabaseMissing as exc:
+        store.connection()
+    except store.DatabaseMissing as exc:
         st.title(t("app_title", lang))
         st.warning(f"**{t('db_missing_title', lang)}**\n\n{t('db_missing', lang, path=exc)}", icon=":material/database:")
         st.code("make run\n# 或 / or\n.venv/bin/python -m data.build --demo", language="bash")
@@ -73,7 +69,7 @@ def _main() -> None:
         return
     except Exception as exc:  # noqa: BLE001 - a corrupt or locked file: say so instead of a traceback
         st.title(t("app_title", lang))
-        st.warning(t("db_error", lang, path=data.db_file(), error=exc), icon=":material/database:")
+        st.warning(t("db_error", lang, path=store.db_file(), error=exc), icon=":material/database:")
         state.sync_url()
         return
     try:
@@ -81,7 +77,7 @@ def _main() -> None:
         nav.run()
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
         # the API's views changed since this database was built: say how to rebuild, not a traceback
-        st.warning(t("db_stale", lang, path=data.db_file(), error=str(exc).splitlines()[0]), icon=":material/database:")
+        st.warning(t("db_stale", lang, path=store.db_file(), error=str(exc).splitlines()[0]), icon=":material/database:")
         st.code(".venv/bin/python -m data.build --demo   # make demo", language="bash")
     state.sync_url()
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
-from dashboard import data, i18n
+from dashboard import i18n, store
 from dashboard.i18n import t
 
 ALL = ""
@@ -75,16 +75,16 @@ def current_lang() -> str:
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
 
 
-def sidebar_filters(lang: str) -> data.Filters:
+def sidebar_filters(lang: str) -> store.Filters:
     """Year, town, category and program-group selectboxes; the Filters every page uses."""
     from data.contract import CATEGORIES, PROGRAM_GROUPS
 
     sb = st.sidebar
     sb.subheader(t("filters", lang))
-    years = data.years()
+    years = store.years()
     year = url_select(t("year", lang), years, key="year", default=max(years) if years else None, lang=lang,
                       parse=int, format_func=lambda y: f"{y} 年" if lang == "zh" else str(y), container=sb)
-    town = url_select(t("town", lang), [ALL, *data.towns()], key="town", default=ALL, url_default=ALL, lang=lang,
+    town = url_select(t("town", lang), [ALL, *store.towns()], key="town", default=ALL, url_default=ALL, lang=lang,
                       format_func=lambda v: t("all", lang) if v == ALL else v, container=sb)
     category = url_select(t("category", lang), [ALL, *CATEGORIES], key="category", default=ALL, url_default=ALL,
                           lang=lang, container=sb,
@@ -93,13 +93,13 @@ def sidebar_filters(lang: str) -> data.Filters:
                        lang=lang, container=sb,
                        format_func=lambda v: t("all", lang) if v == ALL else i18n.group_label(v, lang))
     sb.caption(t("share_link", lang))
-    return data.Filters(year=year, town=town or None, category=category or None, program_group=group or None)
+    return store.Filters(year=year, town=town or None, category=category or None, program_group=group or None)
 
 
-def filters() -> data.Filters:
+def filters() -> store.Filters:
     """The current selection (for pages; the sidebar has already run)."""
     s = st.session_state
-    return data.Filters(year=s.get("year"), town=s.get("town") or None, category=s.get("category") or None,
+    return store.Filters(year=s.get("year"), town=s.get("town") or None, category=s.get("category") or None,
                         program_group=s.get("group") or None)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, state, ui
+from dashboard import state, store, ui
 from dashboard.i18n import t
 
 lang = state.current_lang()
@@ -14,8 +14,8 @@ st.caption(t("coverage_help", lang))
 
 
 def draw(chart_id: str, fn: str, **extra):
-    ui.chart(chart_id, [data.frame(fn, f, **extra)], lang, year=f.year, scope=scope,
-             dropped=data.unsupported_filters(fn, f))
+    ui.chart(chart_id, [store.frame(fn, f, **extra)], lang, year=f.year, scope=scope,
+             dropped=store.unsupported_filters(fn, f))
 
 
 draw("coverage.heatmap", "coverage_by_category")

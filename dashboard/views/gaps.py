@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, i18n, state, tables, ui
+from dashboard import i18n, state, store, tables, ui
 from dashboard.i18n import t
 
 MAX_ROWS_SHOWN = 2000
@@ -23,7 +23,7 @@ with c1:
 village = None
 with c2:
     if f.town:
-        village = state.url_select(t("village", lang), [state.ALL, *data.villages(f.town)], key="village",
+        village = state.url_select(t("village", lang), [state.ALL, *store.villages(f.town)], key="village",
                                    default=state.ALL, url_default=state.ALL, lang=lang,
                                    format_func=lambda v: t("all", lang) if v == state.ALL else v) or None
     else:
@@ -33,9 +33,9 @@ scope = ui.fmt_scope(f, lang, village=village)
 st.caption(f"{t('scope', lang)}{'：' if lang == 'zh' else ': '}{scope}")
 st.caption(f"**{i18n.gap_label(gap, lang)}**{'：' if lang == 'zh' else ': '}{i18n.gap_help(gap, lang)}")
 
-summary = data.fetch("census_gaps", year=f.year, town=f.town, village=village, category=f.category)
+summary = store.fetch("census_gaps", year=f.year, town=f.town, village=village, category=f.category)
 ui.chart("gaps.overview", [summary], lang, year=f.year, scope=scope,
-         dropped=data.unsupported_filters("census_gaps", f))
+         dropped=store.unsupported_filters("census_gaps", f))
 
 row = summary.set_index("gap").loc[gap] if summary is not None and gap in set(summary["gap"]) else None
 cols = st.columns(4)
@@ -49,19 +49,19 @@ for col, (label, value) in zip(cols, [
         ui.metric(f"{i18n.gap_label(gap, lang)} · {label}", value, lang=lang)
 
 level = "village" if f.town else "town"
-people = data.fetch("gap_people", gap=gap, year=f.year, town=f.town, village=village, category=f.category)
+people = store.fetch("gap_people", gap=gap, year=f.year, town=f.town, village=village, category=f.category)
 if f.category:
     # census_gaps_by_area has no category filter: count the same cases from gap_people instead
     by_area = tables.gap_area_counts(people, level)
 else:
-    by_area = data.fetch("census_gaps_by_area", year=f.year, level=level, town=f.town, gap=gap)
+    by_area = store.fetch("census_gaps_by_area", year=f.year, level=level, town=f.town, gap=gap)
 ui.chart(f"gaps.by_{level}", [by_area], lang, year=f.year, scope=scope)
 
 st.subheader(t("gap_people_header", lang))
 if people is None or people.empty:
     ui.empty(lang, f"{i18n.gap_label(gap, lang)} · {scope}")
 else:
-    table = tables.gap_people_table(people, data.programs(), lang)
+    table = tables.gap_people_table(people, store.programs(), lang)
     st.markdown(t("gap_people_count", lang, n=i18n.fmt_int(len(people)), p=i18n.fmt_int(people["person_id"].nunique())))
     if len(table) > MAX_ROWS_SHOWN:
         st.caption(t("gap_list_truncated", lang, n=i18n.fmt_int(MAX_ROWS_SHOWN)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, i18n, state, ui
+from dashboard import i18n, state, store, ui
 from dashboard.i18n import t
 
 lang = state.current_lang()
@@ -11,9 +11,9 @@ f = state.filters()
 scope = ui.fmt_scope(f, lang)
 ui.header(t("overview_title", lang, year=f.year), scope, lang)
 
-cur = data.kpi(f)
-prev_year = f.year - 1 if f.year is not None and f.year - 1 in data.years() else None
-prev = data.kpi(data.Filters(prev_year, f.town, f.category, f.program_group)) if prev_year else None
+cur = store.kpi(f)
+prev_year = f.year - 1 if f.year is not None and f.year - 1 in store.years() else None
+prev = store.kpi(store.Filters(prev_year, f.town, f.category, f.program_group)) if prev_year else None
 
 
 def val(row, col):
@@ -54,8 +54,8 @@ for row in (tiles[:4], tiles[4:]):
 
 left, right = st.columns([3, 2])
 with left:
-    ui.chart("overview.monthly_spend", [data.frame("monthly_spend", f)], lang, year=f.year, scope=scope,
-             dropped=data.unsupported_filters("monthly_spend", f))
+    ui.chart("overview.monthly_spend", [store.frame("monthly_spend", f)], lang, year=f.year, scope=scope,
+             dropped=store.unsupported_filters("monthly_spend", f))
 with right:
-    ui.chart("overview.towns", [data.frame("benefit_incidence", f, by="town")], lang, year=f.year, scope=scope,
-             dropped=data.unsupported_filters("benefit_incidence", f))
+    ui.chart("overview.towns", [store.frame("benefit_incidence", f, by="town")], lang, year=f.year, scope=scope,
+             dropped=store.unsupported_filters("benefit_incidence", f))

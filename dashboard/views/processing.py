@@ -5,7 +5,7 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import data, i18n, state, ui
+from dashboard import i18n, state, store, ui
 from dashboard.i18n import t
 
 lang = state.current_lang()
@@ -14,7 +14,7 @@ scope = ui.fmt_scope(f, lang)
 ui.header(t("processing_title", lang, year=f.year), scope, lang)
 st.caption(t("processing_help", lang))
 
-savings = data.frame("reform_savings", f)
+savings = store.frame("reform_savings", f)
 row = None if savings is None or savings.empty else savings.iloc[0]
 
 
@@ -32,29 +32,29 @@ tiles = [
 for col, (label, value, help_key) in zip(cols, tiles):
     with col:
         ui.metric(label, value, help=t(help_key, lang) if help_key else None, lang=lang)
-ui.filter_note(data.unsupported_filters("reform_savings", f), lang)
+ui.filter_note(store.unsupported_filters("reform_savings", f), lang)
 if row is None or not (v("applications") or 0):
     ui.empty(lang, scope)
 
 # The reform is a date inside the data range: before/after comparisons need the applications of every
 # year (a single year after the reform has no "before"). Town, category and group still apply.
-years = data.years()
+years = store.years()
 f_all = dataclasses.replace(f, year=None)
 all_scope = ui.fmt_scope(f_all, lang)
 st.subheader(t("processing_compare_header", lang))
 st.caption(t("processing_all_years", lang, first=min(years), last=max(years)))
-by_program = data.frame("processing_times", f_all, by="program")
+by_program = store.frame("processing_times", f_all, by="program")
 ui.chart("processing.medians", [by_program], lang, scope=all_scope)
 
 left, right = st.columns(2)
 with left:
-    ui.chart("processing.distribution", [data.duration_stats(f_all)], lang, scope=all_scope)
+    ui.chart("processing.distribution", [store.duration_stats(f_all)], lang, scope=all_scope)
 with right:
-    ui.chart("processing.routes", [data.frame("processing_times", f_all, by="route")], lang, scope=all_scope)
+    ui.chart("processing.routes", [store.frame("processing_times", f_all, by="route")], lang, scope=all_scope)
 
 # trips and materials are properties of the programs: only the program-group filter applies
 st.subheader(t("processing_trips_header", lang))
-programs = data.programs()
+programs = store.programs()
 if f.program_group:
     programs = programs[programs["program_group"] == f.program_group]
 left, right = st.columns(2)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, state, ui
+from dashboard import state, store, ui
 from dashboard.i18n import t
 
 lang = state.current_lang()
@@ -11,8 +11,8 @@ f = state.filters()
 scope = ui.fmt_scope(f, lang)
 ui.header(t("spend_title", lang, year=f.year), scope, lang)
 
-by_program = data.frame("spend_by_program", f)
-dropped = data.unsupported_filters("spend_by_program", f)
+by_program = store.frame("spend_by_program", f)
+dropped = store.unsupported_filters("spend_by_program", f)
 if by_program is None or by_program.empty or float(by_program["spend_yuan"].sum()) == 0:
     ui.empty(lang, scope, payments=True)
 
@@ -24,14 +24,14 @@ ui.chart("spend.groups", [by_program], lang, year=f.year, scope=scope, dropped=d
 
 st.subheader(t("tiers_header", lang))
 st.caption(t("cap_use_help", lang))
-ui.chart("spend.tiers", [data.frame("spend_by_tier", f), data.programs()], lang, year=f.year, scope=scope,
-         dropped=data.unsupported_filters("spend_by_tier", f))
+ui.chart("spend.tiers", [store.frame("spend_by_tier", f), store.programs()], lang, year=f.year, scope=scope,
+         dropped=store.unsupported_filters("spend_by_tier", f))
 
 st.subheader(t("incidence_header", lang))
 left, right = st.columns(2)
 with left:
-    ui.chart("spend.incidence_category", [data.frame("benefit_incidence", f, by="category")], lang, year=f.year,
-             scope=scope, dropped=data.unsupported_filters("benefit_incidence", f))
+    ui.chart("spend.incidence_category", [store.frame("benefit_incidence", f, by="category")], lang, year=f.year,
+             scope=scope, dropped=store.unsupported_filters("benefit_incidence", f))
 with right:
-    ui.chart("spend.incidence_town", [data.frame("benefit_incidence", f, by="town")], lang, year=f.year,
-             scope=scope, dropped=data.unsupported_filters("benefit_incidence", f))
+    ui.chart("spend.incidence_town", [store.frame("benefit_incidence", f, by="town")], lang, year=f.year,
+             scope=scope, dropped=store.unsupported_filters("benefit_incidence", f))
