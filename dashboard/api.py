@@ -20,7 +20,7 @@ ALLOWED = frozenset({
     "years", "towns", "villages", "programs", "kpi_overview", "monthly_spend", "coverage_by_category",
     "coverage_by", "targeting_errors", "priority_children", "spend_by_program", "spend_by_tier",
     "benefit_incidence", "processing_times", "application_durations", "reform_savings", "census_gaps",
-    "census_gaps_by_area", "gap_people",
+    "census_gaps_by_area", "gap_people", "load_summary", "rejects_summary", "rejects", "load_info",
 })
 
 

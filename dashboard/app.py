@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import state, store  # noqa: E402
+from dashboard import i18n, state, store  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -31,6 +31,7 @@ PAGES = (  # (file, url path, title key, icon)
     ("spend.py", "spend", "page_spend", ":material/payments:"),
     ("processing.py", "processing", "page_processing", ":material/timer:"),
     ("gaps.py", "gaps", "page_gaps", ":material/person_search:"),
+    ("quality.py", "quality", "page_quality", ":material/fact_check:"),
 )
 
 
@@ -54,10 +55,9 @@ def _main() -> None:
     brand = st.sidebar.container()  # filled once the language is known, but shown above the switch
     lang = state.language()
     brand.markdown(f"**{t('app_title', lang)}**")
-    nav = st.navigation([
-        st.Page(VIEWS / f, title=t(title, lang), icon=icon, url_path=path, default=(i == 0))
-        for i, (f, path, title, icon) in enumerate(PAGES)
-    ])
+    pages = {path: st.Page(VIEWS / f, title=t(title, lang), icon=icon, url_path=path, default=(i == 0))
+             for i, (f, path, title, icon) in enumerate(PAGES)}
+    nav = st.navigation(list(pages.values()))
     st.session_state["_timing_page"] = nav.url_path or "overview"
     try:
         store.connection()
@@ -74,12 +74,27 @@ def _main() -> None:
         return
     try:
         state.sidebar_filters(lang)
+        if nav.url_path != "quality":
+            incomplete_data_banner(pages["quality"], lang)
+        if state.public():
+            st.caption(t("public_banner", lang, k=state.PUBLIC_K))
         nav.run()
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
         # the API's views changed since this database was built: say how to rebuild, not a traceback
         st.warning(t("db_stale", lang, path=store.db_file(), error=str(exc).splitlines()[0]), icon=":material/database:")
         st.code(".venv/bin/python -m data.build --demo   # make demo", language="bash")
     state.sync_url()
+
+
+def incomplete_data_banner(quality_page, lang: str) -> None:
+    """One line above every page when the load rejected rows: the share left out, linking to 数据质量."""
+    totals = store.load_totals()
+    if totals is None or not totals.rows_rejected:
+        return
+    share = i18n.fmt_share(totals.share_rejected)
+    with st.container(key="incomplete_data_banner"):
+        st.page_link(quality_page, label=t("banner_rejected", lang, n=i18n.fmt_int(totals.rows_rejected), share=share),
+                     icon=":material/warning:")
 
 
 main()

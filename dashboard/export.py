@@ -229,6 +229,16 @@ def data_date(facts: dict[str, str]) -> str:
     return "—"
 
 
+def suppress_for_publication(fn: str, df: pd.DataFrame, k: int = suppress.DEFAULT_K) -> suppress.Suppression:
+    """Suppression of API frame `fn` as the public pack (and the dashboard's public edition) apply it."""
+    return _suppress_api_frame(fn, df, k)
+
+
+def localise_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`df` with the API's column names as Excel headers in `lang` (COLUMN_LABELS)."""
+    return _localise(df, lang)
+
+
 def _suppress_api_frame(fn: str, df: pd.DataFrame, k: int) -> suppress.Suppression:
     if fn == "census_gaps_by_area" and "town" in df.columns:
         # village figures also add up to the town figures published in the by-town chart

@@ -7,6 +7,7 @@ so a missing English label shows Chinese rather than raising.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 LANGS = ("zh", "en")
@@ -125,6 +126,57 @@ TEXT: dict[str, tuple[str, str]] = {
                        "Pick a town in the sidebar to drill down to villages; pick a village to see its list."),
     "gap_list_truncated": ("页面仅显示前 {n} 条，完整名单请下载 Excel。",
                            "Only the first {n} rows are shown; download the Excel file for the full list."),
+    # data quality page and the incomplete-data banner
+    "page_quality": ("数据质量", "Data quality"),
+    "quality_title": ("数据质量：本次入库情况", "Data quality: the last load"),
+    "quality_help": ("每个文件读取的行要么入库，要么因违反数据规范被拒绝；被拒绝的行不参与任何统计。",
+                     "Every row read from a file is either loaded or rejected for breaking the data contract; "
+                     "rejected rows are left out of every figure."),
+    "banner_rejected": ("数据不完整：入库时拒绝了 {n} 行（占读取行数的 {share}），各页数字可能偏低",
+                        "Incomplete data: {n} rows ({share} of rows read) were rejected at load; figures may be low"),
+    "quality_rejected": ("入库时共拒绝 {n} 行，占读取行数 {total} 的 {share}。其他页面的数字只基于已入库的行，"
+                         "可能偏低；请按下方清单修正源系统后重新入库。",
+                         "{n} of {total} rows read ({share}) were rejected at load. Figures on the other pages "
+                         "rest on the loaded rows only and may be low: fix the rows listed below in the source "
+                         "system and load again."),
+    "quality_clean": ("读取的 {total} 行全部入库，没有被拒绝的行。", "All {total} rows read were loaded; none was rejected."),
+    "quality_no_bookkeeping": ("此数据库没有入库记录（不是由 `python -m data.build` 生成的），无法判断数据是否完整。",
+                               "This database has no load records (it was not built by `python -m data.build`): "
+                               "completeness cannot be checked."),
+    "load_header": ("数据来源与入库时间", "Where and when the data was loaded"),
+    "files_header": ("各文件读取、入库、拒绝行数", "Rows read, loaded and rejected per file"),
+    "rules_header": ("按规则汇总的拒绝原因（示例已脱敏）", "Rejects by rule (examples masked)"),
+    "rejects_download": ("下载全部拒绝行及原因 CSV", "Download every rejected row with its reason (CSV)"),
+    "rejects_download_help": ("供源系统维护人员逐行修正；UTF-8 带 BOM，Excel 可直接打开中文。身份证号和姓名已脱敏。",
+                              "For the people who fix the source system, row by row; UTF-8 with BOM so Excel shows "
+                              "Chinese correctly. ID numbers and names are masked."),
+    "kpi_rows_read": ("读取行数", "Rows read"),
+    "kpi_rows_loaded": ("入库行数", "Rows loaded"),
+    "kpi_rows_rejected": ("拒绝行数", "Rows rejected"),
+    "kpi_reject_share": ("拒绝比例", "Share rejected"),
+    # publication toggle and report pack
+    "public_toggle": ("公开版（隐去少于 5 人的数字）", "Public edition (hide counts below 5)"),
+    "public_help": ("开启后，所有页面的表格和图表中少于 {k} 人的数字显示为“<{k}”，为防止由合计推算而隐去的数字显示为“*”；"
+                    "不显示人员名单。对外发布的材料请使用公开版。",
+                    "When on, every table and chart shows counts below {k} as \"<{k}\" and the cells hidden so "
+                    "they cannot be worked out from totals as \"*\"; no lists of people are shown. Use it for "
+                    "anything published."),
+    "public_banner": ("公开版：“<{k}”= 少于 {k} 人；“*”= 为防推算而隐去的数字。",
+                      "Public edition: \"<{k}\" = fewer than {k} persons; \"*\" = hidden so it cannot be derived."),
+    "public_all_hidden": ("公开版：此图的数字均少于 {k} 人或可由合计推算，图不显示，仅列出公开表。",
+                          "Public edition: every figure of this chart is below {k} or could be derived, so only the "
+                          "published table is shown."),
+    "public_no_list": ("公开版不显示人员名单。", "The public edition shows no list of people."),
+    "pack_header": ("年度报告包", "Annual-report pack"),
+    "pack_help": ("所有图表（PNG/SVG/PDF）、数据表 Excel 和合并 PDF 报告，按当前年度、筛选、语言{public}生成，约需一两分钟。",
+                  "Every chart (PNG/SVG/PDF), the tables as Excel and the combined PDF report, for the current "
+                  "year, filters and language{public}; takes a minute or two."),
+    "pack_public": ("（公开版）", " (public edition)"),
+    "pack_build": ("生成报告包", "Make the report pack"),
+    "pack_progress": ("正在生成：{label}（{done}/{total}）", "Making: {label} ({done}/{total})"),
+    "pack_ready": ("报告包已生成：{n} 个文件，{size}。", "Report pack ready: {n} files, {size}."),
+    "pack_download": ("下载报告包 ZIP", "Download the pack (ZIP)"),
+    "pack_failed": ("报告包生成失败：{error}", "The report pack failed: {error}"),
     "persons": ("人数", "Persons"),
     "cases": ("记录数", "Cases"),
     "months": ("月数", "Months"),
@@ -173,7 +225,7 @@ GAP_LABELS = {
     "unmet_need_medical_insurance": ("医保需求未满足", "Unmet need: medical insurance"),
     "census_registry_conflict": ("普查与名册矛盾", "Census contradicts registry"),
     "paid_after_death": ("死亡后仍发放", "Paid after death"),
-    "paid_after_dibao_end": ("退出低保/低边后仍发放", "Paid after leaving 低保/低边"),
+    "paid_after_dibao_end": ("退出低保/低边后仍发放", "Paid after minimum-living aid ended"),
     "paid_after_revocation": ("注销残疾证后仍发放", "Paid after certificate revoked"),
     "duplicate_payment": ("重复发放", "Duplicate payment"),
     "duplicate_id_number": ("身份证号重复", "Duplicate ID number"),
@@ -188,7 +240,8 @@ GAP_HELP = {
                                  "Census says deceased but no death event, or surveyed after the registry's death date."),
     "paid_after_death": ("所属期已在死亡生效之后的发放。", "Payments for a period after death took effect."),
     "paid_after_dibao_end": ("所属期内既非低保也非低边时发放的生活补贴。",
-                             "Living-subsidy payments for months in which the person was neither 低保 nor 低边."),
+                             "Living-subsidy payments for months in which the household was neither on minimum living security "
+                             "(dibao) nor marginal (dibian)."),
     "paid_after_revocation": ("所属期已在残疾证注销生效之后的发放。", "Payments for a period after revocation."),
     "duplicate_payment": ("同一人、同一项目、同一所属期的第二笔及以后的发放。",
                           "Payments beyond the first for the same person, program and period."),
@@ -275,10 +328,14 @@ def gap_help(code: Any, lang: str = DEFAULT_LANG) -> str:
     return _pair(GAP_HELP, code, lang)
 
 
+_CJK_GLOSS = re.compile(r"\s*[(（][^()（）]*[\u3400-\u9fff][^()（）]*[)）]")
+
+
 def program_name(name: Any, name_en: Any = None, lang: str = DEFAULT_LANG) -> str:
     """Program name in `lang`: the API's name_en in English when present, else the Chinese name."""
     if lang == "en" and isinstance(name_en, str) and name_en.strip():
-        return name_en
+        # some source files gloss the English with the Chinese term, "Day care (日间照料)": drop the gloss
+        return _CJK_GLOSS.sub("", name_en).strip() or name_en
     return "" if name is None else str(name)
 
 
@@ -399,3 +456,32 @@ def scope_label(year: Any = None, town: Any = None, category: Any = None, group:
     if group:
         parts.append(group_label(group, lang))
     return " · ".join(parts)
+
+
+def rule_label(rule: Any, lang: str = DEFAULT_LANG) -> str:
+    """A loader rule key in words ('flag' -> '应为 0 或 1' / 'must be 0 or 1'), from data.validate.RULES."""
+    from data.validate import RULES
+
+    text = RULES.get(str(rule))
+    if not text:
+        return str(rule)
+    zh, _, en = text.partition(" (")
+    return en.rstrip(")") if lang == "en" and en else zh
+
+
+def table_label(table: Any, lang: str = DEFAULT_LANG) -> str:
+    """A contract table's name ('payments' -> '发放记录'), kept as is in English."""
+    from data.contract import TABLES
+
+    spec = TABLES.get(str(table))
+    return str(spec.zh) if lang == "zh" and spec is not None else str(table)
+
+
+def fmt_share(x: Any) -> str:
+    """A share that may be tiny but not zero ('12.2%', '0.05%', '<0.01%'): never rounds a loss to 0."""
+    if _is_missing(x):
+        return "—"
+    x = float(x)
+    if 0 < x < 0.0001:
+        return "<0.01%"
+    return fmt_pct(x, 2 if 0 < x < 0.001 else 1)

@@ -21,7 +21,8 @@ from dashboard.i18n import t
 ALL = ""
 _URL0 = "_url_initial"        # query params seen when the session started (consumed key by key)
 _RUN_KEYS = "_url_run_keys"   # URL keys rendered in the current run, in order
-GLOBAL_KEYS = ("lang", "year", "town", "category", "group")
+GLOBAL_KEYS = ("lang", "year", "town", "category", "group", "public")
+PUBLIC_K = 5  # small-count threshold of the public edition (dashboard/suppress.py)
 
 
 def start_run() -> None:
@@ -92,8 +93,22 @@ def sidebar_filters(lang: str) -> store.Filters:
     group = url_select(t("program_group", lang), [ALL, *PROGRAM_GROUPS], key="group", default=ALL, url_default=ALL,
                        lang=lang, container=sb,
                        format_func=lambda v: t("all", lang) if v == ALL else i18n.group_label(v, lang))
+    public_toggle(lang, container=sb)
     sb.caption(t("share_link", lang))
     return store.Filters(year=year, town=town or None, category=category or None, program_group=group or None)
+
+
+def public_toggle(lang: str, container=None) -> bool:
+    """The 公开版 toggle (small-count suppression on every page), mirrored in the URL as `public=1`."""
+    _seed("public", [False, True], False, parse=lambda v: str(v).lower() in ("1", "true", "yes"))
+    on = (container or st).toggle(t("public_toggle", lang), key="public", help=t("public_help", lang, k=PUBLIC_K))
+    st.session_state[_RUN_KEYS]["public"] = "1" if on else None
+    return bool(on)
+
+
+def public() -> bool:
+    """True when the public edition is on (for pages; the sidebar has already run)."""
+    return bool(st.session_state.get("public", False))
 
 
 def filters() -> store.Filters:

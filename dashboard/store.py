@@ -160,3 +160,44 @@ def duration_stats(f: Filters) -> pd.DataFrame:
     a large district has millions)."""
     used, _ = api.split_kwargs("application_durations", f.kwargs())
     return _duration_stats(tuple(sorted(used.items())), current_version())
+
+
+# ---------------------------------------------------------------- data quality (the loader's bookkeeping)
+@dataclass(frozen=True)
+class LoadTotals:
+    """Rows read / loaded / rejected over every file of the last load (None: no bookkeeping)."""
+
+    files: int
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+
+    @property
+    def share_rejected(self) -> float:
+        """Rejected rows / rows read (0 when nothing was read)."""
+        return self.rows_rejected / self.rows_read if self.rows_read else 0.0
+
+
+def load_totals() -> LoadTotals | None:
+    """Totals of load_summary (cached with it); None when the database has no load records."""
+    summary = fetch("load_summary")
+    if summary is None or summary.empty:
+        return None
+    col = lambda c: int(pd.to_numeric(summary[c], errors="coerce").fillna(0).sum())  # noqa: E731
+    return LoadTotals(len(summary), col("rows_read"), col("rows_loaded"), col("rows_rejected"))
+
+
+def load_info() -> dict[str, str]:
+    """What the loader recorded (source, loaded_at, data_date…), key -> text, in the order written.
+
+    Uses the API's load_info when this version of `queries` has it; otherwise falls back to the source
+    directory and load time of load_summary (every file of one load shares them)."""
+    import queries
+
+    if hasattr(queries, "load_info"):
+        df = fetch("load_info")
+        return {str(k): str(v) for k, v in zip(df["key"], df["value"])}
+    summary = fetch("load_summary")
+    if summary is None or summary.empty:
+        return {}
+    return {"source": str(summary["source_dir"].iloc[0]), "loaded_at": str(summary["loaded_at"].max())}

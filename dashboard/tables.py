@@ -6,6 +6,7 @@ id_number or name is never passed on.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pandas as pd
@@ -81,3 +82,57 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None)
             info = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
             info.to_excel(xw, sheet_name="info", index=False)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------- data quality
+# 15- or 18-character ID numbers (digits, last may be X) not already masked: a second guard after the
+# loader's own masking of raw_row, for values quoted in a reason or an extra column it did not know.
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z*])(\d{4})(\d{13}[\dXx]|\d{11})(?![0-9A-Za-z])")
+
+
+def mask_id_like(text: Any) -> Any:
+    """`text` with every unmasked 15/18-character ID number masked like the API (first 4, last 2 kept)."""
+    if not isinstance(text, str):
+        return text
+    return _ID_LIKE.sub(lambda m: m.group(1) + "*" * (len(m.group(2)) - 2) + m.group(2)[-2:], text)
+
+
+def rejects_table(rejects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Every rejected row with its reason, labelled for the people who fix the source system."""
+    zh = lang == "zh"
+    d = rejects if rejects is not None else pd.DataFrame(
+        columns=["file", "row_number", "column_name", "rule", "reason", "raw_row"])
+    out = pd.DataFrame({
+        ("文件" if zh else "File"): d["file"].astype(str),
+        ("行号" if zh else "Row"): pd.to_numeric(d["row_number"], errors="coerce").astype("Int64"),
+        ("列" if zh else "Column"): d["column_name"].fillna("").astype(str),
+        ("规则" if zh else "Rule"): d["rule"].astype(str),
+        ("规则说明" if zh else "Rule in words"): [i18n.rule_label(r, lang) for r in d["rule"]],
+        ("原因" if zh else "Reason"): [mask_id_like(x) for x in d["reason"].fillna("").astype(str)],
+        ("原始行（已脱敏）" if zh else "Row as read (masked)"): [mask_id_like(x) for x in d["raw_row"].fillna("").astype(str)],
+    })
+    return out.reset_index(drop=True)
+
+
+def rejects_by_rule(rejects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """One row per (file, column, rule): rows rejected by it and the first such row as a masked example."""
+    zh = lang == "zh"
+    cols = [("文件" if zh else "File"), ("列" if zh else "Column"), ("规则说明" if zh else "Rule"),
+            ("行数" if zh else "Rows"), ("示例行号" if zh else "Example row"), ("示例原因" if zh else "Example reason"),
+            ("示例原始行（已脱敏）" if zh else "Example row as read (masked)")]
+    if rejects is None or rejects.empty:
+        return pd.DataFrame(columns=cols)
+    d = rejects.assign(column_name=rejects["column_name"].fillna(""))
+    rows = []
+    for (file, column, rule), part in d.groupby(["file", "column_name", "rule"], sort=False):
+        first = part.sort_values("row_number").iloc[0]
+        rows.append([file, column, f"{i18n.rule_label(rule, lang)} ({rule})", part["row_number"].nunique(),
+                     int(first["row_number"]), mask_id_like(str(first["reason"] or "")),
+                     mask_id_like(str(first["raw_row"] or ""))])
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values([cols[3], cols[0]], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def to_csv_bom(frame: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")

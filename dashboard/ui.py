@@ -12,8 +12,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, i18n
+from dashboard import charts, i18n, state, suppress
 from dashboard.i18n import t
+
+RATIO_COLUMNS = {"coverage", "share", "exclusion_error", "inclusion_error", "cap_use", "zero_trip_share", "missed_share"}
 
 
 def empty(lang: str, scope: str, payments: bool = False) -> None:
@@ -53,25 +55,46 @@ def chart(chart_id: str, frames: list[pd.DataFrame], lang: str, *, year: Any = N
     programs) instead of in an expander.
     """
     spec = charts.CHARTS[chart_id]
+    sups: list[suppress.Suppression | None] = [None] * len(frames)
+    raw = list(frames)
+    if state.public():
+        # the public edition: hidden counts become gaps in the chart and "<5" / "*" in the table
+        sups = [publish(call.fn, df) for call, df in zip(spec.calls, raw)] + [None] * (len(raw) - len(spec.calls))
+        frames = [suppress.masked_numeric(df, sup.hidden) if sup is not None else df for df, sup in zip(raw, sups)]
     built = charts.build(chart_id, frames, lang=lang, year=year)
+    hidden = sum(sup.n_hidden for sup in sups if sup is not None)
+    if hidden and not built.empty:
+        from dashboard import export
+
+        for df, sup in zip(raw, sups):
+            if sup is not None:
+                export.mark_hidden_points(built.fig, df, sup, lang, state.PUBLIC_K)
+        built.summary += export.TEXT[lang]["summary_public"]
+    table = next((published_table(sup, lang) for sup in sups if sup is not None and sup.n_hidden), built.table)
+    if table is not built.table:
+        column_config = None  # the published table has the API's columns, not the builder's
     with st.container(border=True, key=f"box_{chart_id.replace('.', '_')}"):
         if built.empty:
             st.markdown(f"**{spec.title(lang)}**")
-            empty(lang, scope)
+            if hidden:  # not "no data": every figure is below k, so the public table says "<5" instead
+                st.caption(t("public_all_hidden", lang, k=state.PUBLIC_K))
+                st.dataframe(table, hide_index=True, key=f"df_{chart_id}")
+            else:
+                empty(lang, scope)
             return built
         st.plotly_chart(built.fig, key=f"chart_{chart_id}", theme=None, alt=built.summary,
                         config={"displaylogo": False, "locale": "zh-CN" if lang == "zh" else "en"})
         st.markdown(built.summary)
         filter_note(dropped or [], lang)
         if table_inline:
-            st.dataframe(built.table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
+            st.dataframe(table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
         else:
             # lazy: the grid is only sent when the reader opens it (a page of collapsed grids costs the
             # browser seconds to lay out on a slow machine); opening reruns from the cache
-            table = st.expander(t("table_view", lang), key=f"table_{chart_id}", on_change="rerun")
-            if table.open:
-                with table:
-                    st.dataframe(built.table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
+            expander = st.expander(t("table_view", lang), key=f"table_{chart_id}", on_change="rerun")
+            if expander.open:
+                with expander:
+                    st.dataframe(table, hide_index=True, key=f"df_{chart_id}", column_config=column_config)
         problems = _export_problems(lang, os.environ.get("BROWSER_PATH"))
         if problems:
             st.caption(" ".join(problems))
@@ -105,3 +128,91 @@ def header(title: str, scope: str, lang: str) -> None:
 def fmt_scope(f, lang: str, village: str | None = None) -> str:
     """Scope text of Filters `f`."""
     return i18n.scope_label(f.year, f.town, f.category, f.program_group, lang, village=village)
+
+
+# ---------------------------------------------------------------- public edition (small-count suppression)
+def publish(fn: str, df: pd.DataFrame | None) -> suppress.Suppression | None:
+    """Suppression of API frame `fn` for the public edition (None for row-level data or an empty frame)."""
+    from dashboard import export
+
+    if df is None or df.empty or fn in export.MICRODATA:
+        return None
+    return export.suppress_for_publication(fn, df, state.PUBLIC_K)
+
+
+def published_table(sup: suppress.Suppression, lang: str) -> pd.DataFrame:
+    """The published frame with labelled columns and formatted numbers ("<5" and "*" kept as text)."""
+    from dashboard import export
+
+    out = sup.frame.copy()
+    for col in out.columns:
+        if col in RATIO_COLUMNS:
+            out[col] = [v if isinstance(v, str) else i18n.fmt_pct(v) for v in out[col]]
+        elif pd.api.types.is_float_dtype(sup.frame[col]) or out[col].dtype == object:
+            out[col] = [v if isinstance(v, str) or not isinstance(v, float) else i18n.fmt_num(v, 1)
+                        for v in out[col]]
+    return export.localise_columns(out, lang)
+
+
+def shown(sup: suppress.Suppression | None, col: str, formatted: str, row: int = 0) -> tuple[str, bool]:
+    """(text to show, hidden?) for cell (row, col): the "<5" / "*" mark when the public edition hides it."""
+    if sup is None or col not in sup.hidden.columns or not bool(sup.hidden[col].iloc[row]):
+        return formatted, False
+    return str(sup.frame[col].iloc[row]), True
+
+
+# ---------------------------------------------------------------- annual-report pack
+PACK_KEY = "pack_zip"  # session state: (selection, zip bytes) of the last pack made in this session
+
+
+def report_pack(f, lang: str) -> None:
+    """The 年度报告包 section: a button that makes the export pack for the current selection, language
+    and edition with a progress bar, then offers the zip. Without Chromium or the CJK font: the advice."""
+    import io
+    import zipfile
+
+    from dashboard import export, store
+
+    public = state.public()
+    st.subheader(t("pack_header", lang))
+    st.caption(t("pack_help", lang, public=t("pack_public", lang) if public else ""))
+    problems = _pack_problems(lang, os.environ.get("BROWSER_PATH"))
+    if problems:
+        st.warning("\n\n".join(problems), icon=":material/build:")
+        return
+    selection = (f.year, lang, public, f.town, f.category, f.program_group)
+    if st.button(t("pack_build", lang), key="pack_build", icon=":material/folder_zip:"):
+        bar = st.progress(0.0, text=t("pack_build", lang))
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=t("pack_progress", lang, label=label, done=done, total=total))
+
+        try:
+            data = export.build_pack_zip(store.connection(), int(f.year), lang=lang, public=public, k=state.PUBLIC_K,
+                                         progress=progress, town=f.town, category=f.category,
+                                         program_group=f.program_group)
+        except Exception as exc:  # noqa: BLE001 - say what failed; the page stays usable
+            bar.empty()
+            st.warning(t("pack_failed", lang, error=exc), icon=":material/error:")
+            return
+        bar.empty()
+        st.session_state[PACK_KEY] = (selection, data)
+    saved = st.session_state.get(PACK_KEY)
+    if not saved or saved[0] != selection:
+        return
+    data = saved[1]
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+    st.success(t("pack_ready", lang, n=len(names), size=f"{len(data) / 1e6:.1f} MB"), icon=":material/check_circle:")
+    st.download_button(
+        t("pack_download", lang), data=data, mime="application/zip", key="pack_download", icon=":material/download:",
+        file_name=f"report_{f.year}_{lang}{'_public' if public else ''}.zip", on_click="ignore",
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=300)
+def _pack_problems(lang: str, browser_path: str | None) -> list[str]:
+    """check_export_prerequisites() (Chromium, CJK font), re-checked every few minutes."""
+    from dashboard.export_render import check_export_prerequisites
+
+    return check_export_prerequisites(lang)

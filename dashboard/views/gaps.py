@@ -38,15 +38,18 @@ ui.chart("gaps.overview", [summary], lang, year=f.year, scope=scope,
          dropped=store.unsupported_filters("census_gaps", f))
 
 row = summary.set_index("gap").loc[gap] if summary is not None and gap in set(summary["gap"]) else None
+summary_sup = ui.publish("census_gaps", summary) if state.public() else None
+at = None if row is None else list(summary["gap"]).index(gap)
 cols = st.columns(4)
-for col, (label, value) in zip(cols, [
-    (t("persons", lang), i18n.fmt_int(None if row is None else row["persons"])),
-    (t("cases", lang), i18n.fmt_int(None if row is None else row["cases"])),
-    (t("months", lang), i18n.fmt_int(None if row is None else row["months"])),
-    (t("amount", lang), i18n.fmt_money(None if row is None else row["amount_yuan"], lang)),
+for col, (label, api_col, value) in zip(cols, [
+    (t("persons", lang), "persons", i18n.fmt_int(None if row is None else row["persons"])),
+    (t("cases", lang), "cases", i18n.fmt_int(None if row is None else row["cases"])),
+    (t("months", lang), "months", i18n.fmt_int(None if row is None else row["months"])),
+    (t("amount", lang), "amount_yuan", i18n.fmt_money(None if row is None else row["amount_yuan"], lang)),
 ]):
     with col:
-        ui.metric(f"{i18n.gap_label(gap, lang)} · {label}", value, lang=lang)
+        shown = value if at is None else ui.shown(summary_sup, api_col, value, row=at)[0]
+        ui.metric(f"{i18n.gap_label(gap, lang)} · {label}", shown, lang=lang)
 
 level = "village" if f.town else "town"
 people = store.fetch("gap_people", gap=gap, year=f.year, town=f.town, village=village, category=f.category)
@@ -58,7 +61,9 @@ else:
 ui.chart(f"gaps.by_{level}", [by_area], lang, year=f.year, scope=scope)
 
 st.subheader(t("gap_people_header", lang))
-if people is None or people.empty:
+if state.public():
+    st.info(t("public_no_list", lang), icon=":material/visibility_off:")
+elif people is None or people.empty:
     ui.empty(lang, f"{i18n.gap_label(gap, lang)} · {scope}")
 else:
     table = tables.gap_people_table(people, store.programs(), lang)

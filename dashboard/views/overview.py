@@ -29,28 +29,36 @@ def delta(col, kind="int"):
 if cur is None or not (val(cur, "payments") or 0):
     ui.empty(lang, scope, payments=True)
 
-tiles = [
-    (t("kpi_spend", lang), i18n.fmt_money(val(cur, "spend_yuan"), lang, short=True), delta("spend_yuan", "money"),
-     "help_spend", False),
-    (t("kpi_person_times", lang), i18n.fmt_int(val(cur, "person_times")), delta("person_times"), "help_person_times", False),
-    (t("kpi_persons", lang), i18n.fmt_int(val(cur, "persons_paid")), delta("persons_paid"), "help_persons", False),
-    (t("kpi_programs", lang), f"{i18n.fmt_int(val(cur, 'programs_paid'))} / {i18n.fmt_int(val(cur, 'programs_total'))}",
-     delta("programs_paid"), "help_programs", False),
-    (t("kpi_certified", lang), i18n.fmt_int(val(cur, "certified_population")), delta("certified_population"),
-     "help_certified", False),
-    (t("kpi_coverage", lang), i18n.fmt_pct(val(cur, "coverage")), delta("coverage", "pct"), "help_coverage", False),
-    (t("kpi_median_days", lang), i18n.fmt_days(val(cur, "median_processing_days"), lang, short=True),
-     delta("median_processing_days", "days"), "help_median_days", True),
-    (t("kpi_zero_trip", lang), i18n.fmt_pct(val(cur, "zero_trip_share")), delta("zero_trip_share", "pct"),
-     "help_zero_trip", False),
+# the public edition hides person counts below k (and what is derived from them) in the tiles too
+kpi_sup = ui.publish("kpi_overview", store.frame("kpi_overview", f)) if state.public() else None
+programs_text = f"{i18n.fmt_int(val(cur, 'programs_paid'))} / {i18n.fmt_int(val(cur, 'programs_total'))}"
+tiles = [  # (label, API column, value, change, help key, decrease is good)
+    (t("kpi_spend", lang), "spend_yuan", i18n.fmt_money(val(cur, "spend_yuan"), lang, short=True),
+     delta("spend_yuan", "money"), "help_spend", False),
+    (t("kpi_person_times", lang), "person_times", i18n.fmt_int(val(cur, "person_times")), delta("person_times"),
+     "help_person_times", False),
+    (t("kpi_persons", lang), "persons_paid", i18n.fmt_int(val(cur, "persons_paid")), delta("persons_paid"),
+     "help_persons", False),
+    (t("kpi_programs", lang), "programs_paid", programs_text, delta("programs_paid"), "help_programs", False),
+    (t("kpi_certified", lang), "certified_population", i18n.fmt_int(val(cur, "certified_population")),
+     delta("certified_population"), "help_certified", False),
+    (t("kpi_coverage", lang), "coverage", i18n.fmt_pct(val(cur, "coverage")), delta("coverage", "pct"),
+     "help_coverage", False),
+    (t("kpi_median_days", lang), "median_processing_days",
+     i18n.fmt_days(val(cur, "median_processing_days"), lang, short=True), delta("median_processing_days", "days"),
+     "help_median_days", True),
+    (t("kpi_zero_trip", lang), "zero_trip_share", i18n.fmt_pct(val(cur, "zero_trip_share")),
+     delta("zero_trip_share", "pct"), "help_zero_trip", False),
 ]
 for row in (tiles[:4], tiles[4:]):
-    for col, (label, value, d, help_key, inverse) in zip(st.columns(4), row):
+    for col, (label, api_col, value, d, help_key, inverse) in zip(st.columns(4), row):
         with col:
+            value, hidden = ui.shown(kpi_sup, api_col, value)
             help_text = t(help_key, lang)
-            if help_key == "help_spend":  # the tile rounds; the tooltip gives the exact amount
+            if help_key == "help_spend" and not hidden:  # the tile rounds; the tooltip gives the exact amount
                 help_text += f" {'精确值' if lang == 'zh' else 'Exact'}: {i18n.fmt_yuan_exact(val(cur, 'spend_yuan'), lang)}"
-            ui.metric(label, value, d, help=help_text, inverse=inverse, prev_year=prev_year, lang=lang)
+            ui.metric(label, value, None if hidden else d, help=help_text, inverse=inverse, prev_year=prev_year,
+                      lang=lang)
 
 left, right = st.columns([3, 2])
 with left:
@@ -59,3 +67,5 @@ with left:
 with right:
     ui.chart("overview.towns", [store.frame("benefit_incidence", f, by="town")], lang, year=f.year, scope=scope,
              dropped=store.unsupported_filters("benefit_incidence", f))
+
+ui.report_pack(f, lang)

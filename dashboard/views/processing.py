@@ -22,16 +22,19 @@ def v(col):
     return None if row is None else row.get(col)
 
 
+savings_sup = ui.publish("reform_savings", savings) if state.public() else None
 cols = st.columns(4)
 tiles = [
-    (t("kpi_days_saved", lang), i18n.fmt_int(v("working_days_saved_total")), "help_days_saved"),
-    (t("kpi_trips_saved", lang), i18n.fmt_int(v("trips_saved_total")), "help_trips_saved"),
-    (t("kpi_materials_saved", lang), i18n.fmt_int(v("materials_saved_total")), "help_materials_saved"),
-    (t("kpi_applications", lang), i18n.fmt_int(v("applications")), None),
+    (t("kpi_days_saved", lang), "working_days_saved_total", i18n.fmt_int(v("working_days_saved_total")), "help_days_saved"),
+    (t("kpi_trips_saved", lang), "trips_saved_total", i18n.fmt_int(v("trips_saved_total")), "help_trips_saved"),
+    (t("kpi_materials_saved", lang), "materials_saved_total", i18n.fmt_int(v("materials_saved_total")),
+     "help_materials_saved"),
+    (t("kpi_applications", lang), "applications", i18n.fmt_int(v("applications")), None),
 ]
-for col, (label, value, help_key) in zip(cols, tiles):
+for col, (label, api_col, value, help_key) in zip(cols, tiles):
     with col:
-        ui.metric(label, value, help=t(help_key, lang) if help_key else None, lang=lang)
+        ui.metric(label, ui.shown(savings_sup, api_col, value)[0], help=t(help_key, lang) if help_key else None,
+                  lang=lang)
 ui.filter_note(store.unsupported_filters("reform_savings", f), lang)
 if row is None or not (v("applications") or 0):
     ui.empty(lang, scope)
