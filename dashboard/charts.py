@@ -86,7 +86,8 @@ def base_layout(fig: go.Figure, title: str, *, height: int = 420, legend: bool =
     fig.update_layout(
         template="plotly_white",
         font=dict(family=FONT_FAMILY, size=14, color="#222"),
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=17)),
+        # left-aligned like the axis labels, but padded: at x=0 of the container it touched the image edge
+        title=dict(text=title, x=0, xanchor="left", xref="container", pad=dict(l=14), font=dict(size=17)),
         height=height,
         margin=dict(l=10, r=20, t=70, b=40),
         colorway=OKABE_ITO,
@@ -132,7 +133,8 @@ def _wrap_label(s: str, width: int = 18) -> str:
     if " " in s:
         import textwrap
 
-        return "<br>".join(textwrap.wrap(s, max(width, 16)))
+        # whole words only: a long word overflows its line rather than being cut in two
+        return "<br>".join(textwrap.wrap(s, max(width, 16), break_long_words=False, break_on_hyphens=False))
     return "<br>".join(s[i:i + width] for i in range(0, len(s), width))
 
 
@@ -543,6 +545,7 @@ def spend_tiers(tiers: pd.DataFrame, programs: pd.DataFrame, lang: str = "zh", y
         )
     fig.update_layout(barmode="stack", yaxis=dict(categoryorder="array", categoryarray=order))
     base_layout(fig, title, height=max(360, 120 + 26 * len(order)))
+    fig.update_layout(legend_traceorder="normal")  # Tier 1 first (stacked bars reverse it by default)
     fig.update_xaxes(tickformat=".0%", title_text="支出占比" if lang == "zh" else "Share of the program's spend")
     cap = d.assign(cu=pd.to_numeric(d["cap_use"], errors="coerce")).dropna(subset=["cu"])
     cap = cap[cap["persons"] > 0]
@@ -939,21 +942,30 @@ def gaps_by_area(df: pd.DataFrame, lang: str = "zh", year: Any = None, level: st
         return _no_data(lang)
     d = df.sort_values("persons", ascending=True)
     gaps = list(dict.fromkeys(d["gap"]))
-    gap_name = i18n.gap_label(gaps[0], lang) if len(gaps) == 1 else ("全部缺口" if lang == "zh" else "all gaps")
+    gap_name = i18n.gap_label(gaps[0], lang) if len(gaps) == 1 else ("全部缺口" if lang == "zh" else "All gaps")
     title = f"{gap_name}：按{area_zh}" if lang == "zh" else f"{gap_name} by {area_en}"
+    n_areas = d["area"].nunique()
     if len(gaps) > 1:  # several gaps: one persons total per area would double count, show stacked gaps
         fig = go.Figure()
         order = d.groupby("area")["persons"].sum().sort_values().index.tolist()
         for i, g in enumerate(gaps):
             part = d[d["gap"] == g]
+            # 15 gaps, 8 colour-blind-safe colours: the second round of colours is hatched, so no two
+            # gaps look the same
             fig.add_bar(y=part["area"], x=part["persons"], orientation="h", name=i18n.gap_label(g, lang),
-                        marker_color=OKABE_ITO[i % len(OKABE_ITO)])
+                        marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)],
+                                    pattern=dict(shape="/" if i >= len(OKABE_ITO) else "", fgcolor="#fff", size=6)))
         fig.update_layout(barmode="stack", yaxis=dict(categoryorder="array", categoryarray=order))
+        # the legend goes under the chart: above it, its rows ran into the title
+        rows = -(-len(gaps) // (3 if lang == "en" else 4))
+        base_layout(fig, title, height=max(320, 80 + 28 * n_areas) + 24 * rows)
+        fig.update_layout(margin_b=70 + 24 * rows,
+                          legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left",
+                                      traceorder="normal", entrywidth=0))
     else:
         fig = go.Figure(go.Bar(y=d["area"], x=d["persons"], orientation="h", marker_color=OKABE_ITO[5],
                                text=[i18n.fmt_int(v) for v in d["persons"]], textposition="outside", cliponaxis=False))
-    n_areas = d["area"].nunique()
-    base_layout(fig, title, legend=len(gaps) > 1, height=max(320, 80 + 28 * n_areas))
+        base_layout(fig, title, legend=False, height=max(320, 80 + 28 * n_areas))
     fig.update_xaxes(title_text=t("persons", lang), tickformat=",d",
                      dtick=1 if float(d.groupby("area")["persons"].sum().max() or 0) <= 8 else None)
     by_area = d.groupby("area", as_index=False)[["persons", "cases", "months", "amount_yuan"]].sum()

@@ -191,3 +191,39 @@ def test_gap_people_table_drops_unmasked_columns():
     xlsx = tables.to_xlsx({"死亡后仍发放": t}, {"scope": "2020 年"})
     back = pd.read_excel(io.BytesIO(xlsx), sheet_name=None, engine="openpyxl")
     assert list(back) == ["死亡后仍发放", "info"] and back["死亡后仍发放"].loc[0, "姓名（脱敏）"] == "张*"
+
+
+# ---------------------------------------------------------------- English labels and layout (export engineer's report)
+_CJK = __import__("re").compile(r"[\u3400-\u9fff]")
+
+
+def test_every_english_label_is_english():
+    """No Chinese left in an English label (低保/低边 were in a gap legend); '语言' on the switch is deliberate."""
+    for key, (_, en) in i18n.TEXT.items():
+        if key != "language":
+            assert not _CJK.search(en), (key, en)
+    for g in i18n.GAP_KEYS:
+        assert not _CJK.search(i18n.gap_label(g, "en")) and not _CJK.search(i18n.gap_help(g, "en")), g
+    assert i18n.program_name("日间照料", "Day care (日间照料)", "en") == "Day care"
+    assert i18n.program_name("托养", "Residential and home care（托养）", "en") == "Residential and home care"
+    assert i18n.program_name("x", "Limb rehab (under 18)", "en") == "Limb rehab (under 18)"
+
+
+def test_gaps_by_town_legend_under_the_chart_and_title_padded():
+    gaps = ["not_surveyed", "paid_after_dibao_end", "late_start"]
+    df = pd.DataFrame([(g, town, 2, 2, 0, 0.0) for g in gaps for town in ("甲镇", "乙镇")],
+                      columns=["gap", "area", "persons", "cases", "months", "amount_yuan"])
+    fig = charts.gaps_by_town(df, lang="en").fig
+    assert fig.layout.title.text == "All gaps by town"
+    assert fig.layout.title.pad.l >= 10                      # not flush with the image edge
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0   # below, not over the title
+    names = [tr.name for tr in fig.data]
+    assert "Paid after minimum-living aid ended" in names and not any(_CJK.search(n) for n in names)
+
+
+def test_tier_labels_wrap_at_words_only():
+    long = "Orientation and mobility training for the blind and partially-sighted"
+    wrapped = charts._wrap_label(long, 20)
+    assert wrapped.replace("<br>", " ") == long            # nothing cut: every piece is whole words
+    assert all(part in long.split() or " " in part or part == part.strip() for part in wrapped.split("<br>"))
+    assert "partially-<br>" not in wrapped
