@@ -93,8 +93,8 @@ def incomplete_data_banner(quality_page, lang: str) -> None:
         return
     share = i18n.fmt_share(totals.share_rejected)
     with st.container(key="incomplete_data_banner"):
-        st.page_link(quality_page, label=t("banner_rejected", lang, n=i18n.fmt_int(totals.rows_rejected), share=share),
-                     icon=":material/warning:")
+        label = t("banner_rejected", lang, n=i18n.fmt_int(totals.rows_rejected), share=share)
+        st.page_link(quality_page, label=f":orange[**{label}**]", icon=":material/warning:")
 
 
 main()

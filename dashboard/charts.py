@@ -903,6 +903,10 @@ def gaps_overview(df: pd.DataFrame, lang: str = "zh", year: Any = None) -> Chart
     fig.update_xaxes(title_text=t("persons", lang), tickformat=",d",
                      dtick=1 if float(d["persons"].max() or 0) <= 8 else None)
     if d["persons"].fillna(0).sum() == 0:
+        if d["persons"].isna().any():  # the public edition hid every non-zero count: not "no gaps"
+            return Chart(fig, "各类缺口涉及人数均较少，公开版中已隐去。" if lang == "zh" else
+                         "Every gap involves few persons; the counts are hidden in the public edition.",
+                         _gaps_table(d, lang))
         return Chart(fig, "没有发现缺口。" if lang == "zh" else "No gaps found.", _gaps_table(d, lang))
     top = d.loc[d["persons"].idxmax()]
     if lang == "en":
@@ -941,7 +945,8 @@ def gaps_by_area(df: pd.DataFrame, lang: str = "zh", year: Any = None, level: st
     if _is_empty(df, "persons"):
         return _no_data(lang)
     d = df.sort_values("persons", ascending=True)
-    gaps = list(dict.fromkeys(d["gap"]))
+    # METRICS.md order, so the legend reads like the gap list of the overview chart
+    gaps = sorted(dict.fromkeys(d["gap"]), key=lambda g: i18n.GAP_KEYS.index(g) if g in i18n.GAP_KEYS else 99)
     gap_name = i18n.gap_label(gaps[0], lang) if len(gaps) == 1 else ("全部缺口" if lang == "zh" else "All gaps")
     title = f"{gap_name}：按{area_zh}" if lang == "zh" else f"{gap_name} by {area_en}"
     n_areas = d["area"].nunique()
@@ -950,11 +955,10 @@ def gaps_by_area(df: pd.DataFrame, lang: str = "zh", year: Any = None, level: st
         order = d.groupby("area")["persons"].sum().sort_values().index.tolist()
         for i, g in enumerate(gaps):
             part = d[d["gap"] == g]
-            # 15 gaps, 8 colour-blind-safe colours: the second round of colours is hatched, so no two
-            # gaps look the same
+            # 15 gaps, 8 colour-blind-safe colours: the second round uses their light tints, so no two
+            # gaps look the same (hatching did too, but made the PDF export of a village chart time out)
             fig.add_bar(y=part["area"], x=part["persons"], orientation="h", name=i18n.gap_label(g, lang),
-                        marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)],
-                                    pattern=dict(shape="/" if i >= len(OKABE_ITO) else "", fgcolor="#fff", size=6)))
+                        marker_color=_tint(OKABE_ITO[i % len(OKABE_ITO)], 0.55 if i >= len(OKABE_ITO) else 0))
         fig.update_layout(barmode="stack", yaxis=dict(categoryorder="array", categoryarray=order))
         # the legend goes under the chart: above it, its rows ran into the title
         rows = -(-len(gaps) // (3 if lang == "en" else 4))
@@ -987,6 +991,13 @@ def gaps_by_area(df: pd.DataFrame, lang: str = "zh", year: Any = None, level: st
         (t("amount", lang) + ("（元）" if zh else " (¥)")): pd.to_numeric(dd["amount_yuan"], errors="coerce").round(2).to_numpy(),
     })
     return Chart(fig, summary, table)
+
+
+def _tint(hex_color: str, amount: float) -> str:
+    """`hex_color` mixed with white by `amount` (0 = unchanged, 1 = white)."""
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02x}" for c in mix)
 
 
 def gaps_by_town(df, lang="zh", year=None):

@@ -337,12 +337,22 @@ def mark_hidden_points(fig, frame: pd.DataFrame, sup: suppress.Suppression, lang
         if cats is None:
             continue
         text = list(trace.text)
+        marked = {}
         for i, (lab, tx) in enumerate(zip(cats, text)):
             if tx in ("—", "", None, "nan"):
                 m = marker(lab)
                 if m:
                     text[i] = m
+                    marked[i] = m
         trace.text = text
+        if marked and trace.type == "bar":
+            # plotly draws no label for a missing bar, so the mark goes beside the axis as a note; the
+            # hidden value itself stays NaN (nothing hidden is plotted)
+            for i, m in marked.items():
+                at = dict(x=0, y=cats[i], xanchor="left", xshift=4) if horizontal else \
+                    dict(x=cats[i], y=0, yanchor="bottom", yshift=2)
+                fig.add_annotation(text=m, showarrow=False, font=dict(color="#333"),
+                                   xref=trace.xaxis or "x", yref=trace.yaxis or "y", **at)
 
 
 def add_figure_note(fig, text: str) -> None:

@@ -97,6 +97,28 @@ def mask_id_like(text: Any) -> Any:
     return _ID_LIKE.sub(lambda m: m.group(1) + "*" * (len(m.group(2)) - 2) + m.group(2)[-2:], text)
 
 
+_REASON = re.compile(r"^(?P<zh>.*?)(?:「(?P<value>.*)」)?\s*\((?P<en>[^()]*)\)\s*$", re.S)
+
+
+def reason_text(reason: Any, column: Any, lang: str = "zh") -> str:
+    """The loader's bilingual reason in one language.
+
+    The loader writes '康复需求(need_rehab) 应为 0 或 1：「2」 (must be 0 or 1)': Chinese, the value
+    quoted in 「」, then English in brackets. English keeps 'need_rehab: must be 0 or 1 («2»)'; Chinese
+    drops the English. Text in another shape is returned as it is. ID-like numbers are masked either way.
+    """
+    text = "" if reason is None else str(reason)
+    m = _REASON.match(text)
+    if not m:
+        return mask_id_like(text)
+    if lang != "en":
+        zh = m.group("zh").rstrip("：: ")
+        return mask_id_like(f"{zh}：「{m.group('value')}」" if m.group("value") is not None else zh)
+    col = f"{column}: " if column else ""
+    value = f" («{m.group('value')}»)" if m.group("value") is not None else ""
+    return mask_id_like(f"{col}{m.group('en').strip()}{value}")
+
+
 def rejects_table(rejects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Every rejected row with its reason, labelled for the people who fix the source system."""
     zh = lang == "zh"
@@ -108,7 +130,7 @@ def rejects_table(rejects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         ("列" if zh else "Column"): d["column_name"].fillna("").astype(str),
         ("规则" if zh else "Rule"): d["rule"].astype(str),
         ("规则说明" if zh else "Rule in words"): [i18n.rule_label(r, lang) for r in d["rule"]],
-        ("原因" if zh else "Reason"): [mask_id_like(x) for x in d["reason"].fillna("").astype(str)],
+        ("原因" if zh else "Reason"): [reason_text(x, c, lang) for x, c in zip(d["reason"], d["column_name"])],
         ("原始行（已脱敏）" if zh else "Row as read (masked)"): [mask_id_like(x) for x in d["raw_row"].fillna("").astype(str)],
     })
     return out.reset_index(drop=True)
@@ -127,7 +149,7 @@ def rejects_by_rule(rejects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     for (file, column, rule), part in d.groupby(["file", "column_name", "rule"], sort=False):
         first = part.sort_values("row_number").iloc[0]
         rows.append([file, column, f"{i18n.rule_label(rule, lang)} ({rule})", part["row_number"].nunique(),
-                     int(first["row_number"]), mask_id_like(str(first["reason"] or "")),
+                     int(first["row_number"]), reason_text(first["reason"], column, lang),
                      mask_id_like(str(first["raw_row"] or ""))])
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values([cols[3], cols[0]], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -28,8 +28,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-output" / "screenshots"
-PAGES = {"overview": "", "coverage": "coverage", "spend": "spend", "processing": "processing", "gaps": "gaps"}
-WITH_METRICS = {"overview", "processing", "gaps"}  # coverage and spend are charts and tables only
+PAGES = {"overview": "", "coverage": "coverage", "spend": "spend", "processing": "processing", "gaps": "gaps",
+         "quality": "quality"}
+WITH_METRICS = {"overview", "processing", "gaps", "quality"}  # coverage and spend are charts and tables only
+WITHOUT_CHARTS = {"quality"}  # tables only
 VIEWPORT = {"width": 1440, "height": 3800}
 TIMEOUT_MS = 120_000
 
@@ -43,10 +45,26 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(demo_db):
     """`streamlit run dashboard/app.py` on a free port with SUBSIDY_DB = the demo database."""
+    yield from _serve(demo_db, "streamlit-browser-test.log")
+
+
+@pytest.fixture(scope="module")
+def broken_server(tmp_path_factory):
+    """The same on tests/test_dashboard_quality.py's district with 5 of 41 rows broken."""
+    from data.build import build_database
+    from tests.contract_fixtures import write_district
+    from tests.test_dashboard_quality import broken_district
+
+    root = tmp_path_factory.mktemp("broken_browser")
+    build_database(write_district(root / "src", broken_district()[0]), root / "subsidy.duckdb")
+    yield from _serve(root / "subsidy.duckdb", "streamlit-browser-broken.log")
+
+
+def _serve(db, log_name: str):
     port = free_port()
-    env = {**os.environ, "SUBSIDY_DB": str(demo_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "SUBSIDY_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     (ROOT / "test-output").mkdir(exist_ok=True)
-    log = open(ROOT / "test-output" / "streamlit-browser-test.log", "w")
+    log = open(ROOT / "test-output" / log_name, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
@@ -118,6 +136,19 @@ def wait_rendered(pg, charts: int = 1) -> None:
     pg.wait_for_timeout(500)  # let plotly finish laying out text before a screenshot
 
 
+def wait_tables(pg, n: int) -> None:
+    """Wait until the script run is over and `n` dataframes are on the page (pages without charts)."""
+    pg.wait_for_function(
+        """(n) => {
+            const running = document.querySelector('[data-testid="stStatusWidget"]');
+            const busy = running && /Running|Stop|运行/.test(running.innerText || '');
+            return !busy && document.querySelectorAll('[data-testid="stDataFrame"]').length >= n;
+        }""",
+        arg=n, timeout=TIMEOUT_MS,
+    )
+    pg.wait_for_timeout(800)  # the grid paints its canvas after it is attached
+
+
 def assert_no_errors(pg) -> None:
     assert pg.get_by_test_id("stException").count() == 0, pg.get_by_test_id("stException").first.inner_text()
     errors = pg.locator('[data-testid="stAlertContentError"]')
@@ -149,9 +180,14 @@ def test_every_page_draws_without_errors(server, page, lang):
         page.goto(f"{server}/{path}?lang={lang}" if lang == "en" else f"{server}/{path}")
         if name in WITH_METRICS:
             page.get_by_test_id("stMetricValue").first.wait_for()
-        wait_rendered(page, charts=2)
+        if name in WITHOUT_CHARTS:
+            wait_tables(page, 2)
+        else:
+            wait_rendered(page, charts=2)
+            assert page.locator(".js-plotly-plot .main-svg").count() >= 1
         assert_no_errors(page)
-        assert page.locator(".js-plotly-plot .main-svg").count() >= 1
+        # the demo district loads every row: no incomplete-data banner anywhere
+        assert page.get_by_text("数据不完整" if lang == "zh" else "Incomplete data").count() == 0
         shot(page, f"{name}_{lang}")
 
 
@@ -226,3 +262,26 @@ def test_png_and_excel_downloads(server, page, con):
         assert Path(xlsx.value.path()).read_bytes()[:2] == b"PK"
         assert xlsx.value.suggested_filename.endswith(".xlsx")
     assert_no_errors(page)
+
+
+def test_banner_links_to_quality_and_public_edition_hides_small_counts(broken_server, page):
+    """5 of 41 rows rejected: the one-line banner on the overview leads to 数据质量; with public=1 in the
+    link the 2 persons paid in 2020 show as "<5" (hand-counted in tests/test_dashboard_quality.py)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{broken_server}/?year=2020&public=1")
+    page.get_by_test_id("stMetricValue").first.wait_for()
+    wait_tables(page, 1)
+    assert_no_errors(page)
+    assert metric_value(page, "受益人数") == "<5"
+    banner = page.get_by_test_id("stPageLink").filter(has_text="入库时拒绝了 5 行（占读取行数的 12.2%）")
+    expect(banner).to_have_count(1)
+    shot(page, "overview_zh_public_broken")
+    banner.click()
+    page.wait_for_url("**/quality**")
+    expect(page.get_by_test_id("stMetric").filter(has_text="拒绝行数").get_by_test_id("stMetricValue")).to_have_text("5")
+    wait_tables(page, 3)
+    assert "public=1" in page.url and "year=2020" in page.url   # the selection survives the link
+    assert metric_value(page, "读取行数") == "41"
+    assert_no_errors(page)
+    shot(page, "quality_zh_broken")

@@ -164,6 +164,8 @@ def test_english_quality_page(broken_db):
     assert metrics(at)["Rows rejected"] == "5"
     rules = frame(at, "Example row")
     assert "must be 0 or 1 (flag)" in set(rules["Rule"])
+    # the loader's bilingual reason, English part only, with the value it found
+    assert "need_rehab: must be 0 or 1 («2»)" in set(rules["Example reason"])
 
 
 # ---------------------------------------------------------------- the banner on every other page

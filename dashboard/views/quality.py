@@ -64,6 +64,8 @@ st.dataframe(
         t("kpi_reject_share", lang): [i18n.fmt_pct(x, 1) if x == x else "" for x in files["share"]],
     },
     hide_index=True, key="load_files_table",
+    column_config={t(k, lang): st.column_config.NumberColumn(format="localized")  # 59,065 not 59065
+                   for k in ("kpi_rows_read", "kpi_rows_loaded", "kpi_rows_rejected")},
 )
 
 # ---------------------------------------------------------------- rejects
