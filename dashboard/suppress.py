@@ -43,7 +43,7 @@ SECONDARY_MARK = "*"
 COUNT_COLUMNS = (
     "certified_population", "persons_paid", "persons_covered", "persons", "person_times",
     "eligible_persons", "paid_persons", "applications", "applications_before", "applications_after",
-    "cases", "persons_at_cap",
+    "cases", "persons_at_cap", "payments",
     "eligible_person_months", "paid_person_months", "eligible_paid_person_months",
     "excluded_person_months", "included_person_months",
 )

@@ -97,3 +97,17 @@ def test_k_is_a_parameter():
     df = pd.DataFrame({"value": list("ABC"), "persons": [7, 12, 30]})
     s = suppress_table(df, ["persons"], k=10)
     assert list(s.frame["persons"]) == ["<10", "*", 30]
+
+
+def test_payment_counts_below_k_are_hidden_in_the_kpi_row():
+    # A town with 3 payments to 2 persons in the year: both counts are below k = 5, and the money
+    # paid to those 2 persons is derived from a hidden count; 33 programs in the catalog stay public.
+    from dashboard.suppress import suppress_api_frame
+
+    kpi = pd.DataFrame({"year": [2020], "spend_yuan": [915.0], "person_times": [2], "persons_paid": [2],
+                        "payments": [3], "programs_total": [33]})
+    s = suppress_api_frame("kpi_overview", kpi)
+    assert s.frame.loc[0, "payments"] == "<5"
+    assert s.frame.loc[0, "persons_paid"] == "<5"
+    assert bool(s.hidden.loc[0, "spend_yuan"])
+    assert s.frame.loc[0, "programs_total"] == 33

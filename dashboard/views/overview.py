@@ -31,6 +31,10 @@ if cur is None or not (val(cur, "payments") or 0):
 
 # the public edition hides person counts below k (and what is derived from them) in the tiles too
 kpi_sup = ui.publish("kpi_overview", store.frame("kpi_overview", f)) if state.public() else None
+# ...and the change on the previous year when that year's count is hidden: 7 shown with "+4" would reveal 3
+prev_sup = (ui.publish("kpi_overview", store.frame("kpi_overview", store.Filters(prev_year, f.town, f.category,
+                                                                                 f.program_group)))
+            if state.public() and prev_year else None)
 programs_text = f"{i18n.fmt_int(val(cur, 'programs_paid'))} / {i18n.fmt_int(val(cur, 'programs_total'))}"
 tiles = [  # (label, API column, value, change, help key, decrease is good)
     (t("kpi_spend", lang), "spend_yuan", i18n.fmt_money(val(cur, "spend_yuan"), lang, short=True),
@@ -54,10 +58,11 @@ for row in (tiles[:4], tiles[4:]):
     for col, (label, api_col, value, d, help_key, inverse) in zip(st.columns(4), row):
         with col:
             value, hidden = ui.shown(kpi_sup, api_col, value)
+            prev_hidden = ui.shown(prev_sup, api_col, "")[1]
             help_text = t(help_key, lang)
             if help_key == "help_spend" and not hidden:  # the tile rounds; the tooltip gives the exact amount
                 help_text += f" {'精确值' if lang == 'zh' else 'Exact'}: {i18n.fmt_yuan_exact(val(cur, 'spend_yuan'), lang)}"
-            ui.metric(label, value, None if hidden else d, help=help_text, inverse=inverse, prev_year=prev_year,
+            ui.metric(label, value, None if hidden or prev_hidden else d, help=help_text, inverse=inverse, prev_year=prev_year,
                       lang=lang)
 
 left, right = st.columns([3, 2])
