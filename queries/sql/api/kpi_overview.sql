@@ -1,13 +1,9 @@
 -- grain: one row: the headline KPIs of a year
 -- params: year (required); town, village, category, program, program_group (optional, null = all).
 --   Person filters apply to every part; program filters to spend, coverage's payments and the catalog.
-with spend as (
-    select
-        coalesce(sum(spend), 0)::double as spend_yuan,
-        count(*) as person_times,
-        count(distinct person_id) as persons_paid,
-        coalesce(sum(payments), 0)::bigint as payments,
-        count(distinct program_id) as programs_paid
+with paid as (
+    -- the (person, program) rows paid in the year under every filter: read once, used twice
+    select *
     from mart_person_program_years as s
     where s.year = $year
         and ($town is null or s.town = $town)
@@ -15,6 +11,16 @@ with spend as (
         and ($category is null or s.category = $category)
         and ($program is null or s.program_id = $program)
         and ($program_group is null or s.program_group = $program_group)
+),
+
+spend as (
+    select
+        coalesce(sum(spend), 0)::double as spend_yuan,
+        count(*) as person_times,
+        count(distinct person_id) as persons_paid,
+        coalesce(sum(payments), 0)::bigint as payments,
+        count(distinct program_id) as programs_paid
+    from paid
 ),
 
 catalog as (
@@ -29,13 +35,7 @@ catalog as (
 
 paid_persons as (
     select distinct person_id
-    from mart_person_program_years as s
-    where s.year = $year
-        and ($town is null or s.town = $town)
-        and ($village is null or s.village = $village)
-        and ($category is null or s.category = $category)
-        and ($program is null or s.program_id = $program)
-        and ($program_group is null or s.program_group = $program_group)
+    from paid
 ),
 
 certified as (
