@@ -22,7 +22,7 @@ import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import i18n, state, store  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
+from vocab import t  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
 PAGES = (  # (file, url path, title key, icon)
@@ -64,7 +64,7 @@ def _main() -> None:
     except store.DatabaseMissing as exc:
         st.title(t("app_title", lang))
         st.warning(f"**{t('db_missing_title', lang)}**\n\n{t('db_missing', lang, path=exc)}", icon=":material/database:")
-        st.code("make run\n# 或 / or\n.venv/bin/python -m data.build --demo", language="bash")
+        st.code("make run\n# 或 / or\n.venv/bin/python -m subsidy build --demo", language="bash")
         state.sync_url()
         return
     except Exception as exc:  # noqa: BLE001 - a corrupt or locked file: say so instead of a traceback
@@ -82,7 +82,7 @@ def _main() -> None:
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
         # the API's views changed since this database was built: say how to rebuild, not a traceback
         st.warning(t("db_stale", lang, path=store.db_file(), error=str(exc).splitlines()[0]), icon=":material/database:")
-        st.code(".venv/bin/python -m data.build --demo   # make demo", language="bash")
+        st.code(".venv/bin/python -m subsidy build --demo   # make demo", language="bash")
     state.sync_url()
 
 

@@ -15,8 +15,9 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
-from dashboard import i18n, store
-from dashboard.i18n import t
+import vocab as i18n
+from dashboard import store
+from vocab import t
 
 ALL = ""
 _URL0 = "_url_initial"        # query params seen when the session started (consumed key by key)
@@ -78,7 +79,7 @@ def current_lang() -> str:
 
 def sidebar_filters(lang: str) -> store.Filters:
     """Year, town, category and program-group selectboxes; the Filters every page uses."""
-    from data.contract import CATEGORIES, PROGRAM_GROUPS
+    from contract import CATEGORIES, PROGRAM_GROUPS
 
     sb = st.sidebar
     sb.subheader(t("filters", lang))

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import api
+from publish import api
 
 
 class DatabaseMissing(RuntimeError):
@@ -43,7 +43,7 @@ class Filters:
 
 def db_file() -> Path:
     """The database path ($SUBSIDY_DB or data/subsidy.duckdb), read on every call so tests can set it."""
-    from data.paths import db_path
+    from contract.paths import db_path
 
     return db_path()
 
@@ -149,7 +149,7 @@ def frame(fn: str, f: Filters, **extra: Any) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _duration_stats(kwargs: tuple[tuple[str, Any], ...], version: tuple[str, int, int]) -> pd.DataFrame:
-    from dashboard import charts
+    from publish import charts
 
     rows = api.call(_connect(*version), "application_durations", **dict(kwargs))
     return charts.summarize_durations(rows)

@@ -12,8 +12,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, i18n, state, suppress
-from dashboard.i18n import t
+from publish import charts, suppress
+import vocab as i18n
+from dashboard import state
+from vocab import t
 
 RATIO_COLUMNS = {"coverage", "share", "exclusion_error", "inclusion_error", "cap_use", "zero_trip_share", "missed_share"}
 
@@ -64,7 +66,7 @@ def chart(chart_id: str, frames: list[pd.DataFrame], lang: str, *, year: Any = N
     built = charts.build(chart_id, frames, lang=lang, year=year)
     hidden = sum(sup.n_hidden for sup in sups if sup is not None)
     if hidden and not built.empty:
-        from dashboard import export
+        from publish import pack as export
 
         for df, sup in zip(raw, sups):
             if sup is not None:
@@ -133,7 +135,7 @@ def fmt_scope(f, lang: str, village: str | None = None) -> str:
 # ---------------------------------------------------------------- public edition (small-count suppression)
 def publish(fn: str, df: pd.DataFrame | None) -> suppress.Suppression | None:
     """Suppression of API frame `fn` for the public edition (None for row-level data or an empty frame)."""
-    from dashboard import export
+    from publish import pack as export
 
     if df is None or df.empty or fn in export.MICRODATA:
         return None
@@ -142,7 +144,7 @@ def publish(fn: str, df: pd.DataFrame | None) -> suppress.Suppression | None:
 
 def published_table(sup: suppress.Suppression, lang: str) -> pd.DataFrame:
     """The published frame with labelled columns and formatted numbers ("<5" and "*" kept as text)."""
-    from dashboard import export
+    from publish import pack as export
 
     out = sup.frame.copy()
     for col in out.columns:
@@ -171,7 +173,8 @@ def report_pack(f, lang: str) -> None:
     import io
     import zipfile
 
-    from dashboard import export, store
+    from publish import pack as export
+    from dashboard import store
 
     public = state.public()
     st.subheader(t("pack_header", lang))
@@ -213,6 +216,6 @@ def report_pack(f, lang: str) -> None:
 @st.cache_data(show_spinner=False, ttl=300)
 def _pack_problems(lang: str, browser_path: str | None) -> list[str]:
     """check_export_prerequisites() (Chromium, CJK font), re-checked every few minutes."""
-    from dashboard.export_render import check_export_prerequisites
+    from publish.render import check_export_prerequisites
 
     return check_export_prerequisites(lang)

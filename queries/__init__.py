@@ -72,7 +72,7 @@ def _normalise(filters: dict) -> dict:
     """Filters as bound values (None = no filter); a category code 1–7 becomes its canonical name."""
     out = dict(filters)
     if out.get("category") is not None:
-        from data.contract import CATEGORY
+        from contract import CATEGORY
 
         out["category"] = CATEGORY.get(str(out["category"]), out["category"])
     if out.get("year") is not None:
@@ -140,7 +140,7 @@ def connect(path: str | Path | None = None, read_only: bool = True) -> duckdb.Du
     read-only processes can share the file.
     """
     if path is None:
-        from data.paths import db_path
+        from contract.paths import db_path
 
         path = db_path()
     return duckdb.connect(str(path), read_only=read_only)
@@ -223,7 +223,7 @@ def coverage_by_category(con, year: int, town=None, category=None, village=None,
     with at least one payment for a period in the year, from the selected programs); coverage =
     persons_paid / certified_population (NaN when 0).
     """
-    from data.contract import CATEGORIES
+    from contract import CATEGORIES
 
     f = _normalise(dict(year=year, town=town, village=village, category=category, program=program,
                         program_group=program_group))

@@ -266,7 +266,7 @@ def load_seed(con: duckdb.DuckDBPyConnection, name: str, path: Path | None = Non
 
 def validate_rules(con: duckdb.DuckDBPyConnection) -> None:
     """Refuse a rule seed with values the SQL does not understand (a typo would silently match nobody)."""
-    from data.contract import CATEGORIES
+    from contract import CATEGORIES
 
     rows = con.execute(
         "select rule, branch, cert_statuses, requires_household, categories from eligibility_rules"
@@ -292,7 +292,7 @@ def validate_rules(con: duckdb.DuckDBPyConnection) -> None:
 
 def create_need_groups(con: duckdb.DuckDBPyConnection) -> None:
     """`need_groups(need, program_group, gap)`: the census need → program group map of the contract."""
-    from data.contract import NEED_GROUP
+    from contract import NEED_GROUP
 
     frame = pd.DataFrame(
         {
@@ -317,7 +317,7 @@ def create_missing_optional_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     The views read them unconditionally; an absent optional file then means "no rows", not a failed
     install. Returns the tables created.
     """
-    from data.contract import OPTIONAL_TABLES, TABLES, create_table_sql
+    from contract import OPTIONAL_TABLES, TABLES, create_table_sql
 
     created = []
     for name in sorted(OPTIONAL_TABLES):

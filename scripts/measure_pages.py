@@ -107,12 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "test-output" / "page_timings.json")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from data.paths import db_path
+    from contract.paths import db_path
     from playwright.sync_api import sync_playwright
 
     db = (args.db or db_path()).resolve()
     if not db.exists():
-        print(f"{db} does not exist: build it with `python -m data.build --demo`", file=sys.stderr)
+        print(f"{db} does not exist: build it with `python -m subsidy build --demo`", file=sys.stderr)
         return 2
     results = {"db": str(db), "db_mb": round(db.stat().st_size / 1e6, 1), "pages": {}}
     load = os.getloadavg()[0]

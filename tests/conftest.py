@@ -14,7 +14,7 @@ import pytest
 @pytest.fixture(scope="session")
 def demo_source(tmp_path_factory) -> Path:
     """Contract files of the default demo district (plus ground_truth/faults.csv)."""
-    from data.generate import generate
+    from simulator.generate import generate
 
     out = tmp_path_factory.mktemp("demo_source")
     generate(out)
@@ -24,7 +24,7 @@ def demo_source(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_db(demo_source, tmp_path_factory) -> Path:
     """A DuckDB file loaded from `demo_source` by the loader, with every view installed."""
-    from data.build import build_database
+    from subsidy.build import build_database
 
     db = tmp_path_factory.mktemp("demo_db") / "subsidy.duckdb"
     build_database(demo_source, db)

@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from data import idnumber
+from contract import idnumber
 
 REGION = "330106"
 

@@ -6,8 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import i18n, state, store, tables, ui
-from dashboard.i18n import t
+from publish import tables
+import vocab as i18n
+from dashboard import state, store, ui
+from vocab import t
 
 MAX_ROWS_SHOWN = 2000
 

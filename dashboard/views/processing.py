@@ -5,8 +5,9 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import i18n, state, store, ui
-from dashboard.i18n import t
+import vocab as i18n
+from dashboard import state, store, ui
+from vocab import t
 
 lang = state.current_lang()
 f = state.filters()

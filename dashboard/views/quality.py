@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import i18n, store, tables, ui
-from dashboard.i18n import t
+from publish import tables
+import vocab as i18n
+from dashboard import store, ui
+from vocab import t
 
 lang = st.session_state.get("lang", i18n.DEFAULT_LANG)
 zh = lang == "zh"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, store, ui
-from dashboard.i18n import t
+from vocab import t
 
 lang = state.current_lang()
 f = state.filters()

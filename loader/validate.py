@@ -1,0 +1,514 @@
+"""Contract rules as SQL: stage a prepared file, find every broken rule, load the good rows.
+
+Each file goes through three set-based steps in DuckDB (no Python loop over rows):
+1. stage: the raw text of every non-blank row with its row number as a person sees it;
+2. rejects: one pass of row rules (required, types, enums, dates, ID numbers, …) producing a list of
+   broken rules per row, then one query per unique key and per reference;
+3. load: the rows with no broken rule, cast to the contract types and mapped to canonical values.
+A row is therefore loaded or rejected, never both, and read = loaded + rejected by construction.
+
+Rule keys (column `rule` of the `rejects` table) and their meaning are in RULES.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from contract import idnumber
+from contract import TABLES, Column, Table, sql_type
+from loader.readers import ContractError, PreparedFile, normalise_header
+
+# rule key -> human description (Chinese first, English in brackets), for docs and the dashboard
+RULES = {
+    "required": "必填项为空 (required value is empty)",
+    "required_if_certified": "持证人员必须填写残疾类别和等级 (category and grade are required when 持证)",
+    "required_if_surveyed": "已调查必须填写调查日期 (survey_date is required when surveyed)",
+    "int": "不是整数 (not a whole number)",
+    "money": "不是金额 (not an amount of money)",
+    "money_decimals": "金额最多两位小数 (money has more than 2 decimals)",
+    "min_value": "小于最小允许值 (below the minimum allowed)",
+    "amount_positive": "发放金额必须大于 0 (amount must be > 0)",
+    "date": "不是有效日期 (not a valid date)",
+    "month": "不是有效月份 YYYY-MM (not a valid month)",
+    "flag": "应为 0 或 1 (must be 0 or 1)",
+    "enum": "不是允许的值 (not an accepted value)",
+    "future_date": "日期在未来 (date is in the future)",
+    "date_order": "日期早于申请日期 (date is before submitted_date)",
+    "id_format": "身份证号格式错误 (ID number is not 18 characters)",
+    "id_old_15": "15 位旧身份证号 (old 15-digit ID number)",
+    "id_check_digit": "身份证号校验位错误 (ID number check digit is wrong)",
+    "id_birth_date": "身份证号中的出生日期无效 (birth date inside the ID number is not a real date)",
+    "id_birth_mismatch": "身份证号中的出生日期与出生日期列不符 (ID number's birth date differs from birth_date)",
+    "id_excel_number": "身份证号被 Excel 存成数字，丢失位数 (ID number stored as a number by Excel, digits lost)",
+    "column_count": "该行列数多于表头 (row has more fields than the header)",
+    "unique": "编号重复 (duplicate key)",
+    "unknown_person": "人员编号在人员名册中不存在 (person_id not found in persons)",
+    "rejected_person": "该人员在人员名册中被拒绝 (the person's own row was rejected)",
+    "unknown_program": "项目编号在补贴项目中不存在 (program_id not found in programs)",
+    "rejected_program": "该项目在补贴项目中被拒绝 (the program's own row was rejected)",
+    "unknown_application": "申请编号在申请表中不存在 (application_id not found in applications)",
+    "rejected_application": "该申请在申请表中被拒绝 (the application's own row was rejected)",
+}
+
+# Extra columns whose values are personal and must be masked in rejects.raw_row, like the contract's own.
+MASK_ID_HEADERS = {normalise_header(h) for h in ("id_number", "身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证")}
+MASK_NAME_HEADERS = {normalise_header(h) for h in ("name", "姓名", "名字")}
+
+# comparisons the contract states between two date columns of one row
+DATE_ORDER = {"applications": (("decided_date", "submitted_date"), ("first_paid_date", "submitted_date"))}
+
+_TRIM = " \t\r\n\u3000\u00a0\ufeff"
+_REF_NAMES = {"persons": "person", "programs": "program", "applications": "application"}
+# tables some contract column refers to (derived from the contract, so a new reference is covered)
+PARENT_TABLES = frozenset(c.refs[0] for t in TABLES.values() for c in t.columns if c.refs)
+SMALL_FILE = 50_000  # rows; below this the parse query is not worth optimising
+OVERFLOW = 16  # spare CSV fields read so that a row with too many fields is rejected, not fatal
+
+# SQL helpers, created once per connection as temporary macros (they never reach the database file).
+MACROS = r"""
+-- trimming is costly, so only values starting or ending with a blank are trimmed
+create or replace temp macro ld_clean(x) as case
+    when x = '' then null
+    when ascii(x) in (@TRIMCODES@) or ascii(right(x, 1)) in (@TRIMCODES@) then nullif(trim(x, '@TRIM@'), '')
+    else x end;
+create or replace temp macro ld_int(v) as case when regexp_full_match(v, '[+-]?[0-9]+(\.0*)?')
+    then try_cast(regexp_extract(v, '^[+-]?[0-9]+') as integer) end;
+create or replace temp macro ld_money_text(v) as regexp_replace(v, '[,¥￥\s]', '', 'g');
+-- money: the plain spelling (digits, optional point and decimals) is cast directly; only other
+-- spellings (thousands separators, currency signs) go through the slower path. CASE, unlike
+-- coalesce, evaluates a branch only for the rows that reach it.
+create or replace temp macro ld_money(v) as case
+    when regexp_full_match(v, '[+-]?[0-9]+(\.[0-9]*)?') then try_cast(v as decimal(14,2))
+    when regexp_full_match(ld_money_text(v), '[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)')
+        then try_cast(ld_money_text(v) as decimal(14,2)) end;
+-- at most two decimals, trailing zeros allowed (string arithmetic: no regular expression needed)
+create or replace temp macro ld_money_decimals_ok(v) as
+    strpos(v, '.') = 0 or length(rtrim(v, '0')) - strpos(v, '.') <= 2;
+-- Every date spelling checks the year range (1900-2100) on the text or the serial number, so that
+-- each macro names its input once: DuckDB inlines macros, and a value used twice is parsed twice.
+create or replace temp macro ld_date_slow(v) as case
+    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?')
+        then try_strptime(regexp_replace(regexp_extract(v, '^[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}'),
+                                         '[/.年月]', '-', 'g'), '%Y-%m-%d')::date
+    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[0-9]{4}') then try_strptime(v, '%Y%m%d')::date
+    -- an Excel serial day number (1900 date system; serial 1 = 1900-01-01, 73415 = 2100-12-31)
+    when regexp_full_match(v, '[0-9]{1,5}(\.[0-9]+)?') and v::double between 1 and 73416
+        then date '1899-12-30' + floor(v::double)::integer
+    end;
+-- The contract spelling YYYY-MM-DD takes a fast cast; every other accepted spelling the slow path.
+create or replace temp macro ld_date(v) as case
+    when length(v) = 10 and substr(v, 5, 1) = '-' and substr(v, 8, 1) = '-'
+        then case when substr(v, 1, 4) between '1900' and '2100' then try_cast(v as date) end
+    else ld_date_slow(v) end;
+create or replace temp macro ld_month_slow(v) as case
+    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[-/.年][0-9]{1,2}月?')
+        then try_strptime(regexp_replace(regexp_replace(v, '月$', ''), '[/.年]', '-', 'g') || '-1', '%Y-%m-%d')::date
+    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[0-9]{2}') then try_strptime(v || '01', '%Y%m%d')::date
+    -- Excel turns a typed 2020-03 into the date 2020-03-01: accept a date on the first of a month
+    when regexp_full_match(v, '[0-9]{4}[-/.年][0-9]{1,2}[-/.月]0?1日?([ T][0-9:.]+)?|[0-9]{6}01') then ld_date_slow(v)
+    -- the same date as an Excel serial number (a General-format cell saved to CSV)
+    when regexp_full_match(v, '[0-9]{1,5}(\.0+)?') and day(ld_date_slow(v)) = 1 then ld_date_slow(v)
+    end;
+create or replace temp macro ld_month(v) as case
+    when length(v) = 7 and substr(v, 5, 1) = '-'
+        then case when substr(v, 1, 4) between '1900' and '2100' then try_cast(v || '-01' as date) end
+    else ld_month_slow(v) end;
+create or replace temp macro ld_flag(v) as case lower(v)
+    when '0' then 0 when '0.0' then 0 when '否' then 0 when 'n' then 0 when 'no' then 0 when 'false' then 0
+    when '1' then 1 when '1.0' then 1 when '是' then 1 when 'y' then 1 when 'yes' then 1 when 'true' then 1
+    end;
+create or replace temp macro ld_show(v) as '「' || left(v, 40) || '」';
+"""
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the parsing macros on a connection (temporary: nothing is written to the file)."""
+    codes = ", ".join(str(ord(ch)) for ch in _TRIM)
+    con.execute(MACROS.replace("@TRIM@", _TRIM).replace("@TRIMCODES@", codes))
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    """A SQL string literal (for constant texts we write ourselves, never for data values)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+# --------------------------------------------------------------------------------------- staging
+def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
+    """Read the prepared CSV into temp table `name`: raw text per column, `__row`, `__over`.
+
+    Returns the number of rows read (blank rows excluded: they carry no data)."""
+    table = TABLES[prep.table]
+    width = prep.width
+
+    def read(tolerant: bool) -> None:
+        n = width + (OVERFLOW if tolerant else 0)
+        columns = "{" + ", ".join(f"'f{j}': 'VARCHAR'" for j in range(n)) + "}"
+        by_pos = {c.position: c for c in prep.columns}
+        select = []
+        if prep.row_column is not None:
+            select.append(f"cast(f{prep.row_column} as integer) as __row")
+            select.append(f"f{prep.id_numeric_column} = '1' as __idnum")
+        else:
+            # DuckDB keeps file order through a parallel CSV scan (preserve_insertion_order, checked
+            # on 5 million rows), so the ordinal plus the header's last line is the row a person sees
+            select.append(f"cast(row_number() over () + {prep.row_offset} as integer) as __row")
+            select.append("false as __idnum")
+        present = set()
+        for j in range(len(prep.columns)):
+            c = by_pos[j]
+            alias = q(c.name) if c.contract else f"__x{j}"
+            present.add(c.name)
+            select.append(f"f{j} as {alias}")
+        for col in table.columns:
+            if col.name not in present:
+                select.append(f"null::varchar as {q(col.name)}")
+        if tolerant:
+            over = ", ".join(f"f{j}" for j in range(width, n))
+            select.append(f"concat_ws('', {over}) <> '' as __over")
+        else:
+            select.append("false as __over")
+        data_cols = [f"f{j}" for j in range(len(prep.columns))]
+        blank = f"ld_clean(concat({', '.join(data_cols)})) is null"
+        opts = (f"header = false, skip = {prep.skip}, auto_detect = false, columns = {columns}, "
+                f"delim = {lit(prep.delimiter)}, quote = '\"', escape = '\"', strict_mode = true")
+        if tolerant:
+            opts += ", null_padding = true, parallel = false"
+        con.execute(f"""
+            create or replace temp table {name} as
+            select * exclude (__blank) from (
+                select {', '.join(select)}, {blank} as __blank
+                from read_csv({lit(str(prep.csv_path))}, {opts})
+            ) where not __blank
+        """)
+
+    try:
+        read(tolerant=False)
+    except duckdb.Error:
+        # Rows with too many or too few fields (or line breaks inside quotes) need the slower,
+        # single-threaded tolerant reader; most files never get here.
+        try:
+            read(tolerant=True)
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0][:200]
+            raise ContractError(f"{prep.source.name}: CSV 格式错误，无法读取 (malformed CSV: {first})") from None
+    n = con.execute(f"select count(*) from {name}").fetchone()[0]
+    if n == 0 and prep.has_data:
+        # a guard, not a path we know to take: data rows seen by Python but none read by DuckDB
+        raise ContractError(f"{prep.source.name}: 无法读取数据行，请另存为标准 CSV "
+                            f"(no data rows could be read; save the file again as a standard CSV)")
+    return n
+
+
+# ------------------------------------------------------------------------------------ expressions
+def _enum_case(col: Column, v: str) -> str:
+    """CASE mapping every accepted spelling to its canonical value: exact spellings first (cheap), then
+    case-insensitively with `1.0` read as `1` (what Excel makes of a typed 1)."""
+    key = f"lower(regexp_replace({v}, '^([0-9]+)\\.0+$', '\\1'))"
+    seen: dict[str, object] = {}
+    for spelling, canon in col.values.items():
+        k = str(spelling).lower()
+        if k in seen and seen[k] != canon:
+            raise ValueError(f"{col.name}: {spelling!r} maps to two values")
+        seen[k] = canon
+
+    def sql(canon: object) -> str:
+        return str(canon) if isinstance(canon, int) else lit(str(canon))
+
+    exact = " ".join(f"when {lit(str(k))} then {sql(c)}" for k, c in col.values.items())
+    loose = " ".join(f"when {lit(k)} then {sql(c)}" for k, c in seen.items())
+    return f"(case {v} {exact} else (case {key} {loose} end) end)"
+
+
+def _accepted(col: Column) -> str:
+    shown = []
+    for spelling in col.values:
+        if spelling.lower() != spelling and spelling.lower() in col.values:
+            continue
+        shown.append(spelling)
+    return "/".join(shown[:20])
+
+
+def parse_expr(col: Column, v: str) -> str:
+    """SQL expression: the canonical typed value of contract column `col` from its cleaned text `v`."""
+    if col.name == "id_number":
+        return f"upper({v})"
+    return {
+        "text": v,
+        "int": f"ld_int({v})",
+        "money": f"ld_money({v})",
+        "date": f"ld_date({v})",
+        "month": f"ld_month({v})",
+        "flag": f"ld_flag({v})",
+        "enum": _enum_case(col, v) if col.values else v,
+    }[col.kind]
+
+
+def value_expr(col: Column, raw: str) -> str:
+    """SQL expression: the canonical typed value of contract column `col` from its raw text `raw`."""
+    return parse_expr(col, f"ld_clean({raw})")
+
+
+def parse(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedFile, stage_name: str, parsed: str) -> None:
+    """Materialise every value once, typed: `p_<col>` (canonical value or NULL) and `h_<col>` (the
+    cell had text). The rules and the final insert read this table, so each value is parsed once."""
+    cols = ["__row", "__idnum as q_idnum", "__over as q_over"]
+    inner = ["__row", "__idnum", "__over"]
+    for i, col in enumerate(table.columns):
+        inner.append(f"ld_clean({q(col.name)}) as c{i}")
+        cols.append(f"{parse_expr(col, f'c{i}')} as {q('p_' + col.name)}")
+        cols.append(f"c{i} is not null as {q('h_' + col.name)}")
+        if col.kind == "money":
+            # the cast to DECIMAL(14,2) rounds, so the decimals are counted on the text
+            cols.append(f"ld_money_decimals_ok(c{i}) as {q('d_' + col.name)}")
+    for c in prep.columns:
+        if not c.contract:
+            inner.append(f"ld_clean(__x{c.position}) as __x{c.position}")
+            cols.append(f"__x{c.position}")
+    sql = (f"create or replace temp table {parsed} as "
+           f"select {', '.join(cols)} from (select {', '.join(inner)} from {stage_name})")
+    rows = con.execute(f"select count(*) from {stage_name}").fetchone()[0]
+    if rows < SMALL_FILE:
+        # Optimising this wide expression tree (inlined macros, enum CASEs) costs ~0.2 s, more than
+        # evaluating it on a small file; the plan is a plain projection either way.
+        con.execute("set enable_optimizer = false")
+        try:
+            con.execute(sql)
+        finally:
+            con.execute("set enable_optimizer = true")
+    else:
+        con.execute(sql)
+
+
+def _row_rules(table: Table, today: dt.date) -> list[tuple[str | None, str, str, str]]:
+    """(column, rule, condition, reason) for every rule decided by one row alone.
+
+    Conditions read the parsed table only (`p_x`, `h_x`: cheap, evaluated for every row); reasons
+    may also read the raw text `ld_clean(s."x")` (evaluated only for the rows that broke a rule)."""
+    rules: list[tuple[str | None, str, str, str]] = []
+    zh = {c.name: c.zh for c in table.columns}
+
+    def p(name: str) -> str:
+        return q("p_" + name)
+
+    for col in table.columns:
+        v = f"ld_clean(s.{q(col.name)})"
+        h, pv = q("h_" + col.name), p(col.name)
+        label = f"{col.zh}({col.name})"
+        if col.required:
+            rules.append((col.name, "required", f"not {h}",
+                          lit(f"{label} 为必填项，不能为空 ({col.name} is required)")))
+        if col.name == "id_number":
+            continue  # its own rules below
+        broken = f"{h} and {pv} is null"
+        if col.kind == "int":
+            rules.append((col.name, "int", broken,
+                          f"{lit(label + ' 不是整数：')} || ld_show({v}) || ' (not a whole number)'"))
+        elif col.kind == "money":
+            rules.append((col.name, "money", broken,
+                          f"{lit(label + ' 不是金额：')} || ld_show({v}) || ' (not an amount in yuan)'"))
+        elif col.kind == "date":
+            rules.append((col.name, "date", broken,
+                          f"{lit(label + ' 不是有效日期（应为 YYYY-MM-DD）：')} || ld_show({v}) || ' (not a valid date)'"))
+        elif col.kind == "month":
+            rules.append((col.name, "month", broken,
+                          f"{lit(label + ' 不是有效月份（应为 YYYY-MM）：')} || ld_show({v}) || ' (not a valid month)'"))
+        elif col.kind == "flag":
+            rules.append((col.name, "flag", broken,
+                          f"{lit(label + ' 应为 0 或 1：')} || ld_show({v}) || ' (must be 0 or 1)'"))
+        elif col.kind == "enum" and col.values:
+            rules.append((col.name, "enum", broken,
+                          f"{lit(label + ' 的值')} || ld_show({v}) || "
+                          f"{lit(' 不在允许范围内，应为 ' + _accepted(col) + ' (not an accepted value)')}"))
+        if col.kind == "money":
+            rules.append((col.name, "money_decimals", f"{pv} is not null and not {q('d_' + col.name)}",
+                          f"{lit(label + ' 金额最多两位小数：')} || ld_show({v}) || ' (money has more than 2 decimals)'"))
+        if col.min_value is not None and col.kind in ("int", "money"):
+            m = col.min_value
+            shown = int(m) if float(m).is_integer() else m
+            rules.append((col.name, "min_value", f"{pv} < {m}",
+                          f"{lit(label + ' 不能小于 ' + str(shown) + '：')} || ld_show({v}) || "
+                          f"{lit(f' (must be >= {shown})')}"))
+    if table.name == "payments":
+        rules.append(("amount", "amount_positive", f"{p('amount')} <= 0",
+                      "'金额(amount) 必须大于 0：' || ld_show(ld_clean(s.\"amount\")) || "
+                      "' (must be > 0; reversals are not loaded)'"))
+    if table.name == "persons":
+        rules.append(("birth_date", "future_date", f"{p('birth_date')} > date {lit(today.isoformat())}",
+                      f"'出生日期(birth_date) 在未来：' || {p('birth_date')}::varchar || ' (birth date is in the future)'"))
+        for name in ("category", "grade"):
+            rules.append((name, "required_if_certified", f"{p('cert_status')} = '持证' and not {q('h_' + name)}",
+                          lit(f"持证人员必须填写{zh[name]}({name}) ({name} is required when cert_status is 持证)")))
+        rules.extend(_id_rules(p("id_number"), p("birth_date")))
+    if table.name == "census":
+        rules.append(("survey_date", "required_if_surveyed", f"{p('survey_status')} = 'surveyed' and not \"h_survey_date\"",
+                      lit("已调查必须填写调查日期(survey_date) (survey_date is required when surveyed)")))
+    for later, earlier in DATE_ORDER.get(table.name, ()):
+        a, b = p(later), p(earlier)
+        rules.append((later, "date_order", f"{a} < {b}",
+                      f"{lit(zh[later] + '(' + later + ') ')} || {a}::varchar || "
+                      f"{lit(' 早于' + zh[earlier] + '(' + earlier + ') ')} || {b}::varchar || "
+                      f"{lit(f' ({later} is before {earlier})')}"))
+    rules.append((None, "column_count", "q_over",
+                  lit("该行字段数多于表头，可能有未加引号的逗号 (row has more fields than the header; an unquoted comma?)")))
+    return rules
+
+
+def _id_rules(v: str, birth: str) -> list[tuple[str | None, str, str, str]]:
+    """ID-number rules on the parsed (trimmed, upper-case) number `v`. Reasons never quote the number
+    itself: it is personal data."""
+    well_formed = f"regexp_full_match({v}, '[0-9]{{17}}[0-9X]')"
+    old15 = f"regexp_full_match({v}, '[0-9]{{15}}')"
+    embedded = f"try_strptime(substr({v}, 7, 8), '%Y%m%d')::date"
+    return [
+        ("id_number", "id_excel_number", "q_idnum",
+         lit("身份证号被 Excel 存成数字，丢失位数，请将该列设为文本后重新导出 "
+             "(ID number was stored as a number by Excel and lost digits; format the column as text)")),
+        ("id_number", "id_old_15", f"not q_idnum and {old15}",
+         lit("15 位旧身份证号，请换成 18 位新号码 (old 15-digit ID number; give the 18-character number)")),
+        ("id_number", "id_format", f"not q_idnum and {v} is not null and not {well_formed} and not {old15}",
+         f"'身份证号应为 18 位（17 位数字加校验位），此处为 ' || length({v})::varchar || "
+         f"' 位或含非法字符 (ID number must be 17 digits plus a check character)'"),
+        ("id_number", "id_check_digit",
+         f"not q_idnum and {well_formed} and right({v}, 1) <> {idnumber.sql_check_digit(v)}",
+         lit("身份证号校验位错误（GB 11643），可能录入有误 (ID number check digit is wrong)")),
+        ("id_number", "id_birth_date",
+         f"not q_idnum and {well_formed} and ({embedded} is null or year({embedded}) < 1900)",
+         lit("身份证号中的出生日期不是有效日期 (the birth date inside the ID number is not a real date)")),
+        ("id_number", "id_birth_mismatch",
+         f"not q_idnum and {well_formed} and {embedded} is not null and {birth} is not null and {embedded} <> {birth}",
+         f"'身份证号中的出生日期 ' || {embedded}::varchar || ' 与出生日期(birth_date) ' || {birth}::varchar || "
+         f"' 不一致 (birth date in the ID number differs from birth_date)'"),
+    ]
+
+
+# ---------------------------------------------------------------------------------------- checks
+def find_rejects(con: duckdb.DuckDBPyConnection, table: Table, stage_name: str, parsed: str, rej: str,
+                 today: dt.date) -> None:
+    """Fill temp table `rej(__row, column_name, rule, reason)` with every broken rule of every row."""
+    con.execute(f"create or replace temp table {rej} (__row integer, column_name varchar, rule varchar, reason varchar)")
+    rules = _row_rules(table, today)
+    # One cheap pass finds the rows breaking any rule; only those get their reasons spelled out.
+    anything = " or ".join(f"coalesce({cond}, false)" for _, _, cond, _ in rules)
+    items = ", ".join(
+        "{" + f"'column_name': {lit(c) if c else 'null::varchar'}, 'rule': {lit(r)}, "
+        f"'reason': case when coalesce({cond}, false) then {reason} end" + "}"
+        for c, r, cond, reason in rules
+    )
+    con.execute(f"""
+        insert into {rej}
+        select __row, err.column_name, err.rule, err.reason from (
+            select __row, unnest(list_filter([{items}], lambda e: e.reason is not null)) as err
+            from (select * from {parsed} where {anything}) f
+            join {stage_name} s using (__row)
+        )
+    """)
+    keys = [(c.name,) for c in table.columns if c.unique]
+    if table.unique_together:
+        keys.append(table.unique_together)
+    for key in keys:
+        kcols = ", ".join(f"{q('p_' + k)} as k{i}" for i, k in enumerate(key))
+        knames = ", ".join(f"k{i}" for i in range(len(key)))
+        notnull = " and ".join(f"k{i} is not null" for i in range(len(key)))
+        shown = " || ' / ' || ".join(f"k{i}::varchar" for i in range(len(key)))
+        con.execute(f"""
+            insert into {rej}
+            with k as (select __row, {kcols} from {parsed}),
+                 dup as (select {knames}, min(__row) as first_row from k where {notnull}
+                         group by all having count(*) > 1)
+            select k.__row, {lit(', '.join(key))}, 'unique',
+                   {lit(' + '.join(key) + ' 重复：')} || ld_show({shown}) || ' 与第 ' || dup.first_row::varchar ||
+                   ' 行相同 (duplicate of row ' || dup.first_row::varchar || ')'
+            from k join dup using ({knames})
+            where k.__row <> dup.first_row
+        """)
+    for col in table.columns:
+        if not col.refs:
+            continue
+        parent, pcol = col.refs
+        kind = _REF_NAMES[parent]
+        head = lit(col.zh + "(" + col.name + ") ")
+        con.execute(f"""
+            insert into {rej}
+            select s.__row, {lit(col.name)},
+                   case when seen.k is not null then 'rejected_{kind}' else 'unknown_{kind}' end,
+                   case when seen.k is not null
+                        then {head} || ld_show(s.v) || {lit(' 在 ' + parent + ' 中的那一行被拒绝 (its row in ' + parent + ' was rejected)')}
+                        else {head} || ld_show(s.v) || {lit(' 在 ' + parent + ' 中不存在 (not found in ' + parent + ')')}
+                   end
+            from (select __row, {q('p_' + col.name)} as v from {parsed}) s
+            anti join {parent} p on p.{q(pcol)} = s.v
+            left join __keys_{parent} seen on seen.k = s.v
+            where s.v is not null
+        """)
+
+
+def load_good_rows(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedFile, parsed: str,
+                   rej: str) -> int:
+    """Insert the rows with no broken rule into the contract table; returns how many."""
+    targets = [q(c.name) for c in table.columns]
+    exprs = [q("p_" + c.name) for c in table.columns]
+    for c in prep.columns:
+        if c.contract:
+            continue
+        j = c.position
+        # an extra column with no header and no value anywhere is an artefact of the export
+        if c.name.startswith("extra_") and not c.header:
+            if con.execute(f"select count(__x{j}) from {parsed}").fetchone()[0] == 0:
+                continue
+        con.execute(f"alter table {table.name} add column {q(c.name)} varchar")
+        targets.append(q(c.name))
+        exprs.append(f"__x{j}")
+    # The parsed table is in file order already (insertion order is preserved), so no sort is needed;
+    # with nothing rejected (the usual case for a big file) the anti join is skipped too.
+    rejected_any = con.execute(f"select count(*) > 0 from {rej}").fetchone()[0]
+    keep = (f"anti join (select distinct __row from {rej}) r on r.__row = s.__row" if rejected_any else "")
+    return con.execute(f"""
+        insert into {table.name} ({', '.join(targets)})
+        select {', '.join(exprs)} from {parsed} s {keep}
+    """).fetchone()[0]
+
+
+def record_rejects(con: duckdb.DuckDBPyConnection, prep: PreparedFile, stage_name: str, rej: str) -> int:
+    """Copy the broken rules into `rejects` with the masked raw row; returns the rows rejected."""
+    pairs = []
+    for c in prep.columns:
+        src = q(c.name) if c.contract else f"__x{c.position}"
+        key = c.name
+        norm = normalise_header(c.header) if not c.contract else c.name
+        if (c.contract and prep.table == "persons" and c.name == "id_number") or (not c.contract and norm in MASK_ID_HEADERS):
+            val = idnumber.sql_mask_id(f"s.{src}")
+        elif (c.contract and prep.table == "persons" and c.name == "name") or (not c.contract and norm in MASK_NAME_HEADERS):
+            val = idnumber.sql_mask_name(f"s.{src}")
+        else:
+            val = f"s.{src}"
+        pairs.append(f"{lit(key)}, {val}")
+    con.execute(f"""
+        insert into rejects
+        select {lit(prep.source.name)}, r.__row, r.column_name, r.rule, r.reason,
+               json_object({', '.join(pairs)})::varchar
+        from {rej} r join {stage_name} s using (__row)
+        order by r.__row, r.rule, r.column_name
+    """)
+    return con.execute(f"select count(distinct __row) from {rej}").fetchone()[0]
+
+
+def remember_keys(con: duckdb.DuckDBPyConnection, table: Table, parsed: str) -> None:
+    """Keep every key the file named (loaded or not), so children can say 'rejected' vs 'unknown'."""
+    key = q("p_" + next(c.name for c in table.columns if c.unique))
+    con.execute(f"create or replace temp table __keys_{table.name} as "
+                f"select distinct {key} as k from {parsed} where {key} is not null")
+
+
+def empty_keys(con: duckdb.DuckDBPyConnection, table_name: str) -> None:
+    """An empty key list for a parent table with no file (optional tables)."""
+    con.execute(f"create or replace temp table __keys_{table_name} (k varchar)")
+
+
+__all__ = ["RULES", "install_macros", "stage", "find_rejects", "load_good_rows", "record_rejects",
+           "remember_keys", "empty_keys", "value_expr", "sql_type"]

@@ -1,0 +1,89 @@
+"""`python -m subsidy build`: load, then install the views, then swap the new file in.
+
+The loader (`loader`) knows nothing of the analytical SQL; this module is where the two meet:
+`build_database` loads a folder with `loader.load.build_database` and installs `queries` views on the
+new file before it replaces the old one, so a dashboard never sees tables without their views.
+
+Exit status: 0 loaded; 1 the folder breaks the contract (missing file or column, unreadable file);
+3 the load was mostly rejected and `--force` was not given; 2 wrong command-line arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from contract import paths
+from loader import load
+from loader.load import LoadRejected, LoadReport
+from loader.readers import ContractError
+from queries.install import install_views
+from simulator.generate import generate
+
+__all__ = ["build_database", "build_demo", "main", "LoadRejected", "LoadReport", "ContractError"]
+
+
+def build_database(source: Path, db: Path | None = None, *, force: bool = False,
+                   info: dict[str, str] | None = None, progress=None) -> LoadReport:
+    """Load the contract files in `source` into `db` (default `contract.paths.db_path()`) with every view.
+
+    Raises ContractError when the folder breaks the contract, LoadRejected when a file was mostly
+    rejected and `force` is false; in both cases the previous database is left in place.
+    """
+    return load.build_database(source, db, force=force, info=info, progress=progress,
+                               before_swap=install_views)
+
+
+def demo_info(persons: int | None, out: Path = paths.DEMO_SOURCE_DIR) -> dict[str, str]:
+    """Generate the demo district into `out`; returns what load_info records about it."""
+    try:
+        summary = generate(out, persons=persons)
+    except ValueError as exc:  # e.g. a district too small to simulate: the user's choice of --persons
+        raise ContractError(f"--persons {persons}: {exc}") from None
+    info = {"demo": "true"}
+    for key in ("seed", "persons"):
+        if key in summary:
+            info[f"generator_{key}"] = str(summary[key])
+    return info
+
+
+def build_demo(db: Path | None = None, persons: int | None = None, progress=None) -> LoadReport:
+    """Simulate the demo district into data/demo/ and build `db` from it."""
+    info = demo_info(persons)
+    return build_database(paths.DEMO_SOURCE_DIR, db, info=info, progress=progress)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `python -m subsidy build`."""
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--demo", action="store_true", help="generate the demo district and load it")
+    what.add_argument("--source", type=Path, help="folder of contract files (DATA_CONTRACT.md)")
+    parser.add_argument("--persons", type=int, help="demo district size (with --demo)")
+    parser.add_argument("--db", type=Path, help="DuckDB file to write (default $SUBSIDY_DB or data/subsidy.duckdb)")
+    parser.add_argument("--force", action="store_true", help="replace the database even if a file is mostly rejected")
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run `python -m subsidy build` with parsed `args`; returns the exit status."""
+    if args.persons is not None and not args.demo:
+        parser.error("--persons only goes with --demo")
+    try:
+        info = None
+        source = args.source
+        if args.demo:
+            info = demo_info(args.persons)
+            source = paths.DEMO_SOURCE_DIR
+        report = build_database(source, args.db, force=args.force, info=info,
+                                progress=lambda text: print(text, file=sys.stderr, flush=True))
+    except ContractError as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # unwritable target folder, unreadable file, disk full: the user's to fix
+        print(f"错误 error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 1
+    except LoadRejected as exc:
+        print(exc.report.render())
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return 3
+    print(report.render())
+    return 0

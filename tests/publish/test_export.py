@@ -1,0 +1,211 @@
+"""Annual-report export on the demo district (python -m subsidy export), run once per session.
+
+Checks what a report writer relies on: every promised file exists; PNGs are print resolution; the
+Chinese chart titles are in the SVGs and in the combined PDF's extractable text; the Excel sheets
+hold the API's numbers; the public edition shows no count below k; a missing Chromium or font gives
+the install command and a non-zero exit without a traceback.
+"""
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import queries
+from publish import charts, pack as export
+from publish.render import missing_packages
+from publish.suppress import COUNT_COLUMNS
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+ROOT = Path(__file__).resolve().parents[2]
+YEAR = 2020
+
+needs_chromium = pytest.mark.skipif(
+    bool(missing_packages()), reason="export needs: apt-get install --no-install-recommends chromium fonts-wqy-microhei",
+)
+
+
+def _run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "subsidy", "export", *args], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **(env or {})}, timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def pack(demo_db, tmp_path_factory) -> Path:
+    """The internal (Chinese) pack for 2020, made by the command line as a user would."""
+    out = tmp_path_factory.mktemp("pack")
+    proc = _run_cli("--year", str(YEAR), "--out", str(out), "--db", str(demo_db), "--quiet")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def manifest(pack) -> dict:
+    return json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def public_pack(demo_db, tmp_path_factory) -> Path:
+    """The public edition (k = 5) in English, built through the function the dashboard calls."""
+    out = tmp_path_factory.mktemp("public_pack")
+    con = queries.connect(demo_db)
+    seen = []
+    try:
+        export.build_pack(con, YEAR, out, lang="en", public=True, k=5,
+                          progress=lambda d, t, label: seen.append((d, t)))
+    finally:
+        con.close()
+    # the progress callback counts up to its total
+    assert seen and seen[-1][0] == seen[-1][1]
+    assert [d for d, _ in seen] == list(range(1, len(seen) + 1))
+    return out
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    c = queries.connect(demo_db)
+    yield c
+    c.close()
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", head[16:24])
+
+
+# ---------------------------------------------------------------- files
+@needs_chromium
+def test_every_chart_in_every_format(pack, manifest):
+    ids = list(charts.CHARTS)
+    assert [c["id"] for c in manifest["charts"]] == ids  # registry order
+    for i, chart_id in enumerate(ids, start=1):
+        for fmt in ("png", "svg", "pdf"):
+            path = pack / fmt / f"{i:02d}_{chart_id}.{fmt}"
+            assert path.is_file() and path.stat().st_size > 1000, path
+    assert (pack / f"tables_{YEAR}.xlsx").is_file()
+    assert (pack / f"report_{YEAR}_zh.pdf").is_file()
+
+
+@needs_chromium
+def test_png_is_print_resolution(pack, manifest):
+    for c in manifest["charts"]:
+        w, h = _png_size(pack / c["files"]["png"])
+        assert w == export.CHART_WIDTH * export.PNG_SCALE >= 2000
+        assert h >= 300 * export.PNG_SCALE and h % export.PNG_SCALE == 0
+
+
+@needs_chromium
+def test_svg_holds_the_chinese_title(pack, manifest, con):
+    for c in manifest["charts"]:
+        svg = (pack / c["files"]["svg"]).read_text(encoding="utf-8")
+        built = charts.build_from_api(c["id"], con, lang="zh", year=YEAR)
+        if built.fig is not None:
+            title = built.fig.layout.title.text
+            assert title and title in svg, (c["id"], title)
+        assert "WenQuanYi Micro Hei" in svg
+
+
+@needs_chromium
+def test_combined_pdf_text_has_every_title_in_order(pack, manifest):
+    from pypdf import PdfReader
+
+    reader = PdfReader(pack / f"report_{YEAR}_zh.pdf")
+    assert len(reader.pages) == len(manifest["charts"]) + 2  # cover, KPI page, one page per chart
+    text = [p.extract_text() for p in reader.pages]
+    assert f"{YEAR} 年度惠残补助绩效报告" in text[0]
+    assert "持证残疾人" in text[1] and "覆盖率" in text[1]
+    for page, c in zip(text[2:], manifest["charts"]):
+        spec = charts.CHARTS[c["id"]]
+        assert spec.title_zh in page, c["id"]
+        # the one-line summary is on the page (wrapped lines joined back)
+        assert c["summary"][:12] in page.replace("\n", ""), c["id"]
+    # wqy-microhei extracts as real characters, not Kangxi radicals (⼈ U+2F08)
+    assert "⼈" not in "".join(text)
+
+
+# ---------------------------------------------------------------- Excel
+def _api_frame(con, table: dict) -> pd.DataFrame:
+    return getattr(queries, table["fn"])(con, year=YEAR, **table["kwargs"]) if table["fn"] != "programs" \
+        else queries.programs(con)
+
+
+@needs_chromium
+def test_excel_sheets_hold_the_api_numbers(pack, manifest, con):
+    path = pack / f"tables_{YEAR}.xlsx"
+    book = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+    assert {"说明", "目录"} <= set(book)
+    about = dict(zip(book["说明"].iloc[:, 0], book["说明"].iloc[:, 1].astype(str)))
+    assert about["年度"] == str(YEAR) and about["语言"] == "中文" and about["公开版（小数抑制）"] == "否"
+    assert about["数据日期"] == manifest["data_date"]
+    assert len(book["目录"]) == len(charts.CHARTS)
+    for table in manifest["tables"]:
+        sheet = book[table["sheet"]]
+        api = _api_frame(con, table)
+        assert len(sheet) == len(api), table
+        labels = [export.COLUMN_LABELS.get(c, (c, c))[0] for c in api.columns]
+        assert list(sheet.columns) == labels, table
+        for col, label in zip(api.columns, labels):
+            if pd.api.types.is_numeric_dtype(api[col]) and not pd.api.types.is_bool_dtype(api[col]):
+                np.testing.assert_allclose(
+                    pd.to_numeric(sheet[label], errors="coerce").to_numpy(dtype=float),
+                    api[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan), rtol=1e-9, equal_nan=True, err_msg=f"{table} {col}",
+                )
+
+
+@needs_chromium
+def test_public_edition_shows_no_small_count(public_pack, con):
+    manifest = json.loads((public_pack / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["public"] is True
+    book = pd.read_excel(public_pack / f"tables_{YEAR}_public.xlsx", sheet_name=None, engine="openpyxl")
+    about = dict(zip(book["About"].iloc[:, 0], book["About"].iloc[:, 1].astype(str)))
+    assert about["Public edition (small-count suppression)"] == "yes" and about["Suppression threshold k"] == "5"
+    labels = {export.COLUMN_LABELS[c][1] for c in COUNT_COLUMNS if c in export.COLUMN_LABELS}
+    for table in manifest["tables"]:
+        sheet = book[table["sheet"]]
+        if table["rows_only_aggregate"]:
+            # row-level data is never published as rows
+            api = _api_frame(con, table)
+            assert len(sheet) < len(api)
+            continue
+        for col in sheet.columns:
+            if col in labels:
+                values = pd.to_numeric(sheet[col], errors="coerce")
+                assert not ((values > 0) & (values < 5)).any(), (table["sheet"], col)
+    from pypdf import PdfReader
+
+    reader = PdfReader(public_pack / f"report_{YEAR}_en_public.pdf")
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "public edition" in text and f"Disability-subsidy performance report {YEAR}" in text
+    for c in manifest["charts"]:
+        assert charts.CHARTS[c["id"]].title_en in text, c["id"]
+
+
+# ---------------------------------------------------------------- missing prerequisites
+def test_missing_chromium_gives_the_install_command(tmp_path):
+    proc = _run_cli("--year", str(YEAR), "--out", str(tmp_path / "x"),
+                    env={"BROWSER_PATH": str(tmp_path / "no-chromium"), "PATH": str(tmp_path)})
+    assert proc.returncode != 0
+    assert "apt-get install --no-install-recommends chromium" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.skipif(not __import__("shutil").which("fc-list"), reason="needs fontconfig's fc-list")
+def test_missing_font_gives_the_install_command(tmp_path):
+    # an empty fontconfig configuration: fontconfig (and so Chromium) sees no fonts at all
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig></fontconfig>')
+    proc = _run_cli("--year", str(YEAR), "--out", str(tmp_path / "x"), env={"FONTCONFIG_FILE": str(conf)})
+    assert proc.returncode != 0
+    assert "fonts-wqy-microhei" in proc.stderr and "apt-get install --no-install-recommends" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,31 @@
+"""Public edition of a chart: hidden values are drawn as gaps labelled "<5" or "*" (no browser needed)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from publish import charts, pack as export
+from publish.suppress import masked_numeric, suppress_frame
+
+
+def test_bar_labels_show_small_and_complementary_marks():
+    # town A: 3 certified (primary); B: 20 certified, 18 paid (2 unpaid -> paid hidden, "*");
+    # the certified column then has one hidden cell (A) -> the smallest other, B (20), is hidden too.
+    df = pd.DataFrame({"value": ["A", "B", "C", "D"], "certified_population": [3, 20, 100, 200],
+                       "persons_paid": [3, 18, 60, 150]})
+    df["coverage"] = df.persons_paid / df.certified_population
+    sup = suppress_frame(df, k=5, lines=export.SUPPRESSION_LINES["coverage_by"])
+    assert list(sup.frame["certified_population"]) == ["<5", "*", 100, 200]
+    assert list(sup.frame["persons_paid"]) == ["<5", "*", 60, 150]
+    chart = charts.coverage_by_town(masked_numeric(df, sup.hidden), lang="zh", year=2020)
+    export.mark_hidden_points(chart.fig, df, sup, "zh", 5)
+    bar = chart.fig.data[0]
+    labels = dict(zip(bar.y, bar.text))
+    assert labels["A"] == "<5" and labels["B"] == "*"
+    assert labels["C"] == "60.0%" and labels["D"] == "75.0%"
+    # nothing hidden is plotted, and nothing hidden is in the hover data
+    xs = dict(zip(bar.y, bar.x))
+    assert math.isnan(xs["A"]) and math.isnan(xs["B"])
+    custom = dict(zip(bar.y, [tuple(c) for c in bar.customdata]))
+    assert all(math.isnan(v) for v in custom["A"] + custom["B"])
