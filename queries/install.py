@@ -17,7 +17,8 @@ Order of work:
    built from `data.contract.NEED_GROUP`, and every optional contract table the load lacks (`medication`),
    created empty.
 3. Macros `mask_id`, `mask_name` (ARCHITECTURE.md masking), `age_in_months`, `age_band`.
-4. Every `queries/sql/*.sql` as a view (or a table when marked), in dependency order.
+4. Every `queries/sql/{staging,intermediate,marts}/**/*.sql` as a view (or a table when marked), in
+   dependency order.
 """
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ import pandas as pd
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SEED_DIR = Path(__file__).resolve().parent / "seeds"
+# The view layers, in the order a reader meets them (dbt's staging → intermediate → marts); the
+# install order itself comes from the references between the files, not from this tuple.
+VIEW_LAYERS = ("staging", "intermediate", "marts")
 
 # The calendar never reaches further than this, whatever stray date a file holds.
 CALENDAR_FLOOR = 1990
@@ -106,8 +110,19 @@ _COMMENT_RE = re.compile(r"--[^\n]*")
 
 # ----------------------------------------------------------------------------- sql files
 def sql_files(sql_dir: Path = SQL_DIR) -> dict[str, Path]:
-    """View name → its .sql file (the file name is the view name)."""
-    return {p.stem: p for p in sorted(sql_dir.glob("*.sql"))}
+    """View name → its .sql file, from every layer folder (VIEW_LAYERS) of `sql_dir`, searched recursively.
+
+    The file name is the view name, so it must be unique across the layers: a second file of the same
+    name is a ValueError naming both (it would silently replace the first view). Files elsewhere under
+    `sql_dir` (api/, macros/) are not views.
+    """
+    files: dict[str, Path] = {}
+    for layer in VIEW_LAYERS:
+        for path in sorted((sql_dir / layer).rglob("*.sql")):
+            if path.stem in files:
+                raise ValueError(f"two view files named {path.stem}: {files[path.stem]} and {path}")
+            files[path.stem] = path
+    return files
 
 
 def read_header(text: str) -> dict[str, str]:

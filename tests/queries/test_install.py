@@ -41,15 +41,38 @@ def test_install_order_resolves_every_reference():
 
 
 def test_depends_header_cycles_and_unknown_names(tmp_path):
-    (tmp_path / "a_view.sql").write_text("-- grain: x\n-- depends: b_view\nselect 1 as x\n")
-    (tmp_path / "b_view.sql").write_text("-- grain: x\nwith final as (select * from persons)\nselect * from final\n")
+    for layer in ("staging", "marts"):
+        (tmp_path / layer).mkdir()
+    a, b = tmp_path / "marts" / "a_view.sql", tmp_path / "staging" / "b_view.sql"
+    a.write_text("-- grain: x\n-- depends: b_view\nselect 1 as x\n")
+    b.write_text("-- grain: x\nwith final as (select * from persons)\nselect * from final\n")
     assert install.install_order(tmp_path) == ["b_view", "a_view"]       # only declared, not read
-    (tmp_path / "b_view.sql").write_text("-- grain: x\nselect * from a_view\n")
+    b.write_text("-- grain: x\nselect * from a_view\n")
     with pytest.raises(ValueError, match="cycle"):
         install.install_order(tmp_path)
-    (tmp_path / "b_view.sql").write_text("-- grain: x\n-- depends: nowhere\nselect 1\n")
+    b.write_text("-- grain: x\n-- depends: nowhere\nselect 1\n")
     with pytest.raises(ValueError, match="nowhere"):
         install.install_order(tmp_path)
+
+
+def test_view_files_are_found_in_layer_folders_recursively_and_names_are_unique(tmp_path):
+    (tmp_path / "marts" / "gaps").mkdir(parents=True)
+    (tmp_path / "api").mkdir()
+    (tmp_path / "marts" / "gaps" / "mart_x.sql").write_text("-- grain: x\nselect 1\n")
+    (tmp_path / "api" / "not_a_view.sql").write_text("-- grain: x\nselect 1\n")
+    (tmp_path / "stray.sql").write_text("-- grain: x\nselect 1\n")
+    assert set(install.sql_files(tmp_path)) == {"mart_x"}                   # api/ and the root are not views
+    (tmp_path / "intermediate").mkdir()
+    (tmp_path / "intermediate" / "mart_x.sql").write_text("-- grain: x\nselect 1\n")
+    with pytest.raises(ValueError, match="two view files named mart_x"):
+        install.sql_files(tmp_path)
+
+
+def test_each_view_file_sits_in_the_folder_of_its_layer():
+    folder = {"stg": "staging", "int": "intermediate", "mart": "marts"}
+    for name, path in install.sql_files().items():
+        layer = path.relative_to(install.SQL_DIR).parts[0]
+        assert layer == folder[name.split("_")[0]], f"{name} is in {layer}/"
 
 
 def test_references_ignore_comments_and_ctes():
