@@ -16,7 +16,9 @@ Order of work:
 2. Seeds from `queries/seeds/*.csv` (rules held as data), `need_groups(need, program_group, gap)`
    built from `data.contract.NEED_GROUP`, and every optional contract table the load lacks (`medication`),
    created empty.
-3. Macros `mask_id`, `mask_name` (ARCHITECTURE.md masking), `age_in_months`, `age_band`.
+3. Macros from `queries/sql/macros/*.sql`: `age_in_months`, `age_band` (age.sql) and `mask_id`,
+   `mask_name` (ARCHITECTURE.md masking: contract.masking.install_macros when contract/masking.py
+   exists, else mask.sql).
 4. Every `queries/sql/{staging,intermediate,marts}/**/*.sql` as a view (or a table when marked), in
    dependency order.
 """
@@ -30,14 +32,24 @@ import time
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
+import chinese_calendar
 import duckdb
 import pandas as pd
+
+from contract import CATEGORIES, NEED_GROUP, OPTIONAL_TABLES, TABLES, create_table_sql
+
+try:  # contract/masking.py: the masking macros shared by every package (queries falls back to its own)
+    from contract import masking
+except ImportError:  # pragma: no cover - depends on the contract package's version
+    masking = None
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SEED_DIR = Path(__file__).resolve().parent / "seeds"
 # The view layers, in the order a reader meets them (dbt's staging → intermediate → marts); the
 # install order itself comes from the references between the files, not from this tuple.
 VIEW_LAYERS = ("staging", "intermediate", "marts")
+# SQL macros, one file per macro group, created before the views that call them.
+MACRO_DIR = SQL_DIR / "macros"
 
 # The calendar never reaches further than this, whatever stray date a file holds.
 CALENDAR_FLOOR = 1990
@@ -72,36 +84,6 @@ SEED_TYPES: dict[str, dict[str, str]] = {
 }
 
 HOUSEHOLD_VALUES = {None, "dibao_or_dibian", "dibao", "dibian"}
-
-MACROS = (
-    # ARCHITECTURE.md: id_number keeps the first 4 and last 2 characters; a value too short to keep
-    # anything hidden is masked entirely.
-    """create or replace macro mask_id(x) as
-        case
-            when x is null then null
-            when length(x) <= 6 then repeat('*', length(x))
-            else left(x, 4) || repeat('*', length(x) - 6) || right(x, 2)
-        end""",
-    # name: first character, then one * per remaining character (张三 → 张*, 欧阳娜娜 → 欧***).
-    """create or replace macro mask_name(x) as
-        case
-            when x is null then null
-            else left(x, 1) || repeat('*', greatest(length(x) - 1, 0))
-        end""",
-    # whole months of age on a date (METRICS.md: age on day 1 of the month, in whole months/years).
-    """create or replace macro age_in_months(birth, on_day) as
-        (year(on_day) - year(birth)) * 12 + month(on_day) - month(birth)
-        - case when day(birth) > day(on_day) then 1 else 0 end""",
-    # ARCHITECTURE.md age bands.
-    """create or replace macro age_band(age_years) as
-        case
-            when age_years is null or age_years < 0 then null
-            when age_years <= 6 then '0-6'
-            when age_years <= 17 then '7-17'
-            when age_years <= 59 then '18-59'
-            else '60+'
-        end""",
-)
 
 _HEADER_RE = re.compile(r"^\s*--\s*(grain|materialized|depends)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _REF_RE = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
@@ -225,8 +207,6 @@ def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 def calendar_frame(first_year: int, last_year: int) -> pd.DataFrame:
     """Every day from 1 Jan first_year to 31 Dec last_year with the working-day flag and its source."""
-    import chinese_calendar
-
     days = pd.date_range(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), freq="D")
     flags, sources = [], []
     for ts in days:
@@ -281,8 +261,6 @@ def load_seed(con: duckdb.DuckDBPyConnection, name: str, path: Path | None = Non
 
 def validate_rules(con: duckdb.DuckDBPyConnection) -> None:
     """Refuse a rule seed with values the SQL does not understand (a typo would silently match nobody)."""
-    from contract import CATEGORIES
-
     rows = con.execute(
         "select rule, branch, cert_statuses, requires_household, categories from eligibility_rules"
     ).fetchall()
@@ -307,8 +285,6 @@ def validate_rules(con: duckdb.DuckDBPyConnection) -> None:
 
 def create_need_groups(con: duckdb.DuckDBPyConnection) -> None:
     """`need_groups(need, program_group, gap)`: the census need → program group map of the contract."""
-    from contract import NEED_GROUP
-
     frame = pd.DataFrame(
         {
             "need": list(NEED_GROUP),
@@ -332,8 +308,6 @@ def create_missing_optional_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     The views read them unconditionally; an absent optional file then means "no rows", not a failed
     install. Returns the tables created.
     """
-    from contract import OPTIONAL_TABLES, TABLES, create_table_sql
-
     created = []
     for name in sorted(OPTIONAL_TABLES):
         if not _table_exists(con, name):
@@ -342,7 +316,32 @@ def create_missing_optional_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return created
 
 
-# ----------------------------------------------------------------------------- views
+# ----------------------------------------------------------------------------- macros
+def macro_files(macro_dir: Path = MACRO_DIR) -> list[Path]:
+    """The macro files to run, sorted by name; mask.sql is left out when contract.masking provides
+    mask_id / mask_name (one definition of masking for the loader, the views and the exports)."""
+    files = sorted(macro_dir.glob("*.sql"))
+    if masking is not None:
+        files = [f for f in files if f.stem != "mask"]
+    return files
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create the SQL macros the views call: contract.masking's mask_id / mask_name (when that module
+    exists), then every file of queries/sql/macros. Returns the macro file names run."""
+    if masking is not None:
+        masking.install_macros(con)
+    names = []
+    for path in macro_files():
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+        except duckdb.Error as exc:
+            raise RuntimeError(f"installing macros {path.name}: {exc}") from exc
+        names.append(path.name)
+    return names
+
+
+    install_macros(con)
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     kind = con.execute(
         "select 'table' from duckdb_tables() where table_name = $n "
@@ -445,8 +444,7 @@ def _install(con, step, timing: bool, timings: list) -> list[str]:
     validate_rules(con)
     create_need_groups(con)
     create_missing_optional_tables(con)
-    for macro in MACROS:
-        con.execute(macro)
+    install_macros(con)
     step("calendar, seeds, macros", t0)
 
     order = install_order()

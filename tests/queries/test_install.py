@@ -150,3 +150,26 @@ def test_install_on_empty_tables_and_twice():
     assert first == second
     assert con.execute("select count(*) from mart_gap_cases").fetchall()[0][0] == 0
     assert con.execute("select min(year(day)), max(year(day)) from calendar_days").fetchall()[0] == (2014, 2027)
+
+
+def test_macro_files_start_with_a_comment_and_create_macros_only():
+    files = install.macro_files()
+    assert {p.name for p in files} >= {"age.sql"}
+    for path in sorted(install.MACRO_DIR.glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("-- "), f"{path.name} must start with a comment saying what it does"
+        body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+        statements = [s.strip() for s in body.split(";") if s.strip()]
+        assert statements and all(s.startswith("create or replace macro ") for s in statements), path.name
+
+
+def test_macros_are_installed_before_the_views():
+    con = duckdb.connect()
+    install.install_macros(con)
+    macros = {r[0] for r in con.execute(
+        "select function_name from duckdb_functions() where function_type = 'macro' and not internal").fetchall()}
+    assert {"mask_id", "mask_name", "age_in_months", "age_band"} <= macros
+    # born 2020-05-10: 0 whole months on 2020-06-01, 1 on 2020-06-10; 7 years old is in band 7-17
+    assert con.execute("select age_in_months(date '2020-05-10', date '2020-06-01'), "
+                       "age_in_months(date '2020-05-10', date '2020-06-10'), age_band(7), age_band(-1)"
+                       ).fetchall()[0] == (0, 1, "7-17", None)
