@@ -16,9 +16,8 @@ Order of work:
 2. Seeds from `queries/seeds/*.csv` (rules held as data), `need_groups(need, program_group, gap)`
    built from `data.contract.NEED_GROUP`, and every optional contract table the load lacks (`medication`),
    created empty.
-3. Macros from `queries/sql/macros/*.sql`: `age_in_months`, `age_band` (age.sql) and `mask_id`,
-   `mask_name` (ARCHITECTURE.md masking: contract.masking.install_macros when contract/masking.py
-   exists, else mask.sql).
+3. Macros: `mask_id`, `mask_name` from `contract.masking.install_macros` (ARCHITECTURE.md masking,
+   one rule for every package), then `queries/sql/macros/*.sql`: `age_in_months`, `age_band` (age.sql).
 4. Every `queries/sql/{staging,intermediate,marts}/**/*.sql` as a view (or a table when marked), in
    dependency order.
 """
@@ -36,12 +35,7 @@ import chinese_calendar
 import duckdb
 import pandas as pd
 
-from contract import CATEGORIES, NEED_GROUP, OPTIONAL_TABLES, TABLES, create_table_sql
-
-try:  # contract/masking.py: the masking macros shared by every package (queries falls back to its own)
-    from contract import masking
-except ImportError:  # pragma: no cover - depends on the contract package's version
-    masking = None
+from contract import CATEGORIES, NEED_GROUP, OPTIONAL_TABLES, TABLES, create_table_sql, masking
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SEED_DIR = Path(__file__).resolve().parent / "seeds"
@@ -318,19 +312,15 @@ def create_missing_optional_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 # ----------------------------------------------------------------------------- macros
 def macro_files(macro_dir: Path = MACRO_DIR) -> list[Path]:
-    """The macro files to run, sorted by name; mask.sql is left out when contract.masking provides
-    mask_id / mask_name (one definition of masking for the loader, the views and the exports)."""
-    files = sorted(macro_dir.glob("*.sql"))
-    if masking is not None:
-        files = [f for f in files if f.stem != "mask"]
-    return files
+    """The macro files of queries/sql/macros, sorted by name."""
+    return sorted(macro_dir.glob("*.sql"))
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Create the SQL macros the views call: contract.masking's mask_id / mask_name (when that module
-    exists), then every file of queries/sql/macros. Returns the macro file names run."""
-    if masking is not None:
-        masking.install_macros(con)
+    """Create the SQL macros the views call: `mask_id` / `mask_name` from contract.masking (the one
+    masking rule, contract/masking.sql, shared with the loader and the exports), then every file of
+    queries/sql/macros. Returns the macro file names run."""
+    masking.install_macros(con)
     names = []
     for path in macro_files():
         try:
@@ -341,7 +331,7 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> list[str]:
     return names
 
 
-    install_macros(con)
+# ----------------------------------------------------------------------------- views
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     kind = con.execute(
         "select 'table' from duckdb_tables() where table_name = $n "

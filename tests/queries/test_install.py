@@ -155,6 +155,7 @@ def test_install_on_empty_tables_and_twice():
 def test_macro_files_start_with_a_comment_and_create_macros_only():
     files = install.macro_files()
     assert {p.name for p in files} >= {"age.sql"}
+    assert "mask.sql" not in {p.name for p in files}        # masking is contract.masking's, defined once
     for path in sorted(install.MACRO_DIR.glob("*.sql")):
         text = path.read_text(encoding="utf-8")
         assert text.startswith("-- "), f"{path.name} must start with a comment saying what it does"
