@@ -8,12 +8,14 @@ from __future__ import annotations
 import math
 
 import duckdb
+import pandas as pd
 import pytest
 
 import queries
 from contract import TABLE_ORDER, TABLES, create_table_sql
+from queries import install
 from queries.install import install_views
-from test_views import E, W, build, event, pay, person
+from test_views import E, W, build, census_row, event, pay, person
 
 
 def _reopen_rw(con, tmp_path):
@@ -68,7 +70,8 @@ def test_gap_people_detail_zh(tmp_path):
     )
     death = queries.gap_people(con, gap="paid_after_death", year=2020)
     assert death.payment_id.tolist() == ["P1"]
-    assert death.detail_zh.tolist() == ["2020-04 死亡后仍发放 困难残疾人生活补贴 305 元"]
+    # the gap's words are the seed's label (gap_keys.label_zh = 死亡后发放), never the SQL's own
+    assert death.detail_zh.tolist() == ["2020-04 死亡后发放 困难残疾人生活补贴 305 元"]
     assert death.detail.tolist()[0].startswith("death 2020-03-20")        # English detail kept
     cols = death.columns.tolist()
     assert cols.index("detail_zh") == cols.index("detail") + 1
@@ -81,6 +84,34 @@ def test_gap_people_detail_zh(tmp_path):
     for gap in queries.GAP_KEYS:
         frame = queries.gap_people(con, gap=gap, year=2020)
         assert frame.detail_zh.notna().all(), gap
+
+
+def test_gap_details_take_the_label_from_the_seed(tmp_path):
+    con = build(tmp_path, persons=[person("U")], census=[census_row("U", "surveyed", need_rehab=1)])
+    unmet = queries.gap_people(con, gap="unmet_need_rehab", year=2020)
+    # surveyed 2020 with a rehab need, no 康复 payment in 2020; seed label 康复需求未满足
+    assert unmet.detail_zh.tolist() == ["2020 年调查登记：康复需求未满足（当年无康复类项目发放）"]
+    # change the seed's wording and the detail follows it
+    rw = _reopen_rw(con, tmp_path)
+    rw.execute("update gap_keys set label_zh = '康复没跟上' where gap = 'unmet_need_rehab'")
+    # the family views read the seed when queried; only the materialised union is rebuilt
+    union = install.sql_files()["mart_gap_cases"].read_text(encoding="utf-8")
+    rw.execute(f"create or replace table mart_gap_cases as\n{union}")
+    rw.close()
+    con = queries.connect(tmp_path / "district.duckdb")
+    assert queries.gap_people(con, gap="unmet_need_rehab", year=2020).detail_zh.tolist() == [
+        "2020 年调查登记：康复没跟上（当年无康复类项目发放）"]
+
+
+def test_gap_sql_holds_no_label_words_of_its_own():
+    defs = pd.read_csv(install.SEED_DIR / "gap_keys.csv", dtype=str)
+    labels = set(defs.label_zh) | set(defs.label_en)
+    for name, path in install.sql_files().items():
+        if not name.startswith("mart_gap_cases"):
+            continue
+        body = "\n".join(line.split("--")[0] for line in path.read_text(encoding="utf-8").splitlines())
+        for label in labels:
+            assert label not in body, f"{path.name} spells the label {label!r}: read it from gap_keys"
 
 
 # ----------------------------------------------------------------------------- medication
