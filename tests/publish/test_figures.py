@@ -1,0 +1,540 @@
+"""Chart builders (publish/figures.py), their words (vocab/text_charts.py), the registry and number
+formatting, on small hand-made frames (no database).
+
+Expected numbers are worked out by hand from the frames below. The builders get a `Labels` built by
+hand from a small gap catalog (`CATALOG`), so the tests do not depend on the seed's wording.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import inspect
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import vocab as i18n
+from publish import figures, style, tables
+from vocab import Labels
+
+ROOT = Path(__file__).resolve().parents[2]
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+# a few gaps in seed order, with the labels the old hard-coded table had (the seed has its own words)
+CATALOG = [
+    {"gap": "not_surveyed", "label_zh": "未普查", "label_en": "Not surveyed", "case_kind": "person",
+     "definition": "Certified persons with no census row.", "definition_zh": "当年无普查记录的持证人口。"},
+    {"gap": "paid_after_death", "label_zh": "死亡后仍发放", "label_en": "Paid after death", "case_kind": "payment",
+     "definition": "Payments after death.", "definition_zh": "死亡后的发放。"},
+    {"gap": "paid_after_dibao_end", "label_zh": "退出低保/低边后仍发放",
+     "label_en": "Paid after minimum-living aid ended", "case_kind": "payment",
+     "definition": "Living subsidy outside minimum living security.",
+     "definition_zh": "既非低保也非低边时的生活补贴。"},
+    {"gap": "duplicate_payment", "label_zh": "重复发放", "label_en": "Duplicate payment", "case_kind": "payment",
+     "definition": "Payments beyond the first.", "definition_zh": "第二笔及以后的发放。"},
+    {"gap": "eligible_unpaid", "label_zh": "应享未享", "label_en": "Eligible but unpaid", "case_kind": "person_program",
+     "definition": "Eligible but never paid.", "definition_zh": "符合条件但未发放。"},
+    {"gap": "late_start", "label_zh": "发放起始滞后", "label_en": "Late start", "case_kind": "person_program",
+     "definition": "First payment late.", "definition_zh": "首次发放滞后。"},
+]
+ZH = Labels.from_catalog("zh", CATALOG)
+EN = Labels.from_catalog("en", CATALOG)
+
+
+def seed_labels(lang: str) -> Labels:
+    """Labels with the real gap seed (queries/seeds/gap_keys.csv)."""
+    return Labels.from_catalog(lang, pd.read_csv(ROOT / "queries" / "seeds" / "gap_keys.csv"))
+
+
+# ---------------------------------------------------------------- number formatting
+@pytest.mark.parametrize("yuan, zh, en", [
+    (40_123_456.0, "4,012.35 万元", "¥40.12 m"),
+    (100_000, "10.00 万元", "¥100,000"),
+    (8_500, "8,500 元", "¥8,500"),
+    (None, "—", "—"),
+    (float("nan"), "—", "—"),
+])
+def test_fmt_money(yuan, zh, en):
+    assert i18n.fmt_money(yuan, "zh") == zh
+    assert i18n.fmt_money(yuan, "en") == en
+
+
+def test_fmt_other_numbers():
+    assert i18n.fmt_int(14536) == "14,536"
+    assert i18n.fmt_pct(0.523) == "52.3%"
+    assert i18n.fmt_days(12.5, "zh") == "12.5 个工作日"
+    assert i18n.fmt_days(12.0, "en") == "12 working days"
+    assert i18n.fmt_delta(21_300, 20_000) == "+1,300"
+    assert i18n.fmt_delta(0.61, 0.63, "pct", "zh") == "-2.0 个百分点"  # ASCII minus: st.metric reads it
+    assert i18n.fmt_delta(5, 5) == "±0"
+    assert i18n.fmt_delta(None, 3) is None
+
+
+def test_labels_in_both_languages():
+    assert i18n.t("kpi_spend", "zh") == "发放金额" and i18n.t("kpi_spend", "en") == "Money paid"
+    assert i18n.category_label("肢体", "en") == "Physical"
+    assert i18n.grade_label(2, "zh") == "二级"
+    assert i18n.program_name("重度残疾人护理补贴", "Nursing subsidy", "en") == "Nursing subsidy"
+    assert i18n.program_name("重度残疾人护理补贴", None, "en") == "重度残疾人护理补贴"
+    zh, en = seed_labels("zh"), seed_labels("en")
+    assert len(zh.gap_keys) == 15 and zh.gap_keys == en.gap_keys
+    for key in zh.gap_keys:
+        assert zh.gap(key) != key and en.gap(key) != key
+        assert zh.gap_definition(key) and en.gap_definition(key)
+
+
+def test_vocab_figures_style_and_tables_do_not_import_streamlit():
+    for module in (i18n, figures, style, tables):
+        assert "streamlit" not in inspect.getsource(module).replace("no Streamlit import", "")
+
+
+# ---------------------------------------------------------------- builders
+def spend_frame():
+    return pd.DataFrame({
+        "program_id": ["P01", "P02", "P03"],
+        "name": ["重度残疾人护理补贴", "困难残疾人生活补贴", "肢体康复训练补贴"],
+        "name_en": ["Nursing subsidy", "Living subsidy", "Limb rehab training"],
+        "program_group": ["两项补贴", "两项补贴", "康复"],
+        "cycle": ["monthly", "monthly", "annual"],
+        "spend_yuan": [523_000.0, 277_000.0, 200_000.0],
+        "persons": [100, 80, 20], "person_times": [100, 80, 20], "payments": [1200, 960, 20],
+        "avg_per_person": [5230.0, 3462.5, 10000.0], "tiers": [5, 1, 5], "cap_use": [None, None, 0.5],
+    })
+
+
+def test_spend_programs_summary_names_the_top_program_and_share():
+    c = figures.spend_programs(spend_frame(), ZH, title="各补贴项目支出", year=2020)
+    # 523,000 / 1,000,000 = 52.3%
+    assert c.summary.startswith("2020 年支出最多的项目是重度残疾人护理补贴，占 52.3%")
+    assert "100.00 万元" in c.summary
+    assert len(c.fig.data) == 2  # one trace per program group present
+    assert sorted(c.table["支出（万元）"]) == [20.0, 27.7, 52.3]
+    en = figures.spend_programs(spend_frame(), EN, title="Spend per program", year=2020)
+    assert "Nursing subsidy" in en.summary and "52.3%" in en.summary
+
+
+def test_spend_groups_sums_by_group():
+    c = figures.spend_groups(spend_frame(), ZH, title="按项目类别的支出", year=2020)
+    # 两项补贴 = 523,000 + 277,000 = 800,000 = 80.0%
+    assert "两项补贴类项目支出最多，占 80.0%（80.00 万元）" in c.summary
+
+
+def month_frame():
+    months = [dt.date(2020, m, 1) for m in range(1, 13)]
+    spend = [100_000.0] * 12
+    spend[6] = 250_000.0   # July
+    return pd.DataFrame({"month": months, "spend_yuan": spend, "persons_paid": 10, "payments": 10})
+
+
+def test_monthly_spend_summary():
+    c = figures.monthly_spend(month_frame(), ZH, title="月度发放金额", year=2020)
+    # total = 11 × 100,000 + 250,000 = 1,350,000 = 135.00 万元
+    assert c.summary == "2020 年 7 月发放金额最高（25.00 万元），全年合计 135.00 万元。"
+    assert len(c.table) == 12
+    en = figures.monthly_spend(month_frame(), EN, title="Monthly spend", year=2020)
+    assert en.summary == "In 2020, July had the highest spend (¥250,000); the year's total is ¥1.35 m."
+    assert list(en.fig.data[0].x[:2]) == ["Jan", "Feb"] and list(c.fig.data[0].x[:2]) == ["1 月", "2 月"]
+
+
+def test_builder_shows_the_title_it_is_given():
+    c = figures.monthly_spend(month_frame(), ZH, title="任意标题", year=2020)
+    assert c.fig.layout.title.text == "任意标题"
+
+
+def test_coverage_heatmap_extremes():
+    df = pd.DataFrame({
+        "category": ["视力", "视力", "肢体", "肢体"], "grade": [1, 2, 1, 2],
+        "certified_population": [10, 20, 40, 0], "persons_paid": [9, 5, 20, 0],
+        "coverage": [0.9, 0.25, 0.5, float("nan")],
+    })
+    c = figures.coverage_heatmap(df, ZH, title="按类别和等级的覆盖率", year=2020)
+    assert c.summary == "2020 年覆盖率最高的是视力一级（90.0%），最低的是视力二级（25.0%）。"
+    z = c.fig.data[0].z
+    assert z[0][0] == pytest.approx(0.9) and pd.isna(z[1][1])
+    en = figures.coverage_heatmap(df, EN, title="Coverage by category and grade", year=2020)
+    assert en.summary == ("In 2020, coverage is highest for Vision Grade 1 (90.0%) "
+                          "and lowest for Vision Grade 2 (25.0%).")
+
+
+def test_coverage_bars_by_sex_ranges_and_headers():
+    df = pd.DataFrame({"value": ["女", "男"], "certified_population": [100, 200], "persons_paid": [80, 120],
+                       "coverage": [0.8, 0.6]})
+    c = figures.coverage_bars(df, ZH, title="按性别的覆盖率", year=2020, by="sex")
+    assert c.summary == "2020 年按性别看，覆盖率最高的是女（80.0%），最低的是男（60.0%）。"
+    assert list(c.table.columns) == ["性别", "持证残疾人", "获得发放人数", "覆盖率 %"]
+    en = figures.coverage_bars(df, EN, title="Coverage by sex", year=2020, by="sex")
+    assert en.summary == "In 2020, coverage by sex ranges from 60.0% (Male) to 80.0% (Female)."
+    assert list(en.table.columns)[0] == "Sex"
+
+
+def test_targeting_summary_uses_both_errors():
+    df = pd.DataFrame({
+        "program_id": ["P02"], "name": ["困难残疾人生活补贴"], "name_en": ["Living subsidy"],
+        "eligible_person_months": [1000], "paid_person_months": [990], "eligible_paid_person_months": [980],
+        "excluded_person_months": [20], "included_person_months": [10],
+        "exclusion_error": [0.02], "inclusion_error": [10 / 990], "eligible_persons": [90], "paid_persons": [89],
+    })
+    c = figures.targeting(df, ZH, title="应享与实发（人月）", year=2020)
+    assert c.summary == "2020 年困难残疾人生活补贴漏保率 2.0%、错保率 1.0%。"
+    en = figures.targeting(df, EN, title="Eligible vs paid (person-months)", year=2020)
+    assert en.summary == "In 2020, Living subsidy: exclusion error 2.0%, inclusion error 1.0%."
+
+
+def test_processing_routes_difference():
+    df = pd.DataFrame({"route": ["direct", "via_town"], "applications": [10, 10],
+                       "median_days": [8.0, 31.0], "mean_days": [9.0, 30.0]})
+    c = figures.processing_routes(df, ZH, title="发放方式与办理时长")
+    assert "8.0 个工作日，比经镇街转发少 23.0 个工作日" in c.summary
+
+
+def durations_frame():
+    return pd.DataFrame({"period": ["before"] * 5 + ["after"] * 4, "route": ["via_town"] * 5 + ["direct"] * 4,
+                         "working_days": [10, 20, 30, 40, 50, 1, 2, 3, 4]})
+
+
+def test_processing_distribution_box_from_quartiles():
+    c = figures.processing_distribution(durations_frame(), ZH, title="办理时长分布（工作日）")
+    # medians: before 30, after (2 + 3) / 2 = 2.5
+    assert "从改革前的 30.0 个工作日降至改革后的 2.5 个工作日" in c.summary
+    before = [tr for tr in c.fig.data if tr.name == "镇街转发"][0]
+    assert before.median == (30.0,) and before.q1 == (20.0,) and before.q3 == (40.0,)
+
+
+def test_processing_distribution_takes_the_box_statistics_frame():
+    # the statistics of durations_frame() by hand: before 10..50 (q1 20, q3 40), after 1..4 (q1 1.75, q3 3.25)
+    stats = pd.DataFrame([
+        {"period": "before", "route": "via_town", "n": 5, "q1": 20.0, "median": 30.0, "q3": 40.0,
+         "lowerfence": 10.0, "upperfence": 50.0, "mean": 30.0},
+        {"period": "after", "route": "direct", "n": 4, "q1": 1.75, "median": 2.5, "q3": 3.25,
+         "lowerfence": 1.0, "upperfence": 4.0, "mean": 2.5},
+        {"period": "before", "route": "_all", "n": 5, "median": 30.0},
+        {"period": "after", "route": "_all", "n": 4, "median": 2.5},
+    ])
+    c = figures.processing_distribution(stats, ZH, title="办理时长分布（工作日）")
+    assert c.summary == "办理时长中位数从改革前的 30.0 个工作日降至改革后的 2.5 个工作日（共 9 件已发放申请）。"
+    after = [tr for tr in c.fig.data if tr.name == "直接到账"][0]
+    assert after.q1 == (1.75,) and after.q3 == (3.25,)
+    assert list(c.table["申请数"]) == [5, 4]          # the '_all' rows are not boxes
+    raw = figures.processing_distribution(durations_frame(), ZH, title="办理时长分布（工作日）")
+    assert raw.summary == c.summary
+
+
+def test_trips_counts_programs():
+    df = pd.DataFrame({"trips_before": [3, 1, 2, 1], "trips_after": [0, 0, 1, 1],
+                       "materials_before": [2, 2, 2, 2], "materials_after": [0, 1, 1, 1]})
+    c = figures.processing_trips(df, ZH, title="按所需跑次的项目数：改革前后")
+    assert c.summary.startswith("改革后 4 个项目中 2 个需 0 次、4 个最多 1 次（改革前分别为 0 个和 2 个）")
+    assert "合计减少 5 次" in c.summary  # (3+1+2+1) − (0+0+1+1)
+    en = figures.processing_trips(df, EN, title="Programs by trips needed, before and after reform")
+    assert list(en.fig.data[0].x) == ["0 trips", "1 trip", "2 trips", "3 trips"]
+    assert list(en.table.columns) == ["Trips", "Programs before", "Programs after"]
+
+
+def test_gaps_overview_wrong_money_only_counts_payment_gaps():
+    df = pd.DataFrame({"gap": ["not_surveyed", "paid_after_death", "duplicate_payment", "eligible_unpaid"],
+                       "persons": [50, 3, 2, 10], "cases": [50, 7, 2, 12], "months": [None, None, None, 30.0],
+                       "amount_yuan": [None, 2_100.0, 900.0, None]})
+    c = figures.gaps_overview(df, ZH, title="各类缺口涉及人数", year=2020)
+    assert "未普查（50 人）" in c.summary and "3,000 元" in c.summary
+    # the payment gaps are the seed's case_kind 'payment': one legend entry for them
+    assert [tr.name for tr in c.fig.data] == ["普查、名册或资格缺口", "不应发放而发放"]
+    assert set(c.fig.data[1].y) == {"死亡后仍发放", "重复发放"}
+
+
+def test_gap_labels_come_from_the_labels_given():
+    df = pd.DataFrame({"gap": ["not_surveyed"], "persons": [5], "cases": [5], "months": [None],
+                       "amount_yuan": [None]})
+    seed = seed_labels("zh")
+    c = figures.gaps_overview(df, seed, title="各类缺口涉及人数", year=2020)
+    assert seed.gap("not_surveyed") in c.summary and list(c.fig.data[0].y) == [seed.gap("not_surveyed")]
+
+
+def _builders():
+    """Every public builder of publish/figures.py: a function taking a `Labels` named L."""
+    return [fn for name, fn in inspect.getmembers(figures, inspect.isfunction)
+            if not name.startswith("_") and fn.__module__ == figures.__name__
+            and "L" in inspect.signature(fn).parameters]
+
+
+def test_builders_take_labels_and_a_title_by_keyword():
+    names = {fn.__name__ for fn in _builders()}
+    assert names == {"monthly_spend", "town_ranking", "coverage_heatmap", "coverage_bars", "targeting",
+                     "priority_children", "spend_programs", "spend_groups", "spend_tiers", "incidence",
+                     "processing_medians", "processing_distribution", "processing_routes", "processing_trips",
+                     "processing_materials", "gaps_overview", "gaps_by_area"}
+    for fn in _builders():
+        params = inspect.signature(fn).parameters
+        assert params["title"].kind is inspect.Parameter.KEYWORD_ONLY and params["title"].default is inspect._empty
+        assert params["year"].kind is inspect.Parameter.KEYWORD_ONLY and params["year"].default is None
+        assert "lang" not in params
+
+
+@pytest.mark.parametrize("builder", _builders(), ids=lambda fn: fn.__name__)
+def test_every_builder_handles_empty_frames(builder):
+    n_frames = list(inspect.signature(builder).parameters).index("L")
+    c = builder(*[pd.DataFrame() for _ in range(n_frames)], ZH, title="标题", year=2020)
+    assert c.empty and "没有数据" in c.summary
+
+
+def test_registry_is_complete():
+    import queries
+    from publish import charts
+
+    pages = {s.page for s in charts.CHARTS.values()}
+    assert pages == {"overview", "coverage", "spend", "processing", "gaps"}
+    for cid, spec in charts.CHARTS.items():
+        assert spec.id == cid and spec.calls
+        for L in (ZH, EN):
+            title = spec.title(L)
+            assert title and not title.startswith("chart."), (cid, title)
+        for call in spec.calls:
+            assert getattr(queries, call.name) is call.fn        # a public function of the analyst API
+        c = spec.builder(*[pd.DataFrame() for _ in spec.calls], ZH, title="标题", year=2020, **dict(spec.options))
+        assert c.empty and "没有数据" in c.summary
+
+
+def test_layout_uses_cjk_font_and_safe_palette():
+    c = figures.spend_programs(spend_frame(), ZH, title="各补贴项目支出")
+    assert "WenQuanYi Micro Hei" in c.fig.layout.font.family
+    colours = {tr.marker.color for tr in c.fig.data}
+    assert colours <= set(style.OKABE_ITO)
+
+
+def test_gap_people_table_drops_unmasked_columns():
+    people = pd.DataFrame({
+        "person_id": ["A1"], "id_number": ["330102199001011234"], "name": ["张三"],
+        "id_number_masked": ["3301************34"], "name_masked": ["张*"], "town": ["城关街道"], "village": ["一村"],
+        "category": ["肢体"], "grade": [2], "gap": ["paid_after_death"], "program_id": ["P01"], "payment_id": ["X1"],
+        "detail": ["死亡后发放"], "since": [dt.date(2020, 4, 1)], "months": [None], "amount_yuan": [500.0],
+    })
+    programs = pd.DataFrame({"program_id": ["P01"], "name": ["重度残疾人护理补贴"], "name_en": ["Nursing subsidy"]})
+    t = tables.gap_people_table(people, programs, ZH)
+    flat = set(t.astype(str).to_numpy().ravel())
+    assert "330102199001011234" not in flat and "张三" not in flat
+    assert t.loc[0, "项目"] == "重度残疾人护理补贴" and t.loc[0, "起始时间"] == "2020-04-01"
+    xlsx = tables.to_xlsx({"死亡后仍发放": t}, {"scope": "2020 年"})
+    back = pd.read_excel(io.BytesIO(xlsx), sheet_name=None, engine="openpyxl")
+    assert list(back) == ["死亡后仍发放", "info"] and back["死亡后仍发放"].loc[0, "姓名（脱敏）"] == "张*"
+
+
+# ---------------------------------------------------------------- English labels and layout (export engineer's report)
+def test_every_english_label_is_english():
+    """No Chinese left in an English message; '语言' on the switch is deliberate."""
+    for key, (_, en) in i18n.TEXT.items():
+        if key != "language":
+            assert not _CJK.search(en), (key, en)
+    assert i18n.program_name("日间照料", "Day care (日间照料)", "en") == "Day care"
+    assert i18n.program_name("托养", "Residential and home care（托养）", "en") == "Residential and home care"
+    assert i18n.program_name("x", "Limb rehab (under 18)", "en") == "Limb rehab (under 18)"
+
+
+@pytest.mark.xfail(strict=True, reason="the gap seed's English still holds Chinese: the label of "
+                   "paid_after_dibao_end ('低保/低边') and definitions naming program groups ('a 康复 program'); "
+                   "fix queries/seeds/gap_keys.csv, then drop this mark")
+def test_every_english_gap_label_of_the_seed_is_english():
+    """低保/低边 were in a gap legend once; the seed's English labels and definitions must be English."""
+    en = seed_labels("en")
+    for g in en.gaps:
+        assert not _CJK.search(g.label) and not _CJK.search(g.definition), g
+
+
+def test_gaps_by_town_legend_under_the_chart_and_title_padded():
+    gaps = ["not_surveyed", "paid_after_dibao_end", "late_start"]
+    df = pd.DataFrame([(g, town, 2, 2, 0, 0.0) for g in gaps for town in ("甲镇", "乙镇")],
+                      columns=["gap", "area", "persons", "cases", "months", "amount_yuan"])
+    fig = figures.gaps_by_area(df, EN, title="All gaps by town", level="town").fig
+    assert fig.layout.title.text == "All gaps by town"
+    assert fig.layout.title.pad.l >= 10                      # not flush with the image edge
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0   # below, not over the title
+    names = [tr.name for tr in fig.data]
+    assert "Paid after minimum-living aid ended" in names and not any(_CJK.search(n) for n in names)
+
+
+def test_tier_labels_wrap_at_words_only():
+    long = "Orientation and mobility training for the blind and partially-sighted"
+    wrapped = figures._wrap_label(long, 20)
+    assert wrapped.replace("<br>", " ") == long            # nothing cut: every piece is whole words
+    assert all(part in long.split() or " " in part or part == part.strip() for part in wrapped.split("<br>"))
+    assert "partially-<br>" not in wrapped
+
+
+# ---------------------------------------------------------------- one vocabulary: the builders hold no words
+FIGURES_SOURCE = Path(figures.__file__).read_text(encoding="utf-8")
+
+
+def test_figures_choose_no_text_by_language():
+    assert "lang ==" not in FIGURES_SOURCE and "lang==" not in FIGURES_SOURCE
+    assert '"zh"' not in FIGURES_SOURCE and "'zh'" not in FIGURES_SOURCE
+    assert "if zh" not in FIGURES_SOURCE and "if lang" not in FIGURES_SOURCE
+    assert not _CJK.search(FIGURES_SOURCE), _CJK.search(FIGURES_SOURCE)   # not one Chinese word of its own
+    assert "import vocab as i18n" not in FIGURES_SOURCE
+
+
+def test_figures_import_no_page_code_and_only_at_the_top():
+    tree = ast.parse(FIGURES_SOURCE)
+    imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert all(n in tree.body for n in imports)                     # none inside a function
+    names = [a.name for n in imports if isinstance(n, ast.Import) for a in n.names]
+    names += [n.module for n in imports if isinstance(n, ast.ImportFrom)]
+    for name in names:
+        assert name.split(".")[0] not in ("streamlit", "dashboard"), name
+        assert name not in ("publish.pack", "publish.charts"), name
+
+
+def test_every_message_key_figures_use_exists_in_both_languages():
+    keys = set(re.findall(r'"(chart\.[A-Za-z0-9_.]+)"', FIGURES_SOURCE))
+    keys |= set(re.findall(r'\bL\("([A-Za-z0-9_.]+)"', FIGURES_SOURCE))
+    keys |= set(figures._DIM_NOUN.values()) | set(figures._DIM_COLUMN.values()) | set(figures._AREA_PLURAL.values())
+    assert len(keys) > 60
+    for key in sorted(keys):
+        assert key in i18n.TEXT, key
+        zh, en = i18n.TEXT[key]
+        assert zh.strip() and en.strip(), key
+
+
+CHART_IDS = ["overview.monthly_spend", "overview.towns", "coverage.heatmap", "coverage.town", "coverage.sex",
+             "coverage.age_band", "coverage.targeting", "coverage.priority_children", "spend.programs",
+             "spend.groups", "spend.tiers", "spend.incidence_category", "spend.incidence_town",
+             "processing.medians", "processing.distribution", "processing.routes", "processing.trips",
+             "processing.materials", "gaps.overview"]
+
+
+def test_every_chart_has_a_title_in_both_languages():
+    for cid in CHART_IDS:
+        zh, en = i18n.TEXT[f"chart.{cid}.title"]
+        assert zh and en and _CJK.search(zh) and not _CJK.search(en), cid
+    for L, expected in ((ZH, "全部缺口：按镇街"), (EN, "All gaps by town")):
+        assert L("chart.gaps.by_area.title", gap=L("chart.gaps.all_gaps"), area=L("chart.dim.town")) == expected
+    assert EN("chart.processing.trips.title") == "Programs by trips needed, before and after reform"
+
+
+def _ascii_frames():
+    """(builder, frames, options) for every builder and breakdown; names are ASCII, codes are the contract's."""
+    towns = ["North", "South", "East"]
+    spend = spend_frame()
+    programs = spend[["program_id", "name", "name_en"]]
+    tiers = pd.DataFrame({"program_id": ["P01", "P01", "P03", "P03"], "tier": [1, 2, 1, 2],
+                          "amount": [100.0, 200.0, 50.0, 80.0], "condition": ["a", "b", "c", "d"],
+                          "persons": [10, 5, 4, 2], "spend_yuan": [1000.0, 800.0, 150.0, 90.0],
+                          "cap_use": [0.8, 0.6, 0.7, None], "persons_at_cap": [1, 0, 0, 0]})
+    incidence = {
+        "category": ["视力", "肢体"], "grade": [1, 2], "town": towns[:2], "sex": ["男", "女"],
+        "age_band": ["0-6", "60+"],
+    }
+    coverage = {"town": towns, "village": ["V1", "V2"], "sex": ["男", "女"], "age_band": ["0-6", "7-17", "60+"],
+                "hukou": ["城镇", "农村"]}
+    processing = pd.DataFrame({
+        "program_id": ["P01", "P03"], "name": ["重度残疾人护理补贴", "肢体康复训练补贴"],
+        "name_en": ["Nursing subsidy", "Limb rehab training"], "reform_date": ["2020-06-01", "2020-06-01"],
+        "applications_before": [10, 5], "applications_after": [12, 0], "median_days_before": [30.0, 20.0],
+        "median_days_after": [5.0, None], "working_days_saved": [25.0, None], "trips_before": [3, 2],
+        "trips_after": [0, 1], "materials_before": [5, 4], "materials_after": [1, 4],
+    })
+    gaps = pd.DataFrame({"gap": [c["gap"] for c in CATALOG], "persons": [5, 1, 2, 1, 3, 4],
+                         "cases": [5, 2, 2, 1, 3, 4], "months": [None, None, None, None, 6.0, 2.0],
+                         "amount_yuan": [None, 100.0, 50.0, 20.0, None, None]})
+    by_area = pd.DataFrame([(g, a, 2, 2, 0, 0.0) for g in ("not_surveyed", "late_start") for a in towns],
+                           columns=["gap", "area", "persons", "cases", "months", "amount_yuan"])
+    targeting_df = pd.DataFrame({
+        "program_id": ["P02"], "name": ["困难残疾人生活补贴"], "name_en": ["Living subsidy"],
+        "eligible_person_months": [1000], "paid_person_months": [990], "eligible_paid_person_months": [980],
+        "excluded_person_months": [20], "included_person_months": [10],
+        "exclusion_error": [0.02], "inclusion_error": [10 / 990], "eligible_persons": [90], "paid_persons": [89],
+    })
+    out = [
+        (figures.monthly_spend, [month_frame()], {}),
+        (figures.town_ranking, [pd.DataFrame({"value": towns, "spend_yuan": [3.0e5, 2.0e5, 1.0e5],
+                                              "share": [0.5, 1 / 3, 1 / 6], "persons": [30, 20, 10]})], {}),
+        (figures.coverage_heatmap, [pd.DataFrame({"category": ["视力", "肢体"], "grade": [1, 2],
+                                                  "certified_population": [10, 20], "persons_paid": [5, 15],
+                                                  "coverage": [0.5, 0.75]})], {}),
+        (figures.targeting, [targeting_df], {}),
+        (figures.priority_children, [pd.DataFrame({"group": ["infant_motor", "under7_autism"], "persons": [10, 20],
+                                                   "persons_paid": [5, 10], "spend_yuan": [1000.0, 2000.0]})], {}),
+        (figures.spend_programs, [spend], {}),
+        (figures.spend_groups, [spend], {}),
+        (figures.spend_tiers, [tiers, programs], {}),
+        (figures.processing_medians, [processing], {}),
+        (figures.processing_distribution, [durations_frame()], {}),
+        (figures.processing_routes, [pd.DataFrame({"route": ["direct", "via_town"], "applications": [10, 10],
+                                                   "median_days": [8.0, 31.0], "mean_days": [9.0, 30.0]})], {}),
+        (figures.processing_trips, [processing], {}),
+        (figures.processing_materials, [processing], {}),
+        (figures.gaps_overview, [gaps], {}),
+        (figures.gaps_by_area, [by_area], {"level": "town"}),
+        (figures.gaps_by_area, [by_area[by_area.gap == "late_start"]], {"level": "village"}),
+    ]
+    for by, values in coverage.items():
+        n = len(values)
+        out.append((figures.coverage_bars, [pd.DataFrame({"value": values, "certified_population": [10] * n,
+                                                          "persons_paid": list(range(1, n + 1)),
+                                                          "coverage": [i / 10 for i in range(1, n + 1)]})],
+                    {"by": by}))
+    for by, values in incidence.items():
+        out.append((figures.incidence, [pd.DataFrame({"value": values, "spend_yuan": [600.0, 400.0],
+                                                      "share": [0.6, 0.4], "persons": [6, 4]})], {"by": by}))
+    return out
+
+
+def _texts(chart) -> list[str]:
+    """Every word a reader sees: title, axis and colour-bar titles, trace names, ticks, hover texts, summary, table."""
+    fig = chart.fig
+    out = [fig.layout.title.text, chart.summary, *map(str, chart.table.columns)]
+    for axis in ("xaxis", "yaxis"):
+        out.append(fig.layout[axis].title.text)
+    for tr in fig.data:
+        out += [tr.name, tr.hovertemplate]
+        if tr.type == "heatmap":
+            out.append(tr.colorbar.title.text)
+        for values in (tr.x, tr.y, tr.text):
+            if values is not None and not isinstance(values, str):
+                out += [v for v in values if isinstance(v, str)]
+    out += [v for v in chart.table.to_numpy().ravel() if isinstance(v, str)]
+    return [t for t in out if t]
+
+
+@pytest.mark.parametrize("builder, frames, options", _ascii_frames(),
+                         ids=lambda x: getattr(x, "__name__", None) or (str(x) if isinstance(x, dict) else ""))
+def test_english_labels_give_an_english_chart(builder, frames, options):
+    c = builder(*frames, EN, title="An English title", year=2020, **options)
+    assert not c.empty
+    assert c.fig.layout.title.text == "An English title"
+    for text in _texts(c):
+        assert not _CJK.search(text), (builder.__name__, options, text)
+    zh = builder(*frames, ZH, title="中文标题", year=2020, **options)
+    assert _CJK.search(zh.summary), zh.summary                # and the Chinese labels give a Chinese sentence
+
+
+@pytest.mark.parametrize("labels, expected", [
+    (ZH, {"monthly_spend": "%{x}<br>支出 %{y:,.2f} 万元<br>人数 %{customdata[0]:,}<extra></extra>",
+          "town_ranking": "%{y}<br>%{x:,.2f} 万元，%{customdata:,} 人<extra></extra>",
+          "spend_tiers": "%{y}<br>%{x:.0%} 的支出；%{customdata[0]:,} 人；%{customdata[1]:,.2f} 万元；"
+                         "标准 %{customdata[2]:,.0f} 元；封顶使用 %{customdata[3]:.0%}<extra></extra>",
+          "processing_medians": "%{y}<br>改革前: %{x} 个工作日（%{customdata:,} 件）<extra></extra>",
+          "processing_routes": "%{x}<br>%{y} 个工作日，%{customdata:,} 件<extra></extra>",
+          "gaps_overview": "%{y}<br>%{x:,} 人，%{customdata[0]:,} 条，%{customdata[1]:,.0f} 元<extra></extra>",
+          "incidence": "%{y}<br>%{x:.1%}<br>%{customdata[0]:,.2f} 万元，%{customdata[1]:,} 人<extra></extra>",
+          "targeting": "%{y}<br>应享且已发: %{x:,}<extra></extra>"}),
+    (EN, {"monthly_spend": "%{x}<br>Spend ¥%{y:,.2f} ×10k<br>Persons %{customdata[0]:,}<extra></extra>",
+          "town_ranking": "%{y}<br>¥%{x:,.2f} ×10k, %{customdata:,} persons<extra></extra>",
+          "spend_tiers": "%{y}<br>%{x:.0%} of spend; %{customdata[0]:,} persons; ¥%{customdata[1]:,.2f} ×10k; "
+                         "cap ¥%{customdata[2]:,.0f}; cap use %{customdata[3]:.0%}<extra></extra>",
+          "processing_medians": "%{y}<br>Before reform: %{x} working days "
+                                "(%{customdata:,} applications)<extra></extra>",
+          "processing_routes": "%{x}<br>%{y} working days, %{customdata:,} applications<extra></extra>",
+          "gaps_overview": "%{y}<br>%{x:,} persons, %{customdata[0]:,} cases, ¥%{customdata[1]:,.0f}<extra></extra>",
+          "incidence": "%{y}<br>%{x:.1%}<br>¥%{customdata[0]:,.2f} ×10k, %{customdata[1]:,} persons<extra></extra>",
+          "targeting": "%{y}<br>Eligible and paid: %{x:,}<extra></extra>"}),
+], ids=["zh", "en"])
+def test_hovertemplates_keep_plotly_placeholders(labels, expected):
+    """The hover texts as they were when the words lived in the builders (plotly's %{…} intact)."""
+    seen = {}
+    for builder, frames, options in _ascii_frames():
+        if builder.__name__ in expected and builder.__name__ not in seen:
+            c = builder(*frames, labels, title="t", **options)
+            trace = next(tr for tr in c.fig.data if tr.hovertemplate)
+            seen[builder.__name__] = trace.hovertemplate
+    assert seen == expected
