@@ -1,9 +1,14 @@
-"""The data contract (../shared/DATA_CONTRACT.md) as data.
+"""The ground floor: the data contract (DATA_CONTRACT.md) as data, imported by every other layer,
+importing none of them (only the standard library and DuckDB).
 
-One place defines every contract table: its columns, their Chinese header aliases, types, whether
-they are required, and the accepted values (with the Chinese or alternative spellings mapped to the
-canonical code stored in DuckDB). The loader validates against this, the demo generator writes files
-with these headers, and `data/schema.sql` creates the typed tables.
+- this module: every contract table, its columns, their Chinese header aliases, types, whether they
+  are required, and the accepted values (Chinese or alternative spellings mapped to the canonical code
+  stored in DuckDB); `create_table_sql` makes the typed tables;
+- `contract.paths`: where the database and the demo files live;
+- `contract.masking` (+ masking.sql): the one masking rule for ID numbers and names;
+- `contract.idnumber`: GB 11643 ID numbers (check character, embedded birth date).
+The loader validates against this, the demo simulator writes files with these headers, the views and
+the dashboard read the same codes and mask with the same macros.
 
 Canonical stored values
 - sex: 男 / 女;  cert_status: 持证 / 评定表 / 疑似;  category: 视力 … 多重 (Chinese name);
@@ -88,7 +93,8 @@ NURSING = {"1": 1, "2": 2, "3": 3}
 HUKOU = _same("城镇", "农村")
 GROUP = _same(*PROGRAM_GROUPS)
 CYCLE = {**_same("monthly", "annual", "per_claim"), "按月": "monthly", "按年": "annual", "按次": "per_claim"}
-DECISION = {**_same("approved", "rejected", "pending"), "已批准": "approved", "不予批准": "rejected", "审核中": "pending"}
+DECISION = {**_same("approved", "rejected", "pending"),
+            "已批准": "approved", "不予批准": "rejected", "审核中": "pending"}
 CHANNEL = {**_same("online", "window", "proxy"), "线上": "online", "窗口": "window", "代办": "proxy"}
 ROUTE = {**_same("direct", "via_town"), "直接到账": "direct", "镇街转发": "via_town"}
 SURVEY = {

@@ -1,7 +1,8 @@
-"""Resident ID numbers (GB 11643-1999) and the masking rule for ID numbers and names.
+"""Resident ID numbers (GB 11643-1999): the check character and the embedded birth date.
 
 The loader checks ID numbers in SQL (`sql_check_digit`) so that a million-person roll is validated in
 one vectorised pass; the Python functions are the same rule for tests, fixtures and printed output.
+Masking ID numbers is not here: it has one definition, contract/masking.sql.
 """
 from __future__ import annotations
 
@@ -42,38 +43,9 @@ def make(region6: str, born: dt.date, seq3: str) -> str:
     return first17 + check_digit(first17)
 
 
-def mask_id(value: str | None) -> str | None:
-    """`3301************2X`: first 4 and last 2 characters kept. Short junk is masked entirely,
-    because keeping 6 characters of a 7-character value would show nearly all of it."""
-    if value is None:
-        return None
-    if len(value) < 10:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 6) + value[-2:]
-
-
-def mask_name(value: str | None) -> str | None:
-    """`张*`, `欧阳**` → `欧**`: first character kept."""
-    if value is None or value == "":
-        return value
-    return value[0] + "*" * (len(value) - 1)
-
-
 def sql_check_digit(col: str) -> str:
     """SQL expression: the check character due for the 18-character VARCHAR expression `col`.
 
     Written out as 17 products (no list lambdas) so DuckDB evaluates it column-at-a-time."""
     terms = " + ".join(f"(ascii(substr({col}, {i + 1}, 1)) - 48) * {w}" for i, w in enumerate(WEIGHTS))
     return f"substr('{CHECK_CHARS}', (({terms}) % 11) + 1, 1)"
-
-
-def sql_mask_id(col: str) -> str:
-    """SQL expression applying `mask_id` to `col`."""
-    return (f"case when {col} is null then null when length({col}) < 10 then repeat('*', length({col})) "
-            f"else left({col}, 4) || repeat('*', length({col}) - 6) || right({col}, 2) end")
-
-
-def sql_mask_name(col: str) -> str:
-    """SQL expression applying `mask_name` to `col`."""
-    return (f"case when {col} is null or {col} = '' then {col} "
-            f"else left({col}, 1) || repeat('*', length({col}) - 1) end")

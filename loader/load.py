@@ -20,8 +20,7 @@ from typing import Any
 
 import duckdb
 
-from contract import paths
-from contract import OPTIONAL_TABLES, TABLE_ORDER, TABLES, create_table_sql
+from contract import OPTIONAL_TABLES, TABLE_ORDER, TABLES, create_table_sql, paths
 from loader import validate
 from loader.readers import ContractError, locate, prepare
 
@@ -59,7 +58,7 @@ class LoadReport:
     reject_rules: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0          # whole load, views included
-    views_seconds: float = 0.0    # of which queries.install.install_views
+    views_seconds: float = 0.0    # of which the caller's before_swap step (the build command's views)
     replaced: bool = False
 
     @property
@@ -157,6 +156,7 @@ def build_database(source: Path, db: Path | None = None, *, force: bool = False,
         con.execute(f"set temp_directory = {validate.lit(str(scratch / 'spill'))}")
         validate.install_macros(con)
         _create_tables(con)
+        validate.record_rules(con)
         for name in TABLE_ORDER:
             path = files[name]
             table = TABLES[name]
@@ -225,7 +225,8 @@ def _create_tables(con) -> None:
         create table load_files (file varchar, table_name varchar, rows_read bigint, rows_loaded bigint,
             rows_rejected bigint, source_dir varchar, file_format varchar, encoding varchar, loaded_at timestamp);
         create table rejects (file varchar, row_number integer, column_name varchar, rule varchar,
-            reason varchar, raw_row varchar);
+            value varchar, reason_zh varchar, reason_en varchar, raw_row varchar);
+        create table reject_rules (rule varchar, label_zh varchar, label_en varchar);
         create table load_info (key varchar, value varchar);
     """)
 
@@ -234,4 +235,5 @@ def _write_info(con, source: Path, loaded_at: dt.datetime, extra: dict[str, str]
     data_date = con.execute("select max(paid_date) from payments").fetchone()[0]
     rows = {"source": str(source), "loaded_at": loaded_at.isoformat(sep=" "),
             "data_date": data_date.isoformat() if data_date else None, **extra}
-    con.executemany("insert into load_info values (?, ?)", [[k, None if v is None else str(v)] for k, v in rows.items()])
+    con.executemany("insert into load_info values (?, ?)",
+                    [[k, None if v is None else str(v)] for k, v in rows.items()])

@@ -2,7 +2,7 @@
 
 Everything here turns whatever the federation exported (UTF-8 / BOM / GB18030 CSV, XLSX with a title
 row, Chinese or English headers) into one shape: a UTF-8 CSV file plus a description of its columns,
-so that the validation in `data.validate` is a single vectorised SQL path for every input format.
+so that the validation in `loader.validate` is a single vectorised SQL path for every input format.
 Only headers and XLSX cells are handled in Python; CSV data rows never pass through Python except to be
 transcoded (streamed in chunks) when they are not UTF-8.
 """
@@ -16,6 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from charset_normalizer import from_path
+from python_calamine import CalamineError, load_workbook
 
 from contract import TABLES, Table
 
@@ -206,8 +209,6 @@ def detect_encoding(path: Path) -> str:
         return "utf-8"
     if _decodes(path, "gb18030"):
         return "gb18030"
-    from charset_normalizer import from_path
-
     best = from_path(path).best()
     if best is None:
         raise ContractError(f"{path.name}: 无法识别文件编码 (cannot tell the text encoding; save as UTF-8 or GB18030)")
@@ -225,7 +226,8 @@ def transcode(path: Path, encoding: str, out: Path) -> None:
 
 def normalise_newlines(path: Path, out: Path) -> Path:
     """Stream a UTF-8 file into `out` with every line ending (CRLF, CR, LF) written as LF."""
-    with path.open("r", encoding="utf-8-sig", newline=None) as src, out.open("w", encoding="utf-8", newline="\n") as dst:
+    with (path.open("r", encoding="utf-8-sig", newline=None) as src,
+          out.open("w", encoding="utf-8", newline="\n") as dst):
         while chunk := src.read(CHUNK):
             dst.write(chunk)
     return out
@@ -305,15 +307,14 @@ def _lost_digits(value: object) -> bool:
 
 def prepare_xlsx(table: Table, path: Path, workdir: Path) -> PreparedFile:
     """Flatten the first sheet into a UTF-8 CSV with the Excel row number of every data row."""
-    from python_calamine import CalamineError, load_workbook
-
     try:
         wb = load_workbook(str(path))
         sheet = wb.get_sheet_by_index(0)
         # skip_empty_area=False keeps row i of the list at Excel row i + 1
         rows = sheet.to_python(skip_empty_area=False)
     except (CalamineError, OSError, ValueError) as exc:
-        raise ContractError(f"{path.name}: 无法读取 Excel 文件 (cannot read the workbook: {type(exc).__name__})") from None
+        raise ContractError(f"{path.name}: 无法读取 Excel 文件 "
+                            f"(cannot read the workbook: {type(exc).__name__})") from None
     texts = [[_cell_text(c) for c in row] for row in rows[:HEADER_SCAN_ROWS]]
     if not rows:
         raise ContractError(f"{path.name}: 第一个工作表为空 (the first sheet is empty)")

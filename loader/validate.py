@@ -7,52 +7,67 @@ Each file goes through three set-based steps in DuckDB (no Python loop over rows
 3. load: the rows with no broken rule, cast to the contract types and mapped to canonical values.
 A row is therefore loaded or rejected, never both, and read = loaded + rejected by construction.
 
-Rule keys (column `rule` of the `rejects` table) and their meaning are in RULES.
+Every broken rule becomes one row of the `rejects` table: the rule key, the offending cell as `value`
+(masked unless the column is known to hold no personal data), and the reason written twice,
+`reason_zh` and `reason_en`, so that no reader has to take a bilingual sentence apart. The words of
+each rule key are in RULES and are written to the `reject_rules` table of every load.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
-from contract import idnumber
-from contract import TABLES, Column, Table, sql_type
+from contract import TABLES, Column, Table, idnumber, masking, sql_type
 from loader.readers import ContractError, PreparedFile, normalise_header
 
-# rule key -> human description (Chinese first, English in brackets), for docs and the dashboard
-RULES = {
-    "required": "必填项为空 (required value is empty)",
-    "required_if_certified": "持证人员必须填写残疾类别和等级 (category and grade are required when 持证)",
-    "required_if_surveyed": "已调查必须填写调查日期 (survey_date is required when surveyed)",
-    "int": "不是整数 (not a whole number)",
-    "money": "不是金额 (not an amount of money)",
-    "money_decimals": "金额最多两位小数 (money has more than 2 decimals)",
-    "min_value": "小于最小允许值 (below the minimum allowed)",
-    "amount_positive": "发放金额必须大于 0 (amount must be > 0)",
-    "date": "不是有效日期 (not a valid date)",
-    "month": "不是有效月份 YYYY-MM (not a valid month)",
-    "flag": "应为 0 或 1 (must be 0 or 1)",
-    "enum": "不是允许的值 (not an accepted value)",
-    "future_date": "日期在未来 (date is in the future)",
-    "date_order": "日期早于申请日期 (date is before submitted_date)",
-    "id_format": "身份证号格式错误 (ID number is not 18 characters)",
-    "id_old_15": "15 位旧身份证号 (old 15-digit ID number)",
-    "id_check_digit": "身份证号校验位错误 (ID number check digit is wrong)",
-    "id_birth_date": "身份证号中的出生日期无效 (birth date inside the ID number is not a real date)",
-    "id_birth_mismatch": "身份证号中的出生日期与出生日期列不符 (ID number's birth date differs from birth_date)",
-    "id_excel_number": "身份证号被 Excel 存成数字，丢失位数 (ID number stored as a number by Excel, digits lost)",
-    "column_count": "该行列数多于表头 (row has more fields than the header)",
-    "unique": "编号重复 (duplicate key)",
-    "unknown_person": "人员编号在人员名册中不存在 (person_id not found in persons)",
-    "rejected_person": "该人员在人员名册中被拒绝 (the person's own row was rejected)",
-    "unknown_program": "项目编号在补贴项目中不存在 (program_id not found in programs)",
-    "rejected_program": "该项目在补贴项目中被拒绝 (the program's own row was rejected)",
-    "unknown_application": "申请编号在申请表中不存在 (application_id not found in applications)",
-    "rejected_application": "该申请在申请表中被拒绝 (the application's own row was rejected)",
+
+class RuleWords(NamedTuple):
+    """A rule key in words, once in Chinese and once in English."""
+
+    zh: str
+    en: str
+
+
+# rule key -> its words (table reject_rules, the dashboard's rule labels, docs)
+RULES: dict[str, RuleWords] = {
+    "required": RuleWords("必填项为空", "required value is empty"),
+    "required_if_certified": RuleWords("持证人员必须填写残疾类别和等级", "category and grade are required when 持证"),
+    "required_if_surveyed": RuleWords("已调查必须填写调查日期", "survey_date is required when surveyed"),
+    "int": RuleWords("不是整数", "not a whole number"),
+    "money": RuleWords("不是金额", "not an amount of money"),
+    "money_decimals": RuleWords("金额最多两位小数", "money has more than 2 decimals"),
+    "min_value": RuleWords("小于最小允许值", "below the minimum allowed"),
+    "amount_positive": RuleWords("发放金额必须大于 0", "amount must be > 0"),
+    "date": RuleWords("不是有效日期", "not a valid date"),
+    "month": RuleWords("不是有效月份 YYYY-MM", "not a valid month"),
+    "flag": RuleWords("应为 0 或 1", "must be 0 or 1"),
+    "enum": RuleWords("不是允许的值", "not an accepted value"),
+    "future_date": RuleWords("日期在未来", "date is in the future"),
+    "date_order": RuleWords("日期早于申请日期", "date is before submitted_date"),
+    "id_format": RuleWords("身份证号格式错误", "ID number is not 18 characters"),
+    "id_old_15": RuleWords("15 位旧身份证号", "old 15-digit ID number"),
+    "id_check_digit": RuleWords("身份证号校验位错误", "ID number check digit is wrong"),
+    "id_birth_date": RuleWords("身份证号中的出生日期无效", "birth date inside the ID number is not a real date"),
+    "id_birth_mismatch": RuleWords("身份证号中的出生日期与出生日期列不符",
+                                   "ID number's birth date differs from birth_date"),
+    "id_excel_number": RuleWords("身份证号被 Excel 存成数字，丢失位数",
+                                 "ID number stored as a number by Excel, digits lost"),
+    "column_count": RuleWords("该行列数多于表头", "row has more fields than the header"),
+    "unique": RuleWords("编号重复", "duplicate key"),
+    "unknown_person": RuleWords("人员编号在人员名册中不存在", "person_id not found in persons"),
+    "rejected_person": RuleWords("该人员在人员名册中被拒绝", "the person's own row was rejected"),
+    "unknown_program": RuleWords("项目编号在补贴项目中不存在", "program_id not found in programs"),
+    "rejected_program": RuleWords("该项目在补贴项目中被拒绝", "the program's own row was rejected"),
+    "unknown_application": RuleWords("申请编号在申请表中不存在", "application_id not found in applications"),
+    "rejected_application": RuleWords("该申请在申请表中被拒绝", "the application's own row was rejected"),
 }
 
 # Extra columns whose values are personal and must be masked in rejects.raw_row, like the contract's own.
-MASK_ID_HEADERS = {normalise_header(h) for h in ("id_number", "身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证")}
+MASK_ID_HEADERS = {normalise_header(h)
+                   for h in ("id_number", "身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证")}
 MASK_NAME_HEADERS = {normalise_header(h) for h in ("name", "姓名", "名字")}
 
 # comparisons the contract states between two date columns of one row
@@ -64,6 +79,7 @@ _REF_NAMES = {"persons": "person", "programs": "program", "applications": "appli
 PARENT_TABLES = frozenset(c.refs[0] for t in TABLES.values() for c in t.columns if c.refs)
 SMALL_FILE = 50_000  # rows; below this the parse query is not worth optimising
 OVERFLOW = 16  # spare CSV fields read so that a row with too many fields is rejected, not fatal
+VALUE_CHARS = 40  # characters of an offending cell kept in rejects.value
 
 # SQL helpers, created once per connection as temporary macros (they never reach the database file).
 MACROS = r"""
@@ -88,7 +104,8 @@ create or replace temp macro ld_money_decimals_ok(v) as
 -- Every date spelling checks the year range (1900-2100) on the text or the serial number, so that
 -- each macro names its input once: DuckDB inlines macros, and a value used twice is parsed twice.
 create or replace temp macro ld_date_slow(v) as case
-    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?')
+    when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?'
+                              '([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?')
         then try_strptime(regexp_replace(regexp_extract(v, '^[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}'),
                                          '[/.年月]', '-', 'g'), '%Y-%m-%d')::date
     when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[0-9]{4}') then try_strptime(v, '%Y%m%d')::date
@@ -118,14 +135,18 @@ create or replace temp macro ld_flag(v) as case lower(v)
     when '0' then 0 when '0.0' then 0 when '否' then 0 when 'n' then 0 when 'no' then 0 when 'false' then 0
     when '1' then 1 when '1.0' then 1 when '是' then 1 when 'y' then 1 when 'yes' then 1 when 'true' then 1
     end;
-create or replace temp macro ld_show(v) as '「' || left(v, 40) || '」';
+-- the offending cell as recorded in rejects.value: long junk is cut, it is only an example
+create or replace temp macro ld_value(v) as left(v, @VALUE_CHARS@);
 """
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the parsing macros on a connection (temporary: nothing is written to the file)."""
+    """Create the parsing macros on a connection (temporary: nothing is written to the file) and the
+    contract's masking macros `mask_id` / `mask_name` (contract/masking.sql), which rejects use."""
     codes = ", ".join(str(ord(ch)) for ch in _TRIM)
-    con.execute(MACROS.replace("@TRIM@", _TRIM).replace("@TRIMCODES@", codes))
+    con.execute(MACROS.replace("@TRIM@", _TRIM).replace("@TRIMCODES@", codes)
+                .replace("@VALUE_CHARS@", str(VALUE_CHARS)))
+    masking.install_macros(con)
 
 
 def q(name: str) -> str:
@@ -285,126 +306,172 @@ def parse(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedFile, stag
         con.execute(sql)
 
 
-def _row_rules(table: Table, today: dt.date) -> list[tuple[str | None, str, str, str]]:
-    """(column, rule, condition, reason) for every rule decided by one row alone.
+@dataclass(frozen=True)
+class Check:
+    """One rule decided by a row alone, as SQL: when it is broken and what is recorded when it is.
 
-    Conditions read the parsed table only (`p_x`, `h_x`: cheap, evaluated for every row); reasons
-    may also read the raw text `ld_clean(s."x")` (evaluated only for the rows that broke a rule)."""
-    rules: list[tuple[str | None, str, str, str]] = []
+    `broken` reads the parsed table only (`p_x`, `h_x`, `q_x`: cheap, evaluated for every row);
+    `zh`, `en` (the reason in each language) and `value` (the offending cell, masked where personal)
+    may also read the raw text `ld_clean(s."x")` and are evaluated only for the rows that broke it."""
+
+    column: str | None
+    rule: str
+    broken: str
+    zh: str
+    en: str
+    value: str = "null::varchar"
+
+
+def _shown(table: Table, col: Column, v: str) -> str:
+    """SQL: the cell `v` of `col` as recorded in rejects.value. Shown as written only where the column
+    is known to hold no personal data (a typed value, or a key or reference the federation assigns);
+    otherwise masked by the contract's rule (contract/masking.sql): a name by mask_name, anything
+    else by mask_id, which hides every character of a value shorter than 15."""
+    v = f"ld_value({v})"
+    if col.kind != "text" or col.unique or col.refs:
+        return v
+    if table.name == "persons" and col.name == "name":
+        return f"mask_name({v})"
+    return f"mask_id({v})"
+
+
+def _row_rules(table: Table, today: dt.date) -> list[Check]:
+    """Every rule decided by one row alone, with its reason in Chinese and in English."""
+    rules: list[Check] = []
     zh = {c.name: c.zh for c in table.columns}
 
     def p(name: str) -> str:
         return q("p_" + name)
 
+    def raw(name: str) -> str:
+        return f"ld_clean(s.{q(name)})"
+
     for col in table.columns:
-        v = f"ld_clean(s.{q(col.name)})"
-        h, pv = q("h_" + col.name), p(col.name)
-        label = f"{col.zh}({col.name})"
+        name, label = col.name, f"{col.zh}({col.name})"
+        h, pv, shown = q("h_" + name), p(name), _shown(table, col, raw(name))
+
+        def add(rule: str, broken: str, words_zh: str, words_en: str) -> None:
+            rules.append(Check(name, rule, broken, lit(f"{label} {words_zh}"), lit(f"{name}: {words_en}"), shown))
+
         if col.required:
-            rules.append((col.name, "required", f"not {h}",
-                          lit(f"{label} 为必填项，不能为空 ({col.name} is required)")))
-        if col.name == "id_number":
+            rules.append(Check(name, "required", f"not {h}", lit(f"{label} 为必填项，不能为空"),
+                               lit(f"{name}: required, but empty")))
+        if name == "id_number":
             continue  # its own rules below
         broken = f"{h} and {pv} is null"
         if col.kind == "int":
-            rules.append((col.name, "int", broken,
-                          f"{lit(label + ' 不是整数：')} || ld_show({v}) || ' (not a whole number)'"))
+            add("int", broken, "不是整数", "not a whole number")
         elif col.kind == "money":
-            rules.append((col.name, "money", broken,
-                          f"{lit(label + ' 不是金额：')} || ld_show({v}) || ' (not an amount in yuan)'"))
+            add("money", broken, "不是金额（元）", "not an amount in yuan")
         elif col.kind == "date":
-            rules.append((col.name, "date", broken,
-                          f"{lit(label + ' 不是有效日期（应为 YYYY-MM-DD）：')} || ld_show({v}) || ' (not a valid date)'"))
+            add("date", broken, "不是有效日期（应为 YYYY-MM-DD）", "not a valid date (YYYY-MM-DD)")
         elif col.kind == "month":
-            rules.append((col.name, "month", broken,
-                          f"{lit(label + ' 不是有效月份（应为 YYYY-MM）：')} || ld_show({v}) || ' (not a valid month)'"))
+            add("month", broken, "不是有效月份（应为 YYYY-MM）", "not a valid month (YYYY-MM)")
         elif col.kind == "flag":
-            rules.append((col.name, "flag", broken,
-                          f"{lit(label + ' 应为 0 或 1：')} || ld_show({v}) || ' (must be 0 or 1)'"))
+            add("flag", broken, "应为 0 或 1", "must be 0 or 1")
         elif col.kind == "enum" and col.values:
-            rules.append((col.name, "enum", broken,
-                          f"{lit(label + ' 的值')} || ld_show({v}) || "
-                          f"{lit(' 不在允许范围内，应为 ' + _accepted(col) + ' (not an accepted value)')}"))
+            accepted = _accepted(col)
+            add("enum", broken, f"不在允许范围内，应为 {accepted}", f"not an accepted value ({accepted})")
         if col.kind == "money":
-            rules.append((col.name, "money_decimals", f"{pv} is not null and not {q('d_' + col.name)}",
-                          f"{lit(label + ' 金额最多两位小数：')} || ld_show({v}) || ' (money has more than 2 decimals)'"))
+            add("money_decimals", f"{pv} is not null and not {q('d_' + name)}", "金额最多两位小数",
+                "money has more than 2 decimals")
         if col.min_value is not None and col.kind in ("int", "money"):
             m = col.min_value
-            shown = int(m) if float(m).is_integer() else m
-            rules.append((col.name, "min_value", f"{pv} < {m}",
-                          f"{lit(label + ' 不能小于 ' + str(shown) + '：')} || ld_show({v}) || "
-                          f"{lit(f' (must be >= {shown})')}"))
+            limit = int(m) if float(m).is_integer() else m
+            add("min_value", f"{pv} < {m}", f"不能小于 {limit}", f"must be >= {limit}")
     if table.name == "payments":
-        rules.append(("amount", "amount_positive", f"{p('amount')} <= 0",
-                      "'金额(amount) 必须大于 0：' || ld_show(ld_clean(s.\"amount\")) || "
-                      "' (must be > 0; reversals are not loaded)'"))
+        rules.append(Check("amount", "amount_positive", f"{p('amount')} <= 0",
+                           lit("金额(amount) 必须大于 0（冲销不入库）"),
+                           lit("amount: must be > 0 (reversals are not loaded)"),
+                           _shown(table, table.column("amount"), raw("amount"))))
     if table.name == "persons":
-        rules.append(("birth_date", "future_date", f"{p('birth_date')} > date {lit(today.isoformat())}",
-                      f"'出生日期(birth_date) 在未来：' || {p('birth_date')}::varchar || ' (birth date is in the future)'"))
+        rules.append(Check("birth_date", "future_date", f"{p('birth_date')} > date {lit(today.isoformat())}",
+                           lit("出生日期(birth_date) 在未来"), lit("birth_date: in the future"),
+                           _shown(table, table.column("birth_date"), raw("birth_date"))))
         for name in ("category", "grade"):
-            rules.append((name, "required_if_certified", f"{p('cert_status')} = '持证' and not {q('h_' + name)}",
-                          lit(f"持证人员必须填写{zh[name]}({name}) ({name} is required when cert_status is 持证)")))
-        rules.extend(_id_rules(p("id_number"), p("birth_date")))
+            rules.append(Check(name, "required_if_certified", f"{p('cert_status')} = '持证' and not {q('h_' + name)}",
+                               lit(f"持证人员必须填写{zh[name]}({name})"),
+                               lit(f"{name}: required when cert_status is 持证")))
+        rules.extend(_id_rules(p("id_number"), p("birth_date"),
+                               _shown(table, table.column("id_number"), raw("id_number"))))
     if table.name == "census":
-        rules.append(("survey_date", "required_if_surveyed", f"{p('survey_status')} = 'surveyed' and not \"h_survey_date\"",
-                      lit("已调查必须填写调查日期(survey_date) (survey_date is required when surveyed)")))
+        rules.append(Check("survey_date", "required_if_surveyed",
+                           f"{p('survey_status')} = 'surveyed' and not \"h_survey_date\"",
+                           lit("已调查必须填写调查日期(survey_date)"),
+                           lit("survey_date: required when survey_status is surveyed")))
     for later, earlier in DATE_ORDER.get(table.name, ()):
         a, b = p(later), p(earlier)
-        rules.append((later, "date_order", f"{a} < {b}",
-                      f"{lit(zh[later] + '(' + later + ') ')} || {a}::varchar || "
-                      f"{lit(' 早于' + zh[earlier] + '(' + earlier + ') ')} || {b}::varchar || "
-                      f"{lit(f' ({later} is before {earlier})')}"))
-    rules.append((None, "column_count", "q_over",
-                  lit("该行字段数多于表头，可能有未加引号的逗号 (row has more fields than the header; an unquoted comma?)")))
+        rules.append(Check(later, "date_order", f"{a} < {b}",
+                           f"{lit(f'{zh[later]}({later}) 早于{zh[earlier]}({earlier}) ')} || {b}::varchar",
+                           f"{lit(later + ': before ' + earlier + ' ')} || {b}::varchar",
+                           _shown(table, table.column(later), raw(later))))
+    rules.append(Check(None, "column_count", "q_over", lit("该行字段数多于表头，可能有未加引号的逗号"),
+                       lit("row has more fields than the header (an unquoted comma?)")))
     return rules
 
 
-def _id_rules(v: str, birth: str) -> list[tuple[str | None, str, str, str]]:
+def _id_rules(v: str, birth: str, shown: str) -> list[Check]:
     """ID-number rules on the parsed (trimmed, upper-case) number `v`. Reasons never quote the number
-    itself: it is personal data."""
+    itself (it is personal data); `shown` is the cell masked by mask_id, for rejects.value."""
     well_formed = f"regexp_full_match({v}, '[0-9]{{17}}[0-9X]')"
     old15 = f"regexp_full_match({v}, '[0-9]{{15}}')"
     embedded = f"try_strptime(substr({v}, 7, 8), '%Y%m%d')::date"
+
+    def check(rule: str, broken: str, zh: str, en: str) -> Check:
+        return Check("id_number", rule, broken, zh, en, shown)
+
     return [
-        ("id_number", "id_excel_number", "q_idnum",
-         lit("身份证号被 Excel 存成数字，丢失位数，请将该列设为文本后重新导出 "
-             "(ID number was stored as a number by Excel and lost digits; format the column as text)")),
-        ("id_number", "id_old_15", f"not q_idnum and {old15}",
-         lit("15 位旧身份证号，请换成 18 位新号码 (old 15-digit ID number; give the 18-character number)")),
-        ("id_number", "id_format", f"not q_idnum and {v} is not null and not {well_formed} and not {old15}",
-         f"'身份证号应为 18 位（17 位数字加校验位），此处为 ' || length({v})::varchar || "
-         f"' 位或含非法字符 (ID number must be 17 digits plus a check character)'"),
-        ("id_number", "id_check_digit",
-         f"not q_idnum and {well_formed} and right({v}, 1) <> {idnumber.sql_check_digit(v)}",
-         lit("身份证号校验位错误（GB 11643），可能录入有误 (ID number check digit is wrong)")),
-        ("id_number", "id_birth_date",
-         f"not q_idnum and {well_formed} and ({embedded} is null or year({embedded}) < 1900)",
-         lit("身份证号中的出生日期不是有效日期 (the birth date inside the ID number is not a real date)")),
-        ("id_number", "id_birth_mismatch",
-         f"not q_idnum and {well_formed} and {embedded} is not null and {birth} is not null and {embedded} <> {birth}",
-         f"'身份证号中的出生日期 ' || {embedded}::varchar || ' 与出生日期(birth_date) ' || {birth}::varchar || "
-         f"' 不一致 (birth date in the ID number differs from birth_date)'"),
+        check("id_excel_number", "q_idnum",
+              lit("身份证号被 Excel 存成数字，丢失位数，请将该列设为文本后重新导出"),
+              lit("id_number: stored as a number by Excel, digits lost; format the column as text and export again")),
+        check("id_old_15", f"not q_idnum and {old15}",
+              lit("15 位旧身份证号，请换成 18 位新号码"),
+              lit("id_number: old 15-digit number; give the 18-character one")),
+        check("id_format", f"not q_idnum and {v} is not null and not {well_formed} and not {old15}",
+              f"'身份证号应为 18 位（17 位数字加校验位），此处为 ' || length({v})::varchar || ' 位或含非法字符'",
+              f"'id_number: must be 17 digits plus a check character; this one has ' || length({v})::varchar || "
+              f"' characters or a character not allowed'"),
+        check("id_check_digit",
+              f"not q_idnum and {well_formed} and right({v}, 1) <> {idnumber.sql_check_digit(v)}",
+              lit("身份证号校验位错误（GB 11643），可能录入有误"),
+              lit("id_number: the check digit is wrong (GB 11643); probably a typing error")),
+        check("id_birth_date",
+              f"not q_idnum and {well_formed} and ({embedded} is null or year({embedded}) < 1900)",
+              lit("身份证号中的出生日期不是有效日期"),
+              lit("id_number: the birth date inside it is not a real date")),
+        check("id_birth_mismatch",
+              f"not q_idnum and {well_formed} and {embedded} is not null and {birth} is not null "
+              f"and {embedded} <> {birth}",
+              f"'身份证号中的出生日期 ' || {embedded}::varchar || ' 与出生日期(birth_date) ' || {birth}::varchar "
+              f"|| ' 不一致'",
+              f"'id_number: its birth date ' || {embedded}::varchar || ' differs from birth_date ' "
+              f"|| {birth}::varchar"),
     ]
 
 
 # ---------------------------------------------------------------------------------------- checks
 def find_rejects(con: duckdb.DuckDBPyConnection, table: Table, stage_name: str, parsed: str, rej: str,
                  today: dt.date) -> None:
-    """Fill temp table `rej(__row, column_name, rule, reason)` with every broken rule of every row."""
-    con.execute(f"create or replace temp table {rej} (__row integer, column_name varchar, rule varchar, reason varchar)")
+    """Fill temp table `rej(__row, column_name, rule, value, reason_zh, reason_en)` with every broken
+    rule of every row."""
+    con.execute(f"create or replace temp table {rej} (__row integer, column_name varchar, rule varchar, "
+                f"value varchar, reason_zh varchar, reason_en varchar)")
     rules = _row_rules(table, today)
-    # One cheap pass finds the rows breaking any rule; only those get their reasons spelled out.
-    anything = " or ".join(f"coalesce({cond}, false)" for _, _, cond, _ in rules)
+    # One cheap pass finds the rows breaking any rule; only those get their reasons spelled out, and
+    # each rule's condition is evaluated once more for them (__b<i>), not once per recorded field.
+    anything = " or ".join(f"coalesce({c.broken}, false)" for c in rules)
+    hits = ", ".join(f"coalesce({c.broken}, false) as __b{i}" for i, c in enumerate(rules))
     items = ", ".join(
-        "{" + f"'column_name': {lit(c) if c else 'null::varchar'}, 'rule': {lit(r)}, "
-        f"'reason': case when coalesce({cond}, false) then {reason} end" + "}"
-        for c, r, cond, reason in rules
+        "{" + f"'hit': __b{i}, 'column_name': {lit(c.column) if c.column else 'null::varchar'}, "
+        f"'rule': {lit(c.rule)}, 'value': case when __b{i} then {c.value} end, "
+        f"'reason_zh': case when __b{i} then {c.zh} end, 'reason_en': case when __b{i} then {c.en} end" + "}"
+        for i, c in enumerate(rules)
     )
     con.execute(f"""
         insert into {rej}
-        select __row, err.column_name, err.rule, err.reason from (
-            select __row, unnest(list_filter([{items}], lambda e: e.reason is not null)) as err
-            from (select * from {parsed} where {anything}) f
+        select __row, err.column_name, err.rule, err.value, err.reason_zh, err.reason_en from (
+            select __row, unnest(list_filter([{items}], lambda e: e.hit)) as err
+            from (select *, {hits} from {parsed} where {anything}) f
             join {stage_name} s using (__row)
         )
     """)
@@ -415,15 +482,17 @@ def find_rejects(con: duckdb.DuckDBPyConnection, table: Table, stage_name: str, 
         kcols = ", ".join(f"{q('p_' + k)} as k{i}" for i, k in enumerate(key))
         knames = ", ".join(f"k{i}" for i in range(len(key)))
         notnull = " and ".join(f"k{i} is not null" for i in range(len(key)))
+        # keys are assigned by the federation (never personal), so the value is shown as written
         shown = " || ' / ' || ".join(f"k{i}::varchar" for i in range(len(key)))
+        zh_key = " + ".join(f"{table.column(k).zh}({k})" for k in key)
         con.execute(f"""
             insert into {rej}
             with k as (select __row, {kcols} from {parsed}),
                  dup as (select {knames}, min(__row) as first_row from k where {notnull}
                          group by all having count(*) > 1)
-            select k.__row, {lit(', '.join(key))}, 'unique',
-                   {lit(' + '.join(key) + ' 重复：')} || ld_show({shown}) || ' 与第 ' || dup.first_row::varchar ||
-                   ' 行相同 (duplicate of row ' || dup.first_row::varchar || ')'
+            select k.__row, {lit(', '.join(key))}, 'unique', ld_value({shown}),
+                   {lit(zh_key + ' 重复，与第 ')} || dup.first_row::varchar || ' 行相同',
+                   {lit(', '.join(key) + ': duplicate of row ')} || dup.first_row::varchar
             from k join dup using ({knames})
             where k.__row <> dup.first_row
         """)
@@ -432,15 +501,16 @@ def find_rejects(con: duckdb.DuckDBPyConnection, table: Table, stage_name: str, 
             continue
         parent, pcol = col.refs
         kind = _REF_NAMES[parent]
-        head = lit(col.zh + "(" + col.name + ") ")
+        head_zh = f"{col.zh}({col.name}) 在{TABLES[parent].zh}({parent})中"
         con.execute(f"""
             insert into {rej}
             select s.__row, {lit(col.name)},
                    case when seen.k is not null then 'rejected_{kind}' else 'unknown_{kind}' end,
-                   case when seen.k is not null
-                        then {head} || ld_show(s.v) || {lit(' 在 ' + parent + ' 中的那一行被拒绝 (its row in ' + parent + ' was rejected)')}
-                        else {head} || ld_show(s.v) || {lit(' 在 ' + parent + ' 中不存在 (not found in ' + parent + ')')}
-                   end
+                   ld_value(s.v),
+                   case when seen.k is not null then {lit(head_zh + '的那一行被拒绝')}
+                        else {lit(head_zh + '不存在')} end,
+                   case when seen.k is not null then {lit(col.name + ': its row in ' + parent + ' was rejected')}
+                        else {lit(col.name + ': not found in ' + parent)} end
             from (select __row, {q('p_' + col.name)} as v from {parsed}) s
             anti join {parent} p on p.{q(pcol)} = s.v
             left join __keys_{parent} seen on seen.k = s.v
@@ -475,27 +545,35 @@ def load_good_rows(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedF
 
 
 def record_rejects(con: duckdb.DuckDBPyConnection, prep: PreparedFile, stage_name: str, rej: str) -> int:
-    """Copy the broken rules into `rejects` with the masked raw row; returns the rows rejected."""
+    """Copy the broken rules into `rejects` with the raw row as JSON, its ID numbers and names masked
+    by the contract's macros; returns the rows rejected."""
     pairs = []
     for c in prep.columns:
-        src = q(c.name) if c.contract else f"__x{c.position}"
-        key = c.name
+        src = f"s.{q(c.name)}" if c.contract else f"s.__x{c.position}"
         norm = normalise_header(c.header) if not c.contract else c.name
-        if (c.contract and prep.table == "persons" and c.name == "id_number") or (not c.contract and norm in MASK_ID_HEADERS):
-            val = idnumber.sql_mask_id(f"s.{src}")
-        elif (c.contract and prep.table == "persons" and c.name == "name") or (not c.contract and norm in MASK_NAME_HEADERS):
-            val = idnumber.sql_mask_name(f"s.{src}")
+        personal = c.contract and prep.table == "persons"
+        if (personal and c.name == "id_number") or (not c.contract and norm in MASK_ID_HEADERS):
+            val = f"mask_id({src})"
+        elif (personal and c.name == "name") or (not c.contract and norm in MASK_NAME_HEADERS):
+            val = f"mask_name({src})"
         else:
-            val = f"s.{src}"
-        pairs.append(f"{lit(key)}, {val}")
+            val = src
+        pairs.append(f"{lit(c.name)}, {val}")
     con.execute(f"""
-        insert into rejects
-        select {lit(prep.source.name)}, r.__row, r.column_name, r.rule, r.reason,
+        insert into rejects (file, row_number, column_name, rule, value, reason_zh, reason_en, raw_row)
+        select {lit(prep.source.name)}, r.__row, r.column_name, r.rule, r.value, r.reason_zh, r.reason_en,
                json_object({', '.join(pairs)})::varchar
         from {rej} r join {stage_name} s using (__row)
         order by r.__row, r.rule, r.column_name
     """)
     return con.execute(f"select count(distinct __row) from {rej}").fetchone()[0]
+
+
+def record_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the words of every rule key (RULES) to `reject_rules(rule, label_zh, label_en)`, so that
+    a reader of the database can name a rule without importing the loader."""
+    con.executemany("insert into reject_rules values (?, ?, ?)",
+                    [[rule, words.zh, words.en] for rule, words in RULES.items()])
 
 
 def remember_keys(con: duckdb.DuckDBPyConnection, table: Table, parsed: str) -> None:
@@ -510,5 +588,5 @@ def empty_keys(con: duckdb.DuckDBPyConnection, table_name: str) -> None:
     con.execute(f"create or replace temp table __keys_{table_name} (k varchar)")
 
 
-__all__ = ["RULES", "install_macros", "stage", "find_rejects", "load_good_rows", "record_rejects",
-           "remember_keys", "empty_keys", "value_expr", "sql_type"]
+__all__ = ["RULES", "RuleWords", "install_macros", "stage", "find_rejects", "load_good_rows",
+           "record_rejects", "record_rules", "remember_keys", "empty_keys", "value_expr", "sql_type"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+import chinese_calendar
 import numpy as np
 
 FIRST_YEAR = 2019
@@ -47,8 +48,6 @@ def random_day_in_month(rng: np.random.Generator, m: np.ndarray, lo: float = 0.0
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    import chinese_calendar
-
     n = int((CAL_END - CAL_START).astype(np.int64)) + 1
     start = dt.date(2018, 1, 1)
     work = np.array([chinese_calendar.is_workday(start + dt.timedelta(days=i)) for i in range(n)], dtype=bool)

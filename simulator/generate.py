@@ -39,18 +39,35 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 import contract
 from simulator.calendar import N_MONTHS, month_start, next_workday
 from simulator.catalog import DIBAO_STANDARD, PROGRAMS, YEARS
-from simulator.census import NEEDS, SURVEYED, simulate_census
+from simulator.census import NEEDS, STATUS, SURVEYED, simulate_census
 from simulator.money import (
-    MEDICATION, PROG_INDEX, Table, application_rows, audience, episodes_to_payments,
-    monthly_eligibility, pick, process, simulate_monthly,
+    MEDICATION,
+    PROG_INDEX,
+    Table,
+    application_rows,
+    audience,
+    episodes_to_payments,
+    monthly_eligibility,
+    pick,
+    process,
+    simulate_monthly,
 )
 from simulator.people import (
-    CERTIFIED, adjust_census_size, age_in_months, build_events, choose_duplicates, identities,
-    simulate_register, state_matrices,
+    CERTIFIED,
+    adjust_census_size,
+    age_in_months,
+    build_events,
+    choose_duplicates,
+    identities,
+    simulate_register,
+    state_matrices,
 )
 from simulator.truth import detect
 
@@ -272,23 +289,16 @@ def simulate(persons: int, seed: int, inject_faults: bool = True) -> dict:
 
 # ---------------------------------------------------------------- writing
 def _ids(prefix: str, idx: np.ndarray, width: int):
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     s = pc.utf8_lpad(pc.cast(pa.array(idx, pa.int64()), pa.string()), width, "0")
     return pc.binary_join_element_wise(prefix, s, "")
 
 
 def _date(arr: np.ndarray):
-    import pyarrow as pa
-
     a = np.asarray(arr, dtype="datetime64[D]")
     return pa.array(a, type=pa.date32(), mask=np.isnat(a))
 
 
 def _month_labels(n: int = N_MONTHS):
-    import pyarrow as pa
-
     return pa.array([f"{2019 + m // 12}-{m % 12 + 1:02d}" for m in range(n)])
 
 
@@ -298,9 +308,6 @@ def _write(table_name: str, columns, out: Path, rows: int | None = None, chunk: 
     `columns` is a dict name -> pyarrow array, or a function (start, stop) -> such a dict for tables
     built chunk by chunk (payments of a large district), which keeps the string columns of only one
     chunk in memory."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     names = [c.name for c in contract.TABLES[table_name].columns] if table_name in contract.TABLES else None
     make = columns if callable(columns) else (lambda start, stop: columns)
     total = rows if callable(columns) else None
@@ -325,9 +332,6 @@ def _write(table_name: str, columns, out: Path, rows: int | None = None, chunk: 
 
 def write_files(sim: dict, out: Path) -> dict[str, int]:
     """Write the contract CSVs and ground_truth/faults.csv; returns rows per file."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     out.mkdir(parents=True, exist_ok=True)
     reg = sim["reg"]
     n = reg.n
@@ -344,7 +348,8 @@ def write_files(sim: dict, out: Path) -> dict[str, int]:
     rows["programs"] = _write("programs", {
         "program_id": prog_ids, "name": pa.array([p.name for p in PROGRAMS]),
         "name_en": pa.array([p.name_en for p in PROGRAMS]), "group": pa.array([p.group for p in PROGRAMS]),
-        "cycle": pa.array([p.cycle for p in PROGRAMS]), "rule": pa.array([p.rule or None for p in PROGRAMS], pa.string()),
+        "cycle": pa.array([p.cycle for p in PROGRAMS]),
+        "rule": pa.array([p.rule or None for p in PROGRAMS], pa.string()),
         "trips_before": pa.array([p.trips_before for p in PROGRAMS], pa.int32()),
         "trips_after": pa.array([p.trips_after for p in PROGRAMS], pa.int32()),
         "materials_before": pa.array([p.materials_before for p in PROGRAMS], pa.int32()),
@@ -364,7 +369,8 @@ def write_files(sim: dict, out: Path) -> dict[str, int]:
 
     certified = reg.cert == CERTIFIED
     rows["persons"] = _write("persons", {
-        "person_id": person_id, "id_number": pa.array(reg.id_number.astype(str)), "name": pa.array(reg.name.astype(str)),
+        "person_id": person_id, "id_number": pa.array(reg.id_number.astype(str)),
+        "name": pa.array(reg.name.astype(str)),
         "sex": pc.take(pa.array(["男", "女"]), pa.array(reg.sex.astype(np.int64))),
         "birth_date": _date(reg.birth),
         "town": pc.take(pa.array(reg.town_names), pa.array(reg.town.astype(np.int64))),
@@ -424,7 +430,6 @@ def write_files(sim: dict, out: Path) -> dict[str, int]:
     rows["payments"] = _write("payments", payment_columns, out, rows=npay)
 
     cen = sim["census"]
-    from simulator.census import STATUS
     cols = {
         "person_id": pc.take(person_id, pa.array(cen["person"])),
         "survey_year": pa.array(cen["year"].astype(np.int32)),

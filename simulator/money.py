@@ -23,11 +23,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.calendar import (
-    N_MONTHS, add_workdays, month_start, next_workday,
+    N_MONTHS,
+    add_workdays,
+    month_start,
+    next_workday,
 )
 from simulator.catalog import PROGRAMS, YEARS, living_amount
 from simulator.people import (
-    CERTIFIED, FORM, HEARING, INTELLECTUAL, LIMB, MENTAL, MULTIPLE, SPEECH, SUSPECTED, VISION, Register,
+    CERTIFIED,
+    FORM,
+    HEARING,
+    INTELLECTUAL,
+    LIMB,
+    MENTAL,
+    MULTIPLE,
+    SPEECH,
+    SUSPECTED,
+    VISION,
+    Register,
 )
 
 PROG_INDEX = {p.program_id: i for i, p in enumerate(PROGRAMS)}
@@ -205,8 +218,8 @@ def simulate_monthly(rng: np.random.Generator, reg: Register, st: dict, elig: di
                 for j in range(hi):
                     m = np.minimum(end[chosen] + j, N_MONTHS - 1)
                     pc = p[chosen]
-                    still = (end[chosen] + j < N_MONTHS) & st["alive"][pc, m] & st["valid"][pc, m] & ~st["moved"][pc, m] \
-                        & ~st["dibao"][pc, m] & ~st["dibian"][pc, m]
+                    still = ((end[chosen] + j < N_MONTHS) & st["alive"][pc, m] & st["valid"][pc, m]
+                             & ~st["moved"][pc, m] & ~st["dibao"][pc, m] & ~st["dibian"][pc, m])
                     ks = np.where(~still & (ks > j), j, ks)
             extra[chosen] = np.minimum(ks, N_MONTHS - end[chosen])
         keep = np.ones(len(sp), bool)

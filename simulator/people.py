@@ -18,7 +18,12 @@ import numpy as np
 import contract
 from simulator.calendar import N_MONTHS, month_index, month_start, random_day_in_month
 from simulator.catalog import (
-    GIVEN_FEMALE, GIVEN_MALE, REGION_CODES, SURNAMES, TOWNS, VILLAGE_SYLLABLES,
+    GIVEN_FEMALE,
+    GIVEN_MALE,
+    REGION_CODES,
+    SURNAMES,
+    TOWNS,
+    VILLAGE_SYLLABLES,
 )
 
 NEVER = 99
@@ -184,7 +189,8 @@ def simulate_register(rng: np.random.Generator, n: int) -> Register:
     cert_date[new_cert] = random_day_in_month(rng, c_month[new_cert])
     cv[new_cert] = c_month[new_cert] + 1
     earliest = np.maximum(birth + np.timedelta64(200, "D"), np.datetime64("2001-01-01", "D"))
-    cert_date[pre_cert] = _dates_between(rng, earliest[pre_cert], np.full(int(pre_cert.sum()), np.datetime64("2018-12-31", "D")))
+    cert_date[pre_cert] = _dates_between(rng, earliest[pre_cert],
+                                         np.full(int(pre_cert.sum()), np.datetime64("2018-12-31", "D")))
 
     # ---- deaths (certified only; children's deaths are too rare to matter here)
     yearly = np.array(DEATH_RATE)[band]
@@ -355,7 +361,8 @@ def build_events(rng: np.random.Generator, reg: Register) -> None:
         add(pi[s], ev, d[s], src=civil(int(s.sum())))
     # 民政 closes the 低保 case of a person who dies (a few days to weeks later); 低边 records stay open
     died_dibao = np.flatnonzero((reg.dv < NEVER) & (chain[np.arange(n), np.clip(reg.dv - 1, 0, N_MONTHS - 1)] == 1))
-    add(died_dibao, "dibao_end", reg.death_date[died_dibao] + rng.integers(0, 26, died_dibao.size).astype("timedelta64[D]"),
+    add(died_dibao, "dibao_end",
+        reg.death_date[died_dibao] + rng.integers(0, 26, died_dibao.size).astype("timedelta64[D]"),
         src=civil(died_dibao.size))
 
     ev = {
@@ -374,7 +381,8 @@ def state_matrices(reg: Register) -> dict[str, np.ndarray]:
     first = month_index(reg.birth) + (reg.birth != month_start(month_index(reg.birth))).astype(np.int64)
     exists = months[None, :] >= first[:, None]
     alive = months[None, :] < reg.dv[:, None]
-    valid = (reg.cert == CERTIFIED)[:, None] & (months[None, :] >= reg.cv[:, None]) & (months[None, :] < reg.rv[:, None])
+    valid = ((reg.cert == CERTIFIED)[:, None] & (months[None, :] >= reg.cv[:, None])
+             & (months[None, :] < reg.rv[:, None]))
     moved = months[None, :] >= reg.mv[:, None]
     ev = reg.events
     eff = month_index(ev["date"]) + 1

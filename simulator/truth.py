@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
+import contract
 from simulator.calendar import N_MONTHS
 from simulator.catalog import PROGRAMS, YEARS
 from simulator.census import DECEASED, MOVED, SURVEYED
 from simulator.money import Table
 from simulator.people import NEVER, Register, required_in_year
-import contract
 
 GROUP_OF_NEED = contract.NEED_GROUP
 
@@ -51,7 +51,8 @@ def detect(reg: Register, st: dict, elig: dict, pay: Table, census: Table) -> Ta
     o = np.lexsort((row, m, prog, p))
     same = np.r_[False, (p[o][1:] == p[o][:-1]) & (prog[o][1:] == prog[o][:-1]) & (m[o][1:] == m[o][:-1])]
     d = o[same]
-    parts.append(_rows("duplicate_payment", year[d], p[d], prog[d], m[d], d, ["second payment for the period"] * d.size))
+    parts.append(_rows("duplicate_payment", year[d], p[d], prog[d], m[d], d,
+                       ["second payment for the period"] * d.size))
 
     # ---- monthly programs: eligible but unpaid in the year, late first payment
     for q, e in elig.items():
@@ -94,7 +95,8 @@ def detect(reg: Register, st: dict, elig: dict, pay: Table, census: Table) -> Ta
             paid_group[need] = has
             s = in_year & (cs == SURVEYED) & (census[need] == 1)
             un = cp[s][~has[cp[s]]]
-            parts.append(_rows(f"unmet_{need}", y, np.sort(un), detail=[f"stated {need}, no {group} payment"] * un.size))
+            parts.append(_rows(f"unmet_{need}", y, np.sort(un),
+                               detail=[f"stated {need}, no {group} payment"] * un.size))
         # census contradicting the registry
         sv = census["survey"]
         dd = reg.death_date[cp]
@@ -111,6 +113,7 @@ def detect(reg: Register, st: dict, elig: dict, pay: Table, census: Table) -> Ta
     dup = np.r_[sid[1:] == sid[:-1], False] | np.r_[False, sid[1:] == sid[:-1]]
     persons = np.sort(o[dup])
     for y in YEARS:
-        parts.append(_rows("duplicate_id_number", y, persons, detail=["id_number held by another person_id"] * persons.size))
+        parts.append(_rows("duplicate_id_number", y, persons,
+                           detail=["id_number held by another person_id"] * persons.size))
     return Table.concat(parts)
 

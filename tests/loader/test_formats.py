@@ -9,8 +9,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from loader.load import build_database
 from contract import TABLES
+from loader.load import build_database
 from loader.readers import ContractError, detect_encoding, normalise_header
 from tests.contract_fixtures import CLEAN_COUNTS, district, write_csv, write_district
 
@@ -192,12 +192,15 @@ def test_xlsx_row_numbers_and_id_stored_as_number(tmp_path):
     write_xlsx(src / "persons.xlsx", "persons", rows, overrides={(1, "id_number"): float(rows[1]["id_number"])})
     build_database(src, tmp_path / "db.duckdb", force=True)
     with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as con:
-        got = con.execute("select row_number, column_name, rule, reason, raw_row from rejects "
-                          "where file = 'persons.xlsx'").fetchall()
+        got = con.execute("select row_number, column_name, rule, reason_zh, raw_row, reason_en, value "
+                          "from rejects where file = 'persons.xlsx'").fetchall()
     # title row 1, header row 2, data index 1 -> Excel row 4
     assert [(r[0], r[1], r[2]) for r in got] == [(4, "id_number", "id_excel_number")]
     assert "身份证号被 Excel 存成数字，丢失位数" in got[0][3]
+    assert got[0][5].startswith("id_number: stored as a number by Excel, digits lost")
     assert rows[1]["id_number"][:15] not in got[0][4]      # masked in raw_row
+    # the value as read (18 digits, the last ones changed by the float), masked like any ID number
+    assert got[0][6][:16] == rows[1]["id_number"][:4] + "*" * 12 and len(got[0][6]) == 18
 
 
 def test_xlsx_two_level_merged_header(tmp_path, baseline):

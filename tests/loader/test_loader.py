@@ -6,7 +6,6 @@ sees (header = 1, so the i-th data row, counting from 0, is row i + 2).
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import os
@@ -23,7 +22,7 @@ import loader.validate as validate
 from contract import idnumber
 from loader.load import LoadRejected, build_database
 from loader.readers import ContractError
-from tests.contract_fixtures import CLEAN_COUNTS, district, write_csv, write_district
+from tests.contract_fixtures import CLEAN_COUNTS, district, write_district
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,8 +34,9 @@ def load(tmp_path: Path, tables=None, *, force=True, name="db.duckdb"):
 
 
 def rejects(db: Path, file: str | None = None) -> list[tuple]:
+    """(file, row_number, column_name, rule, reason_zh, raw_row, reason_en, value) per recorded rule."""
     with duckdb.connect(str(db), read_only=True) as con:
-        sql = "select file, row_number, column_name, rule, reason, raw_row from rejects"
+        sql = "select file, row_number, column_name, rule, reason_zh, raw_row, reason_en, value from rejects"
         return con.execute(sql + (" where file = ?" if file else "") + " order by all",
                            [file] if file else []).fetchall()
 
@@ -224,7 +224,9 @@ def test_each_rule(tmp_path, table, index, changes, rule, column, row):
     assert (row, column, rule) in found
     assert {r[0] for r in found} == {row}
     for r in rejects(db, f"{table}.csv"):
-        assert "(" in r[4] and any("\u4e00" <= ch <= "\u9fff" for ch in r[4])  # Chinese + English
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in r[4])               # reason_zh is Chinese
+        assert r[6].startswith(f"{r[2]}: ")                                 # reason_en names the column
+        assert r[6].isascii() or r[3] in ("enum", "required_if_certified")  # (those quote 男/女, 持证)
 
 
 def test_rejected_and_unknown_references(tmp_path):
@@ -295,8 +297,57 @@ def test_id_reasons_never_quote_the_number(tmp_path):
     _, db = load(tmp_path, d)
     (r,) = rejects(db, "persons.csv")
     assert r[3] == "id_birth_mismatch"
-    assert "1985-07-01" in r[4] and "1985-07-02" in r[4]   # both dates named
-    assert full_id not in r[4]
+    assert "1985-07-01" in r[4] and "1985-07-02" in r[4]   # both dates named, in both languages
+    assert "1985-07-01" in r[6] and "1985-07-02" in r[6]
+    assert r[7] == full_id[:4] + "*" * 12 + full_id[-2:]    # the offending cell, masked
+    assert all(full_id not in text for text in r[4:])
+
+
+def test_reasons_in_both_languages_and_the_value_on_hand_picked_rows(tmp_path):
+    """Four broken cells, each reason written out by hand in Chinese and in English."""
+    d = district()
+    d["census"][0]["need_rehab"] = "2"                 # census row 2
+    d["payments"][4]["period"] = "2020-13"             # Y05, payments row 6
+    d["program_tiers"][3]["tier"] = "1"                # RH tier 1 again, program_tiers row 5 (first: row 4)
+    d["status_events"][0]["person_id"] = "P999"        # status_events row 2
+    _, db = load(tmp_path, d)
+    got = {(r[0], r[1], r[2], r[3]): (r[7], r[4], r[6]) for r in rejects(db)}
+    assert got == {
+        ("census.csv", 2, "need_rehab", "flag"):
+            ("2", "康复需求(need_rehab) 应为 0 或 1", "need_rehab: must be 0 or 1"),
+        ("payments.csv", 6, "period", "month"):
+            ("2020-13", "所属期(period) 不是有效月份（应为 YYYY-MM）", "period: not a valid month (YYYY-MM)"),
+        ("program_tiers.csv", 5, "program_id, tier", "unique"):
+            ("RH / 1", "项目编号(program_id) + 档次(tier) 重复，与第 4 行相同", "program_id, tier: duplicate of row 4"),
+        ("status_events.csv", 2, "person_id", "unknown_person"):
+            ("P999", "人员编号(person_id) 在人员名册(persons)中不存在", "person_id: not found in persons"),
+    }
+
+
+def test_rules_without_a_cell_record_no_value(tmp_path):
+    d = district()
+    d["persons"][5].update(cert_status="持证", category="听力", grade="")   # P006, row 7: grade missing
+    _, db = load(tmp_path, d)
+    (r,) = rejects(db, "persons.csv")
+    assert (r[1], r[2], r[3], r[7]) == (7, "grade", "required_if_certified", None)
+    assert (r[4], r[6]) == ("持证人员必须填写残疾等级(grade)", "grade: required when cert_status is 持证")
+
+
+def test_reject_rules_names_every_rule_in_both_languages(tmp_path):
+    d = district()
+    d["census"][0]["need_rehab"] = "2"
+    d["persons"][5]["sex"] = "X"
+    _, db = load(tmp_path, d)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("select rule, label_zh, label_en from reject_rules").fetchall()
+        words = {r[0]: (r[1], r[2]) for r in rows}
+        orphans = con.execute("select count(*) from rejects anti join reject_rules using (rule)").fetchone()[0]
+    assert set(words) == set(validate.RULES) and len(words) == 28
+    assert words["flag"] == ("应为 0 或 1", "must be 0 or 1")
+    assert words["enum"] == ("不是允许的值", "not an accepted value")
+    assert words["id_check_digit"] == ("身份证号校验位错误", "ID number check digit is wrong")
+    assert orphans == 0                       # every recorded rule has its words
+    assert all(zh and en and "(" not in zh for zh, en in words.values())
 
 
 def test_accepted_date_spellings(tmp_path):
@@ -370,7 +421,7 @@ def test_loading_twice_gives_the_same_content(tmp_path):
         build_database(src, tmp_path / name, force=True)
         with duckdb.connect(str(tmp_path / name), read_only=True) as con:
             snap = {}
-            for t in (*CLEAN_COUNTS, "rejects", "load_files", "load_info"):
+            for t in (*CLEAN_COUNTS, "rejects", "reject_rules", "load_files", "load_info"):
                 rows = con.execute(f"select * from {t} order by all").fetchall()
                 if t == "load_files":
                     rows = [r[:-1] for r in rows]                    # loaded_at aside
@@ -495,7 +546,8 @@ def test_property_every_good_row_loaded_and_none_lost(tmp_path_factory, rows):
     template = d["payments"][0]
     payments, good_ids = [], set()
     for i, (good, broken) in enumerate(rows):
-        row = {**template, "payment_id": f"Q{i:03d}", "application_id": "", "tier": "", "paid_date": "2020-03-01", **good}
+        row = {**template, "payment_id": f"Q{i:03d}", "application_id": "", "tier": "", "paid_date": "2020-03-01",
+               **good}
         if broken:
             row.update(broken)
         else:

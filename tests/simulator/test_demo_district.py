@@ -8,7 +8,6 @@ Three kinds of checks on the real demo database:
 """
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -46,7 +45,8 @@ def truth(demo_source) -> pd.DataFrame:
      ("program_tiers", "program_id, tier")],
 )
 def test_keys_unique(con, table, key):
-    dupes = con.execute(f"select count(*) from (select {key} from {table} group by all having count(*) > 1)").fetchone()[0]
+    sql = f"select count(*) from (select {key} from {table} group by all having count(*) > 1)"
+    dupes = con.execute(sql).fetchone()[0]
     assert dupes == 0
 
 

@@ -233,7 +233,8 @@ def test_paid_after_death_recomputed(tables, truth):
     expected = truth[truth.fault == "paid_after_death"]
     assert len(found) > 0
     assert set(found.payment_id) == set(expected.payment_id)
-    assert (found.set_index("payment_id").period.str[:4] == expected.set_index("payment_id").year[found.payment_id]).all()
+    years = expected.set_index("payment_id").year[found.payment_id]
+    assert (found.set_index("payment_id").period.str[:4] == years).all()
 
 
 def test_paid_after_revocation_recomputed(tables, truth):
