@@ -6,12 +6,12 @@ id_number or name is never passed on.
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 import pandas as pd
 
 import vocab as i18n
+from contract.masking import mask_id_like
 
 UNMASKED = ("id_number", "name")
 
@@ -85,53 +85,48 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None)
 
 
 # ---------------------------------------------------------------- data quality
-# 15- or 18-character ID numbers (digits, last may be X) not already masked: a second guard after the
-# loader's own masking of raw_row, for values quoted in a reason or an extra column it did not know.
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z*])(\d{4})(\d{13}[\dXx]|\d{11})(?![0-9A-Za-z])")
+def reason_text(reason_zh: Any, reason_en: Any, value: Any, lang: str = "zh") -> str:
+    """The loader's reason in the UI language, with the offending cell it found (rejects.value).
+
+    Chinese: '康复需求(need_rehab) 应为 0 或 1：「2」'; English: 'need_rehab: must be 0 or 1 («2»)'.
+    The loader stores the two languages and the value in separate columns, so nothing is split here;
+    ID-number-like runs are masked either way (mask_id_like, a second guard)."""
+    zh = lang != "en"
+    text = reason_zh if zh else reason_en
+    text = "" if _missing(text) else str(text)
+    if not _missing(value):
+        text += f"：「{value}」" if zh else f" («{value}»)"
+    return mask_id_like(text)
 
 
-def mask_id_like(text: Any) -> Any:
-    """`text` with every unmasked 15/18-character ID number masked like the API (first 4, last 2 kept)."""
-    if not isinstance(text, str):
-        return text
-    return _ID_LIKE.sub(lambda m: m.group(1) + "*" * (len(m.group(2)) - 2) + m.group(2)[-2:], text)
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and x != x) or x is pd.NA
 
 
-_REASON = re.compile(r"^(?P<zh>.*?)(?:「(?P<value>.*)」)?\s*\((?P<en>[^()]*)\)\s*$", re.S)
-
-
-def reason_text(reason: Any, column: Any, lang: str = "zh") -> str:
-    """The loader's bilingual reason in one language.
-
-    The loader writes '康复需求(need_rehab) 应为 0 或 1：「2」 (must be 0 or 1)': Chinese, the value
-    quoted in 「」, then English in brackets. English keeps 'need_rehab: must be 0 or 1 («2»)'; Chinese
-    drops the English. Text in another shape is returned as it is. ID-like numbers are masked either way.
-    """
-    text = "" if reason is None else str(reason)
-    m = _REASON.match(text)
-    if not m:
-        return mask_id_like(text)
-    if lang != "en":
-        zh = m.group("zh").rstrip("：: ")
-        return mask_id_like(f"{zh}：「{m.group('value')}」" if m.group("value") is not None else zh)
-    col = f"{column}: " if column else ""
-    value = f" («{m.group('value')}»)" if m.group("value") is not None else ""
-    return mask_id_like(f"{col}{m.group('en').strip()}{value}")
+def _rule_words(d: pd.DataFrame, lang: str) -> list[str]:
+    """The rule of each reject in words, from the label_zh / label_en columns of queries.rejects
+    (table reject_rules); the rule key where the load recorded no words for it."""
+    labels = d.get("label_en" if lang == "en" else "label_zh", pd.Series(None, index=d.index, dtype=object))
+    return [str(rule) if _missing(label) else str(label) for rule, label in zip(d["rule"], labels)]
 
 
 def rejects_table(rejects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Every rejected row with its reason, labelled for the people who fix the source system."""
+    """Every broken rule of every rejected row with its reason (queries.rejects), labelled for the
+    people who fix the source system."""
     zh = lang == "zh"
     d = rejects if rejects is not None else pd.DataFrame(
-        columns=["file", "row_number", "column_name", "rule", "reason", "raw_row"])
+        columns=["file", "row_number", "column_name", "rule", "label_zh", "label_en", "value",
+                 "reason_zh", "reason_en", "raw_row"])
     out = pd.DataFrame({
         ("文件" if zh else "File"): d["file"].astype(str),
         ("行号" if zh else "Row"): pd.to_numeric(d["row_number"], errors="coerce").astype("Int64"),
         ("列" if zh else "Column"): d["column_name"].fillna("").astype(str),
         ("规则" if zh else "Rule"): d["rule"].astype(str),
-        ("规则说明" if zh else "Rule in words"): [i18n.rule_label(r, lang) for r in d["rule"]],
-        ("原因" if zh else "Reason"): [reason_text(x, c, lang) for x, c in zip(d["reason"], d["column_name"])],
-        ("原始行（已脱敏）" if zh else "Row as read (masked)"): [mask_id_like(x) for x in d["raw_row"].fillna("").astype(str)],
+        ("规则说明" if zh else "Rule in words"): _rule_words(d, lang),
+        ("原因" if zh else "Reason"): [reason_text(a, b, v, lang)
+                                       for a, b, v in zip(d["reason_zh"], d["reason_en"], d["value"])],
+        ("原始行（已脱敏）" if zh else "Row as read (masked)"):
+            [mask_id_like(x) for x in d["raw_row"].fillna("").astype(str)],
     })
     return out.reset_index(drop=True)
 
@@ -144,12 +139,13 @@ def rejects_by_rule(rejects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             ("示例原始行（已脱敏）" if zh else "Example row as read (masked)")]
     if rejects is None or rejects.empty:
         return pd.DataFrame(columns=cols)
-    d = rejects.assign(column_name=rejects["column_name"].fillna(""))
+    d = rejects.assign(column_name=rejects["column_name"].fillna(""), words=_rule_words(rejects, lang))
     rows = []
     for (file, column, rule), part in d.groupby(["file", "column_name", "rule"], sort=False):
         first = part.sort_values("row_number").iloc[0]
-        rows.append([file, column, f"{i18n.rule_label(rule, lang)} ({rule})", part["row_number"].nunique(),
-                     int(first["row_number"]), reason_text(first["reason"], column, lang),
+        rows.append([file, column, f"{first['words']} ({rule})", part["row_number"].nunique(),
+                     int(first["row_number"]),
+                     reason_text(first["reason_zh"], first["reason_en"], first["value"], lang),
                      mask_id_like(str(first["raw_row"] or ""))])
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values([cols[3], cols[0]], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -153,8 +153,40 @@ def test_rejects_download_is_every_reason_masked_with_bom(broken_db):
     assert lines[0].startswith("文件,行号,列,规则,规则说明,原因")
     assert len(lines) == 1 + 6  # six reasons (five rows: Y05 breaks two rules)
     assert "二百" in text and "2020-13" in text and "身份证号校验位错误" in text
+    assert "所属期(period) 不是有效月份（应为 YYYY-MM）：「2020-13」" in text   # Chinese words only, with the value
+    assert "not a valid month" not in text
     for secret in (*ids, *NAMES):
         assert secret not in text
+
+
+def test_rejects_carry_both_languages_and_the_masked_value(broken_db):
+    """Three of the hand-broken rows, read through the API: the loader's words in each language, the
+    offending cell on its own (P006's number masked), and the rule named from reject_rules."""
+    db, ids = broken_db
+    con = queries.connect(db)
+    try:
+        got = queries.rejects(con)
+        summary = queries.rejects_summary(con)
+    finally:
+        con.close()
+    rows = got.set_index(["file", "row_number", "column_name", "rule"])
+    cols = ["value", "reason_zh", "reason_en", "label_zh", "label_en"]
+    assert rows.loc[("census.csv", 2, "need_rehab", "flag"), cols].tolist() == [
+        "2", "康复需求(need_rehab) 应为 0 或 1", "need_rehab: must be 0 or 1", "应为 0 或 1", "must be 0 or 1"]
+    assert rows.loc[("payments.csv", 4, "amount", "money"), cols].tolist() == [
+        "二百", "金额(amount) 不是金额（元）", "amount: not an amount in yuan", "不是金额", "not an amount of money"]
+    # P006 (欧阳娜娜) 33010620000229066X with its check character X replaced by 0: first 4 and last 2 kept
+    assert rows.loc[("persons.csv", 7, "id_number", "id_check_digit"), cols].tolist() == [
+        "3301************60", "身份证号校验位错误（GB 11643），可能录入有误",
+        "id_number: the check digit is wrong (GB 11643); probably a typing error",
+        "身份证号校验位错误", "ID number check digit is wrong"]
+    assert len(got) == 6 and got["label_zh"].notna().all() and got["label_en"].notna().all()
+    assert summary.columns.tolist() == ["file", "column_name", "rule", "label_zh", "label_en", "rows"]
+    assert summary["rows"].sum() == 6
+    flag = summary.set_index("rule").loc["flag"]
+    assert (flag["file"], flag["label_en"], flag["rows"]) == ("census.csv", "must be 0 or 1", 1)
+    for secret in (*ids, *NAMES):
+        assert secret not in got.to_csv()
 
 
 def test_english_quality_page(broken_db):
@@ -164,8 +196,9 @@ def test_english_quality_page(broken_db):
     assert metrics(at)["Rows rejected"] == "5"
     rules = frame(at, "Example row")
     assert "must be 0 or 1 (flag)" in set(rules["Rule"])
-    # the loader's bilingual reason, English part only, with the value it found
+    # the loader's English reason, with the value it found
     assert "need_rehab: must be 0 or 1 («2»)" in set(rules["Example reason"])
+    assert "amount: not an amount in yuan («二百»)" in set(rules["Example reason"])
 
 
 # ---------------------------------------------------------------- the banner on every other page
