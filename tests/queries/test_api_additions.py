@@ -10,12 +10,12 @@ import math
 import duckdb
 import pandas as pd
 import pytest
+from test_views import E, W, build, census_row, event, pay, person
 
 import queries
 from contract import TABLE_ORDER, TABLES, create_table_sql
 from queries import install
 from queries.install import install_views
-from test_views import E, W, build, census_row, event, pay, person
 
 
 def _reopen_rw(con, tmp_path):

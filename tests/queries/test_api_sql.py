@@ -1,13 +1,15 @@
 """queries/sql/api: the analyst API's SQL files (SQL-file-first, thin Python loader)."""
 from __future__ import annotations
 
+import inspect
 import re
+from pathlib import Path
 
 import duckdb
 import pytest
 
 import queries
-from queries import install
+from queries import _sql, install
 
 
 def api_files():
@@ -36,12 +38,45 @@ def test_api_files_are_not_installed_as_views():
                for p in install.sql_files().values())
 
 
-def test_every_python_api_query_has_its_file():
-    import inspect
+def api_functions():
+    """Public API functions of queries.__all__ (constants left out)."""
+    return {name: getattr(queries, name) for name in queries.__all__ if inspect.isfunction(getattr(queries, name))}
 
-    src = inspect.getsource(queries)
-    used = set(re.findall(r'_(?:run|values)\(con, "([a-z_]+)"', src))
-    assert used == {p.stem for p in api_files()}, "an API file is unused or a call names no file"
+
+# connect opens the file, gap_catalog reads the seed: neither runs SQL
+NO_SQL = {"connect", "gap_catalog"}
+
+
+def test_every_api_function_points_at_the_sql_file_it_runs():
+    functions = api_functions()
+    assert NO_SQL < set(functions)
+    for name, fn in functions.items():
+        if name in NO_SQL:
+            assert not hasattr(fn, "sql_path"), name
+            continue
+        path = fn.sql_path
+        assert isinstance(path, Path) and path.is_absolute() and path.exists(), name
+        assert path.parent == queries.API_SQL_DIR and path.stem == fn.sql_name, name
+        assert path == fn.sql_paths[0] and all(p.exists() for p in fn.sql_paths), name
+        # the docstring's first line names the file, as a reader sees it from the repository root
+        first = fn.__doc__.strip().splitlines()[0]
+        assert f"(queries/sql/api/{fn.sql_name}.sql)" in first, f"{name}: {first}"
+        # the trail is true: the function runs exactly its files (plus the table_exists helper)
+        ran = set(re.findall(r'\b(?:run|values)\(con, "([a-z_]+)"', inspect.getsource(fn)))
+        assert ran - {"table_exists"} == set(fn.sql_names), name
+
+
+def test_the_marker_keeps_the_real_function():
+    fn = queries.kpi_overview
+    assert fn.__module__ == "queries.api" and fn.__name__ == "kpi_overview"
+    assert list(inspect.signature(fn).parameters) == ["con", "year", "town", "village", "category", "program",
+                                                     "program_group"]
+    assert inspect.getsourcefile(fn).endswith("queries/api.py")
+
+
+def test_every_api_file_is_run_by_a_function():
+    used = {n for fn in api_functions().values() for n in getattr(fn, "sql_names", ())} | {"table_exists"}
+    assert used == {p.stem for p in api_files()}, "an API file is unused or a function names no file"
 
 
 def test_slots_take_allow_listed_column_names_only():
@@ -61,6 +96,6 @@ def test_slots_take_allow_listed_column_names_only():
 def test_missing_parameter_is_an_error_not_all():
     con = duckdb.connect()
     with pytest.raises(ValueError, match="missing query parameters"):
-        queries._run(con, "villages", {})
+        _sql.run(con, "villages", {})
     with pytest.raises(ValueError, match="not allowed"):
         queries.coverage_by(con, year=2020, by="name")

@@ -28,7 +28,8 @@ E, W, Q = "东城街道", "西城街道", "O'Brien街"   # towns; the third hold
 def person(pid, *, town=E, village="一村", sex="男", birth="1980-06-15", cert="持证", category="肢体", grade=4,
            cert_date=None, nursing=None, id_number=None, name=None, hukou="城镇"):
     return dict(person_id=pid, id_number=id_number, name=name, sex=sex, birth_date=birth, town=town,
-                village=village, hukou=hukou, cert_status=cert, category=category if cert == "持证" or category else None,
+                village=village, hukou=hukou, cert_status=cert,
+                category=category if cert == "持证" or category else None,
                 grade=grade if cert == "持证" else None, cert_date=cert_date, nursing_level=nursing)
 
 
@@ -113,8 +114,9 @@ def test_month_conventions_person_months(tmp_path):
     assert dibao == [3, 4, 5, 6]    # March (start 02-10 → M+1) … June (end 06-01 → from July)
     # a baby born 2020-05-10 exists from June (day 1 of June is after birth); born 2020-05-01 from May, age 0
     assert scalar(con, "select min(month(month)) from int_person_months where person_id = 'BABY'") == 6
-    assert scalar(con, "select age_months from int_person_months where person_id = 'FIRST' and month = '2020-05-01'") == 0
-    assert scalar(con, "select age_months from int_person_months where person_id = 'BABY' and month = '2020-12-01'") == 6
+    age_months = "select age_months from int_person_months where person_id = $p and month = $m"
+    assert scalar(con, age_months, {"p": "FIRST", "m": "2020-05-01"}) == 0
+    assert scalar(con, age_months, {"p": "BABY", "m": "2020-12-01"}) == 6
     # whole years on day 1: born 1980-06-15 → 39 on 2020-06-01, 40 on 2020-07-01
     assert scalar(con, "select age_years from int_person_months where person_id = 'B1' and month = '2020-06-01'") == 39
     assert scalar(con, "select age_years from int_person_months where person_id = 'B1' and month = '2020-07-01'") == 40

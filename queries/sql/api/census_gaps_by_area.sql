@@ -1,12 +1,18 @@
 -- grain: one row per (gap, area) with at least one case, sorted by gap order then area
--- params: year (required); town (optional, narrows to one town); gap (optional, one key)
+-- params: year (required); town, village, category (the person's current values, as census_gaps and
+--   gap_people; optional), gap (optional, one key)
 -- slot {{ area }}: town or village of mart_gap_cases, chosen through queries.AREA_LEVELS (never a value)
+-- The counts are those of gap_people's rows grouped by area: persons = distinct persons, cases = rows
+-- (for duplicate_id_number: distinct shared numbers), months and amount_yuan summed where the gap has
+-- them (NULL otherwise).
 with cases as (
     select g.*, k.sort_order
     from mart_gap_cases as g
     inner join gap_keys as k using (gap)
     where (g.year = $year or g.year is null)
         and ($town is null or g.town = $town)
+        and ($village is null or g.village = $village)
+        and ($category is null or g.category = $category)
         and ($gap is null or g.gap = $gap)
 ),
 

@@ -13,7 +13,7 @@ with paid_persons as (
         and ($program_group is null or s.program_group = $program_group)
 ),
 
-final as (
+counts as (
     select c.{{ by }} as value,
            count(*) as certified_population,
            count(*) filter (where c.person_id in (select person_id from paid_persons)) as persons_paid
@@ -23,6 +23,13 @@ final as (
         and ($village is null or c.village = $village)
         and ($category is null or c.category = $category)
     group by c.{{ by }}
+),
+
+-- coverage = persons_paid / certified_population as a double (NULL, i.e. NaN, when the population is 0)
+final as (
+    select value, certified_population, persons_paid,
+           persons_paid::double / nullif(certified_population, 0)::double as coverage
+    from counts
 )
 
 select * from final order by value nulls last

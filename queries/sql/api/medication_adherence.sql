@@ -1,7 +1,7 @@
 -- grain: one row per month of the year (all 12, zeros included), ordered by month
 -- params: year (required); town, village (the person's current area; optional, null = all)
--- Reads mart_medication_months (prescribed person-months in the district's care). missed_share is
--- computed in Python (NaN when nobody was prescribed).
+-- Reads mart_medication_months (prescribed person-months in the district's care). missed_share =
+-- missed_persons / prescribed_persons, a double, NULL (NaN) when nobody was prescribed.
 with months as (
     select unnest(generate_series(make_date($year, 1, 1)::timestamp,
                                   make_date($year, 12, 1)::timestamp, interval 1 month))::date as month
@@ -25,7 +25,8 @@ final as (
         s.month,
         coalesce(c.prescribed_persons, 0) as prescribed_persons,
         coalesce(c.dispensed_persons, 0) as dispensed_persons,
-        coalesce(c.missed_persons, 0) as missed_persons
+        coalesce(c.missed_persons, 0) as missed_persons,
+        c.missed_persons::double / nullif(c.prescribed_persons, 0)::double as missed_share
     from months as s
     left join counts as c using (month)
 )

@@ -1,6 +1,7 @@
 -- grain: one row per monthly program whose rule key the rule seed knows (zeros included), by program_id
--- params: year (required); town, village, category, program, program_group (optional, null = all).
---   The error ratios are computed in Python (NaN when the denominator is 0).
+-- params: year (required); town, village, category, program, program_group (optional, null = all)
+-- exclusion_error = |E \ R| / |E| and inclusion_error = |R \ E| / |R| (METRICS.md), doubles, NULL (NaN)
+-- when the denominator is 0.
 with targeted as (
     select program_id, name, name_en
     from stg_programs as p
@@ -28,7 +29,7 @@ counts as (
     group by program_id
 ),
 
-final as (
+filled as (
     select t.program_id, t.name, t.name_en,
            coalesce(c.eligible_person_months, 0)::bigint as eligible_person_months,
            coalesce(c.paid_person_months, 0)::bigint as paid_person_months,
@@ -39,6 +40,15 @@ final as (
            coalesce(c.paid_persons, 0) as paid_persons
     from targeted as t
     left join counts as c using (program_id)
+),
+
+final as (
+    select program_id, name, name_en, eligible_person_months, paid_person_months,
+           eligible_paid_person_months, excluded_person_months, included_person_months,
+           excluded_person_months::double / nullif(eligible_person_months, 0)::double as exclusion_error,
+           included_person_months::double / nullif(paid_person_months, 0)::double as inclusion_error,
+           eligible_persons, paid_persons
+    from filled
 )
 
 select * from final order by program_id

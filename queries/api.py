@@ -1,0 +1,504 @@
+"""The analyst API's functions: one per question, a connection first, a DataFrame out.
+
+Each function runs one file of queries/sql/api (named on its docstring's first line and in its
+`sql_path` attribute), binds the filters as parameters and only post-processes the frame (the zero
+rows of a fixed grid, dtypes). Conventions: queries/__init__.py.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from contract import CATEGORIES
+from contract.paths import db_path
+from queries._sql import api_query, check_choice, exists, normalise, run, values
+
+SEED_DIR = Path(__file__).resolve().parent / "seeds"
+GAP_SEED = SEED_DIR / "gap_keys.csv"
+GAP_CATALOG_COLUMNS = ("gap", "sort_order", "case_kind", "label_zh", "label_en", "definition", "definition_zh")
+
+
+@functools.lru_cache(maxsize=1)
+def _gap_rows() -> tuple[dict, ...]:
+    """The rows of the gap seed in sort_order (read once; sort_order as int)."""
+    with GAP_SEED.open(encoding="utf-8", newline="") as fh:
+        rows = [dict(row) for row in csv.DictReader(fh)]
+    for row in rows:
+        row["sort_order"] = int(row["sort_order"])
+    return tuple(sorted(rows, key=lambda r: r["sort_order"]))
+
+
+# The gap keys come from the seed (queries/seeds/gap_keys.csv, METRICS.md order): one list of gaps for
+# the SQL, the API's allow-list and every label. Reading a 15-row packaged file is the only work done
+# at import (no connection, nothing written).
+GAP_KEYS = tuple(r["gap"] for r in _gap_rows())
+PAYMENT_GAPS = tuple(r["gap"] for r in _gap_rows() if r["case_kind"] == "payment")
+MONTH_GAPS = tuple(r["gap"] for r in _gap_rows() if r["case_kind"] == "person_program")
+PRIORITY_GROUPS = ("infant_motor", "under3_speech", "under7_autism", "assessment_form")
+
+# Allow-lists: the public choice → the column it groups by.
+COVERAGE_BY = {"town": "town", "village": "village", "sex": "sex", "age_band": "age_band", "hukou": "hukou"}
+INCIDENCE_BY = {"category": "category", "grade": "grade", "town": "town", "sex": "sex", "age_band": "age_band"}
+PROCESSING_BY = ("program", "route")
+AREA_LEVELS = {"town": "town", "village": "village"}
+
+
+def _filters(year=None, town=None, village=None, category=None, program=None, program_group=None) -> dict:
+    """The six standard filters as bound values."""
+    return normalise(dict(year=year, town=town, village=village, category=category, program=program,
+                          program_group=program_group))
+
+
+# ----------------------------------------------------------------------------- connection & lists
+def connect(path: str | Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB database (default `contract.paths.db_path()`: $SUBSIDY_DB or data/subsidy.duckdb).
+
+    Read-only by default: the database is built once per load and only read afterwards; several
+    read-only processes can share the file.
+    """
+    return duckdb.connect(str(db_path() if path is None else path), read_only=read_only)
+
+
+@api_query("years")
+def years(con) -> list[int]:
+    """Years of the data range, ascending (queries/sql/api/years.sql).
+
+    Reads the `parameters` table through stg_parameters.
+    """
+    return [int(y) for y in values(con, "years")]
+
+
+@api_query("towns")
+def towns(con) -> list[str]:
+    """Towns (镇街) of the persons register, sorted (queries/sql/api/towns.sql).
+
+    Reads stg_persons.
+    """
+    return values(con, "towns")
+
+
+@api_query("villages")
+def villages(con, town: str | None = None) -> list[str]:
+    """Villages (村社区) of the persons register, optionally of one town, sorted (queries/sql/api/villages.sql).
+
+    Reads stg_persons.
+    """
+    return values(con, "villages", normalise({"town": town}))
+
+
+@api_query("programs")
+def programs(con, program_group: str | None = None) -> pd.DataFrame:
+    """The program catalog, one row per program, ordered by program_id (queries/sql/api/programs.sql).
+
+    Reads stg_programs; `program_group` narrows to one group. Columns: program_id; name (Chinese);
+    name_en; program_group (两项补贴/康复/教育/辅具/保险医疗/就业/其他); cycle (monthly/annual/per_claim);
+    rule (eligibility rule key or None); trips_before / trips_after (跑次 before and after the 最多跑一次
+    reform); materials_before / materials_after (paper materials); reform_date (applications on or after
+    it count as after the reform).
+    """
+    return run(con, "programs", normalise({"program_group": program_group}))
+
+
+# ----------------------------------------------------------------------------- headline
+@api_query("kpi_overview")
+def kpi_overview(con, year: int, town=None, village=None, category=None, program=None,
+                 program_group=None) -> pd.DataFrame:
+    """Headline KPIs of a year, one row (queries/sql/api/kpi_overview.sql).
+
+    Reads mart_person_program_years, mart_coverage, mart_processing, stg_programs. Columns:
+    - year: the year asked for.
+    - spend_yuan: sum of payment amounts whose period is in the year (METRICS.md spend).
+    - person_times: 人次 = distinct (person, program) pairs paid for a period in the year.
+    - persons_paid: distinct persons with at least one such payment.
+    - payments: number of such payments (duplicates included).
+    - programs_total: programs in the catalog (narrowed by program / program_group only).
+    - programs_paid: programs with at least one payment in the year under all filters.
+    - certified_population: persons of the year's certified population (持证, certificate valid and alive
+      in at least one month of the year), under the person filters.
+    - persons_covered: of those, persons with at least one payment in the year from the programs selected.
+    - coverage: persons_covered / certified_population.
+    - median_processing_days: continuous median of working days from application to first payment,
+      over paid applications submitted in the year.
+    - zero_trip_programs / zero_trip_share: programs needing no trip after the reform, and their share
+      of programs_total; no_material_programs: programs needing no paper material after the reform.
+    """
+    return run(con, "kpi_overview", _filters(year, town, village, category, program, program_group))
+
+
+@api_query("monthly_spend")
+def monthly_spend(con, year: int, town=None, village=None, category=None, program=None,
+                  program_group=None) -> pd.DataFrame:
+    """Spend per month of a year, all 12 months, zeros included (queries/sql/api/monthly_spend.sql).
+
+    Reads mart_spend; one row per month. Columns: month (date, first day); spend_yuan (payments whose
+    period is that month); persons_paid (distinct persons paid for that month); payments (number).
+    Yearly programs count in the month their payment's period names. The 12 spend_yuan add up to
+    kpi_overview.spend_yuan.
+    """
+    frame = run(con, "monthly_spend", _filters(year, town, village, category, program, program_group))
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    return frame
+
+
+# ----------------------------------------------------------------------------- coverage
+@api_query("coverage_by_category")
+def coverage_by_category(con, year: int, town=None, category=None, village=None, program=None,
+                         program_group=None) -> pd.DataFrame:
+    """Coverage of the certified population per (category, grade) (queries/sql/api/coverage_by_category.sql).
+
+    Reads mart_coverage, mart_person_program_years. One row per (category, grade) of the 7 categories
+    × 4 grades (narrowed by `category`), zeros included, in the contract's category order. Columns:
+    category; grade (1–4); certified_population (persons of the year's certified population);
+    persons_paid (of those, persons with at least one payment for a period in the year, from the
+    selected programs); coverage = persons_paid / certified_population (NaN when 0).
+    """
+    f = _filters(year, town, village, category, program, program_group)
+    counts = run(con, "coverage_by_category", f)
+    grid = pd.DataFrame(
+        [(c, g) for c in CATEGORIES for g in (1, 2, 3, 4) if f.get("category") in (None, c)],
+        columns=["category", "grade"],
+    )
+    keys = ["category", "grade"]
+    extra = counts[~counts.set_index(keys).index.isin(grid.set_index(keys).index)]
+    out = pd.concat([grid.merge(counts, how="left", on=keys), extra], ignore_index=True)
+    counted = ["certified_population", "persons_paid"]
+    out[counted] = out[counted].fillna(0).astype("int64")
+    out["grade"] = out["grade"].astype("Int64")
+    out["coverage"] = out["coverage"].astype("float64")       # the grid's zero rows: NaN
+    return out[["category", "grade", "certified_population", "persons_paid", "coverage"]]
+
+
+@api_query("coverage_by")
+def coverage_by(con, year: int, by: str, town=None, village=None, category=None, program=None,
+                program_group=None) -> pd.DataFrame:
+    """Coverage of the certified population by one dimension (queries/sql/api/coverage_by.sql).
+
+    Reads mart_coverage, mart_person_program_years. by ∈ town, village, sex, age_band (whole years on
+    1 January: 0-6, 7-17, 18-59, 60+), hukou. One row per value present in the certified population,
+    sorted by value. Columns: value; certified_population; persons_paid (persons with a payment for a
+    period in the year from the selected programs); coverage = persons_paid / certified_population.
+    """
+    check_choice("by", by, COVERAGE_BY)
+    f = _filters(year, town, village, category, program, program_group)
+    return run(con, "coverage_by", f, by=COVERAGE_BY[by])
+
+
+# ----------------------------------------------------------------------------- targeting
+@api_query("targeting_errors")
+def targeting_errors(con, year: int, town=None, village=None, category=None, program=None,
+                     program_group=None) -> pd.DataFrame:
+    """Targeting errors of monthly programs in person-months of a year (queries/sql/api/targeting_errors.sql).
+
+    Reads mart_targeting. One row per monthly program whose rule key the rule seed knows (zeros
+    included). Columns: program_id, name, name_en; eligible_person_months |E|; paid_person_months |R|
+    (person-months with a payment of the program for that period); eligible_paid_person_months
+    |E ∩ R|; excluded_person_months |E \\ R|; included_person_months |R \\ E|; exclusion_error =
+    |E \\ R| / |E|; inclusion_error = |R \\ E| / |R| (NaN when the denominator is 0); eligible_persons /
+    paid_persons: distinct persons in E / in R.
+    """
+    return run(con, "targeting_errors", _filters(year, town, village, category, program, program_group))
+
+
+@api_query("priority_children")
+def priority_children(con, year: int, town=None, village=None, category=None, program=None,
+                      program_group=None) -> pd.DataFrame:
+    """Early-intervention priority groups of a year (queries/sql/api/priority_children.sql).
+
+    Reads mart_priority_children, mart_person_program_years. One row per group, always in this order:
+    infant_motor (up to 5 months, motor risk, 肢体), under3_speech (under 3, suspected speech, 言语),
+    under7_autism (under 7, autism, 精神), assessment_form (under 6, cerebral palsy with a 评定表).
+    Columns: group; persons (children meeting the group's criteria in at least one month of the year,
+    certificate or not); persons_paid (of those, children with a payment for a period in the year from
+    a 康复 program — or from the programs named by `program` / `program_group` when given); spend_yuan
+    (what those payments sum to).
+    """
+    f = _filters(year, town, village, category, program, program_group)
+    counts = run(con, "priority_children", f).set_index("group")
+    out = counts.reindex(list(PRIORITY_GROUPS)).rename_axis("group").reset_index()
+    out[["persons", "persons_paid"]] = out[["persons", "persons_paid"]].fillna(0).astype("int64")
+    out["spend_yuan"] = out["spend_yuan"].fillna(0.0).astype("float64")
+    return out
+
+
+# ----------------------------------------------------------------------------- spend
+@api_query("spend_by_program")
+def spend_by_program(con, year: int, town=None, village=None, category=None, program=None,
+                     program_group=None) -> pd.DataFrame:
+    """Spend per program in a year (queries/sql/api/spend_by_program.sql).
+
+    Reads mart_person_program_years, stg_programs, stg_program_tiers. One row per program of the
+    catalog (narrowed by program / program_group), zero rows included, ordered by program_id. Columns:
+    program_id, name, name_en, program_group, cycle; spend_yuan (payments whose period is in the year);
+    persons (distinct persons paid); person_times (人次: distinct (person, program) pairs — equal to
+    persons within one program, and adding up to kpi_overview's person_times); payments;
+    avg_per_person = spend_yuan / persons; tiers (number of tiers in program_tiers); cap_use = spend /
+    cap of the persons whose tier is known, where a person's tier is the highest tier of their payments
+    in the year and the cap is the tier amount for annual/per-claim programs and tier amount × paid
+    months for monthly programs (NaN when no tier is known).
+    """
+    out = run(con, "spend_by_program", _filters(year, town, village, category, program, program_group))
+    out["avg_per_person"] = out["avg_per_person"].astype("float64")
+    out["cap_use"] = out["cap_use"].astype("float64")
+    return out
+
+
+@api_query("spend_by_tier")
+def spend_by_tier(con, year: int, town=None, village=None, category=None, program=None,
+                  program_group=None) -> pd.DataFrame:
+    """Spend per (program, tier) in a year (queries/sql/api/spend_by_tier.sql).
+
+    Reads mart_person_tier_years, stg_program_tiers. One row per tier of program_tiers for the selected
+    programs (zeros included), plus one row per (program, tier) found on payments but missing from
+    program_tiers (tier NaN for untiered payments, amount NaN) so that spend adds up to
+    spend_by_program. Columns: program_id; tier; amount (monthly standard or yearly cap); condition;
+    persons (distinct persons paid at that tier); spend_yuan; cap_use = spend / (sum over persons of
+    the cap: amount for annual/per-claim programs, amount × the person's paid months at that tier for
+    monthly programs); persons_at_cap (persons whose spend at the tier reached their cap).
+    """
+    out = run(con, "spend_by_tier", _filters(year, town, village, category, program, program_group))
+    out["tier"] = out["tier"].astype("Int64")
+    out["cap_use"] = out["cap_use"].astype("float64")
+    return out
+
+
+@api_query("benefit_incidence")
+def benefit_incidence(con, year: int, by: str, town=None, village=None, category=None, program=None,
+                      program_group=None) -> pd.DataFrame:
+    """Benefit incidence: who the money went to, by one dimension (queries/sql/api/benefit_incidence.sql).
+
+    Reads mart_person_program_years. by ∈ category, grade, town, sex, age_band (whole years on 1
+    January). One row per value among the persons paid (NULL value = unknown, e.g. category of an
+    uncertified child), sorted by value. Columns: value; spend_yuan (payments whose period is in the
+    year); share = spend_yuan / all spend under the same filters (NaN when that is 0); persons
+    (distinct persons paid).
+    """
+    check_choice("by", by, INCIDENCE_BY)
+    f = _filters(year, town, village, category, program, program_group)
+    return run(con, "benefit_incidence", f, by=INCIDENCE_BY[by])
+
+
+# ----------------------------------------------------------------------------- processing
+@api_query("processing_times_by_program", "processing_times_by_route")
+def processing_times(con, year: int | None = None, by: str = "program", town=None, village=None,
+                     category=None, program=None, program_group=None) -> pd.DataFrame:
+    """Working days from application to first payment (queries/sql/api/processing_times_by_program.sql).
+
+    by="route" runs queries/sql/api/processing_times_by_route.sql. Reads mart_processing, stg_programs.
+    Working days d with submitted_date < d <= first_paid_date on the official calendar (调休 included);
+    medians are continuous (mean of the two middle values for an even count). `year` = submission year
+    (None = all years).
+
+    by="program": one row per program of the catalog (zeros included): program_id, name, name_en,
+    reform_date; applications_before / applications_after (paid applications submitted before / on or
+    after reform_date; a program without reform_date has only "before"); median_days_before /
+    median_days_after; working_days_saved = median_days_before − median_days_after; trips_before,
+    trips_after, materials_before, materials_after (the catalog's values).
+
+    by="route": one row per payment route of the application's first payment (direct = straight to
+    the bank account, via_town = district document then town re-issue; NULL when no payment names the
+    application): route, applications, median_days, mean_days.
+    """
+    check_choice("by", by, PROCESSING_BY)
+    f = _filters(year, town, village, category, program, program_group)
+    if by == "route":
+        return run(con, "processing_times_by_route", f)
+    out = run(con, "processing_times_by_program", f)
+    for col in ("median_days_before", "median_days_after", "working_days_saved"):
+        out[col] = out[col].astype("float64")
+    return out
+
+
+@api_query("application_durations")
+def application_durations(con, year: int | None = None, town=None, village=None, category=None,
+                          program=None, program_group=None) -> pd.DataFrame:
+    """One row per paid application, by submitted_date, application_id (queries/sql/api/application_durations.sql).
+
+    Reads mart_processing. Columns: application_id; program_id; period ('before' / 'after' the
+    program's reform_date); route (of the first payment); submitted_date; first_paid_date;
+    working_days (d with submitted_date < d <= first_paid_date, official calendar); trips; materials
+    (as recorded). `year` = submission year (None = all).
+    """
+    return run(con, "application_durations", _filters(year, town, village, category, program, program_group))
+
+
+@api_query("duration_stats")
+def duration_stats(con, year: int | None = None, town=None, village=None, category=None, program=None,
+                   program_group=None) -> pd.DataFrame:
+    """Box statistics of working days per (period, route) (queries/sql/api/duration_stats.sql).
+
+    Reads mart_processing: the rows of application_durations under the same filters that have
+    working days, period before / after. One row per (period, route) with applications — before then
+    after, via_town then direct; when no application names a route, one box per period with route
+    None — then one '_all' row per period. Columns: period; route; n (applications); q1, median, q3
+    (continuous quantiles: numpy's linear percentile); lowerfence / upperfence (the smallest value
+    >= q1 − 1.5 × IQR, the largest <= q3 + 1.5 × IQR); mean. The '_all' rows carry only n and median
+    (of every application of the period, any route). The numbers of
+    publish.figures.summarize_durations(application_durations(…)), computed in the database so that a
+    large district's millions of rows never leave it.
+    """
+    return run(con, "duration_stats", _filters(year, town, village, category, program, program_group))
+
+
+@api_query("reform_savings")
+def reform_savings(con, year: int, town=None, village=None, category=None, program=None,
+                   program_group=None) -> pd.DataFrame:
+    """What the 最多跑一次 reform saved in a year, one row (queries/sql/api/reform_savings.sql).
+
+    Reads mart_processing, stg_programs. Columns: applications (paid applications submitted in the
+    year on or after their program's reform_date); working_days_saved_total (sum over those
+    applications of their program's working_days_saved, the before/after medians taken over all years
+    under the same person filters); trips_saved_total (sum of the program's trips_before − the
+    application's recorded trips, or the program's trips_after when not recorded);
+    materials_saved_total (likewise for materials).
+    """
+    return run(con, "reform_savings", _filters(year, town, village, category, program, program_group))
+
+
+# ----------------------------------------------------------------------------- gaps
+def gap_catalog() -> pd.DataFrame:
+    """The gap seed (queries/seeds/gap_keys.csv), no connection needed: one row per METRICS.md gap key.
+
+    Rows in sort_order. Columns: gap; sort_order (1–15); case_kind (payment / person_program /
+    person: what one gap_people row is); label_zh; label_en; definition (English); definition_zh.
+    The one source of every gap's words: the views' details, the pages, the pack and the notebooks.
+    """
+    return pd.DataFrame(list(_gap_rows()), columns=list(GAP_CATALOG_COLUMNS))
+
+
+@api_query("census_gaps")
+def census_gaps(con, year: int, town=None, village=None, category=None) -> pd.DataFrame:
+    """Gap summary of a year, one row per METRICS.md gap key (queries/sql/api/census_gaps.sql).
+
+    Reads mart_gap_cases and the seed gap_keys. Always the 15 keys in METRICS.md order, zeros
+    included. Columns: gap; persons (distinct persons); cases (gap_people rows: payments for
+    paid_after_* / duplicate_payment, (person, program) for eligible_unpaid / late_start, persons
+    otherwise — except duplicate_id_number, where cases = the number of id_numbers held by more than
+    one person_id and persons = the persons holding them); months (eligible months unpaid for
+    eligible_unpaid, months missed for late_start, NaN for gaps without a month measure); amount_yuan
+    (money of the payments for the payment gaps — for duplicate_payment only the payments beyond the
+    first — NaN for gaps without money). duplicate_id_number is not yearly and shows in every year.
+    """
+    return run(con, "census_gaps", normalise(dict(year=year, town=town, village=village, category=category)))
+
+
+@api_query("census_gaps_by_area")
+def census_gaps_by_area(con, year: int, level: str = "town", town=None, gap: str | None = None,
+                        category=None, village=None) -> pd.DataFrame:
+    """Gap counts per area, one row per (gap, area) with a case (queries/sql/api/census_gaps_by_area.sql).
+
+    Reads mart_gap_cases and the seed gap_keys. level ∈ town, village (the person's current area);
+    `town`, `village`, `category` narrow to the persons with those current values (as census_gaps and
+    gap_people); `gap` to one key. Columns as census_gaps: gap, area, persons, cases, months,
+    amount_yuan — the counts of gap_people's rows grouped by area. Sorted by gap order, area.
+    """
+    check_choice("level", level, AREA_LEVELS)
+    if gap is not None:
+        check_choice("gap", gap, GAP_KEYS)
+    f = normalise(dict(year=year, town=town, village=village, category=category, gap=gap))
+    return run(con, "census_gaps_by_area", f, area=AREA_LEVELS[level])
+
+
+@api_query("gap_people")
+def gap_people(con, gap: str, year: int, town=None, village=None, category=None) -> pd.DataFrame:
+    """The cases behind one gap of a year, masked (queries/sql/api/gap_people.sql).
+
+    Reads mart_gap_cases. One row per case: a payment for paid_after_death / paid_after_dibao_end /
+    paid_after_revocation / duplicate_payment; a (person, program) for eligible_unpaid / late_start; a
+    person otherwise (for duplicate_id_number one row per person sharing a number). Columns: person_id;
+    id_number_masked and name_masked (contract/masking.sql); town; village; category; grade; gap;
+    program_id; payment_id; detail (why, in English words); detail_zh (the same in Chinese, naming the
+    gap by its seed label, e.g. '2020-04 死亡后发放 困难残疾人生活补贴 305 元'); since (the date the
+    condition started); months (eligible_unpaid: eligible months unpaid; late_start: months missed);
+    amount_yuan (payment gaps). Sorted by town, village, person_id, program_id, payment_id.
+    """
+    check_choice("gap", gap, GAP_KEYS)
+    f = normalise(dict(year=year, town=town, village=village, category=category, gap=gap))
+    return run(con, "gap_people", f)
+
+
+@api_query("gap_definitions")
+def gap_definitions(con) -> pd.DataFrame:
+    """The gap keys with their labels and definitions, for help text (queries/sql/api/gap_definitions.sql).
+
+    Reads the seed table gap_keys as installed in the database (gap_catalog() reads the same seed
+    without a connection). One row per METRICS.md gap key in METRICS.md order. Columns: gap;
+    sort_order (1–15); label_zh; label_en; definition (English); definition_zh (Chinese).
+    """
+    return run(con, "gap_definitions")
+
+
+# ----------------------------------------------------------------------------- medication
+@api_query("medication_adherence")
+def medication_adherence(con, year: int, town=None, village=None) -> pd.DataFrame:
+    """Psychiatric medication monitoring (应服未服) per month of a year (queries/sql/api/medication_adherence.sql).
+
+    Reads mart_medication_months. One row per month, all 12 (zeros included; all zeros when the
+    optional medication table is empty). Columns: month (date, first day); prescribed_persons (persons
+    who should take medication that month, 应服, alive and not moved out on day 1 of the month);
+    dispensed_persons (of those, persons who collected it, 已取药); missed_persons (of those, persons who
+    did not: 应服未服); missed_share = missed_persons / prescribed_persons (NaN when nobody was
+    prescribed). town / village: the person's current area.
+    """
+    out = run(con, "medication_adherence", normalise(dict(year=year, town=town, village=village)))
+    out["month"] = pd.to_datetime(out["month"]).dt.date
+    for col in ("prescribed_persons", "dispensed_persons", "missed_persons"):
+        out[col] = out[col].astype("int64")
+    out["missed_share"] = out["missed_share"].astype("float64")
+    return out
+
+
+# ----------------------------------------------------------------------------- data quality
+@api_query("load_summary")
+def load_summary(con) -> pd.DataFrame:
+    """The loader's bookkeeping, one row per loaded file (queries/sql/api/load_summary.sql).
+
+    Reads the table load_files. Columns: file, table_name, rows_read, rows_loaded, rows_rejected,
+    source_dir, file_format, encoding, loaded_at. Empty when the database was not built by the loader.
+    """
+    if not exists(con, "load_files"):
+        return pd.DataFrame(columns=["file", "table_name", "rows_read", "rows_loaded", "rows_rejected",
+                                     "source_dir", "file_format", "encoding", "loaded_at"])
+    return run(con, "load_summary")
+
+
+@api_query("rejects_summary")
+def rejects_summary(con) -> pd.DataFrame:
+    """Rejected rows counted per (file, column_name, rule) (queries/sql/api/rejects_summary.sql).
+
+    Reads the tables rejects and reject_rules (the rule's words, written by the same load). Columns:
+    file, column_name, rule, label_zh, label_en, rows; most rows first. Empty when nothing was rejected.
+    """
+    if not exists(con, "rejects"):
+        return pd.DataFrame(columns=["file", "column_name", "rule", "label_zh", "label_en", "rows"])
+    return run(con, "rejects_summary")
+
+
+@api_query("rejects")
+def rejects(con, file: str | None = None) -> pd.DataFrame:
+    """Rejected rows, one row per broken rule, optionally of one file (queries/sql/api/rejects.sql).
+
+    Reads the tables rejects and reject_rules. Columns: file, row_number (1-based line as seen in the
+    file, header = 1), column_name, rule, label_zh / label_en (the rule in words), value (the offending
+    cell, masked by the loader unless its column holds no personal data), reason_zh / reason_en,
+    raw_row (JSON, id_number and name masked). Sorted by file, row_number, rule, column_name.
+    """
+    if not exists(con, "rejects"):
+        return pd.DataFrame(columns=["file", "row_number", "column_name", "rule", "label_zh", "label_en",
+                                     "value", "reason_zh", "reason_en", "raw_row"])
+    return run(con, "rejects", normalise(dict(file=file)))
+
+
+@api_query("load_info")
+def load_info(con) -> pd.DataFrame:
+    """What the loader recorded about this load (queries/sql/api/load_info.sql).
+
+    Reads the table load_info. Columns: key, value (text) — source, loaded_at, the demo generator's
+    seed and size, the data date. Empty when the database was not built by the loader.
+    """
+    if not exists(con, "load_info"):
+        return pd.DataFrame(columns=["key", "value"])
+    return run(con, "load_info")
