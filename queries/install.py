@@ -14,7 +14,7 @@ Order of work:
    workday_seq = number of working days from the start of the table up to and including the day, so
    the working days d with a < d <= b are workday_seq(b) - workday_seq(a).
 2. Seeds from `queries/seeds/*.csv` (rules held as data), `need_groups(need, program_group, gap)`
-   built from `data.contract.NEED_GROUP`, and every optional contract table the load lacks (`medication`),
+   built from `contract.NEED_GROUP`, and every optional contract table the load lacks (`medication`),
    created empty.
 3. Macros: `mask_id`, `mask_name` from `contract.masking.install_macros` (ARCHITECTURE.md masking,
    one rule for every package), then `queries/sql/macros/*.sql`: `age_in_months`, `age_band` (age.sql).

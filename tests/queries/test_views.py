@@ -5,7 +5,7 @@ the comments), following shared/METRICS.md: state in month M = state on day 1 of
 inside M takes effect from M+1.
 
 Each test builds a real DuckDB file under tmp_path with the contract's typed tables
-(data.contract.create_table_sql), inserts a handful of rows, runs queries.install.install_views and
+(contract.create_table_sql), inserts a handful of rows, runs queries.install.install_views and
 reopens the file read-only through queries.connect, as the dashboard does.
 """
 from __future__ import annotations
