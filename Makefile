@@ -1,5 +1,6 @@
 # One command to start the dashboard on demo data, one to run every test.
-# Each creates .venv and installs requirements.txt the first time (and again when it changes).
+# Each creates .venv, installs requirements.txt and the project (editable) the first time, and again when
+# requirements.txt or pyproject.toml changes.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,12 +11,12 @@ DB ?= $(or $(SUBSIDY_DB),data/subsidy.duckdb)
 
 .PHONY: run test demo bench system-deps clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements.txt
-	# make the repository importable from anywhere (notebooks, scripts) without path hacks
-	$(PY) -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'subsidy_dashboard.pth').write_text('$(CURDIR)\n')"
+	# the project itself, editable (pyproject.toml): importable from notebooks, scripts and streamlit run
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 system-deps:

@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repository: without the
-# venv's .pth file (Makefile) `import dashboard` / `queries` / `data` would fail, so add the root.
-if str(ROOT) not in sys.path:
-    sys.path.append(str(ROOT))
+import duckdb
+import streamlit as st
 
-import duckdb  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from dashboard import i18n, state, store  # noqa: E402
-from vocab import t  # noqa: E402
+import vocab
+from dashboard import state, store
+from vocab import t
 
 VIEWS = Path(__file__).resolve().parent / "views"
 PAGES = (  # (file, url path, title key, icon)
@@ -63,7 +57,8 @@ def _main() -> None:
         store.connection()
     except store.DatabaseMissing as exc:
         st.title(t("app_title", lang))
-        st.warning(f"**{t('db_missing_title', lang)}**\n\n{t('db_missing', lang, path=exc)}", icon=":material/database:")
+        st.warning(f"**{t('db_missing_title', lang)}**\n\n{t('db_missing', lang, path=exc)}",
+                   icon=":material/database:")
         st.code("make run\n# 或 / or\n.venv/bin/python -m subsidy build --demo", language="bash")
         state.sync_url()
         return
@@ -81,7 +76,8 @@ def _main() -> None:
         nav.run()
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
         # the API's views changed since this database was built: say how to rebuild, not a traceback
-        st.warning(t("db_stale", lang, path=store.db_file(), error=str(exc).splitlines()[0]), icon=":material/database:")
+        st.warning(t("db_stale", lang, path=store.db_file(), error=str(exc).splitlines()[0]),
+                   icon=":material/database:")
         st.code(".venv/bin/python -m subsidy build --demo   # make demo", language="bash")
     state.sync_url()
 
@@ -91,9 +87,9 @@ def incomplete_data_banner(quality_page, lang: str) -> None:
     totals = store.load_totals()
     if totals is None or not totals.rows_rejected:
         return
-    share = i18n.fmt_share(totals.share_rejected)
+    share = vocab.fmt_share(totals.share_rejected)
     with st.container(key="incomplete_data_banner"):
-        label = t("banner_rejected", lang, n=i18n.fmt_int(totals.rows_rejected), share=share)
+        label = t("banner_rejected", lang, n=vocab.fmt_int(totals.rows_rejected), share=share)
         st.page_link(quality_page, label=f":orange[**{label}**]", icon=":material/warning:")
 
 

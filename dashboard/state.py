@@ -16,14 +16,18 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 import vocab as i18n
+from contract import CATEGORIES, PROGRAM_GROUPS
 from dashboard import store
+from publish import suppress
+from publish.charts import Selection
+from publish.charts import labels as charts_labels
 from vocab import t
 
 ALL = ""
 _URL0 = "_url_initial"        # query params seen when the session started (consumed key by key)
 _RUN_KEYS = "_url_run_keys"   # URL keys rendered in the current run, in order
 GLOBAL_KEYS = ("lang", "year", "town", "category", "group", "public")
-PUBLIC_K = 5  # small-count threshold of the public edition (dashboard/suppress.py)
+PUBLIC_K = suppress.DEFAULT_K  # small-count threshold of the public edition (publish/suppress.py)
 
 
 def start_run() -> None:
@@ -66,7 +70,7 @@ def language() -> str:
     _seed("lang", list(i18n.LANGS), i18n.DEFAULT_LANG)
     lang = st.sidebar.radio(
         t("language", st.session_state["lang"]), list(i18n.LANGS), key="lang", horizontal=True,
-        format_func=lambda c: "中文" if c == "zh" else "English",
+        format_func=i18n.LANGUAGE_NAMES.get,  # each language named in itself
     )
     st.session_state[_RUN_KEYS]["lang"] = None if lang == i18n.DEFAULT_LANG else lang
     return lang
@@ -77,15 +81,13 @@ def current_lang() -> str:
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
 
 
-def sidebar_filters(lang: str) -> store.Filters:
-    """Year, town, category and program-group selectboxes; the Filters every page uses."""
-    from contract import CATEGORIES, PROGRAM_GROUPS
-
+def sidebar_filters(lang: str) -> Selection:
+    """Year, town, category and program-group selectboxes; the Selection every page uses."""
     sb = st.sidebar
     sb.subheader(t("filters", lang))
     years = store.years()
     year = url_select(t("year", lang), years, key="year", default=max(years) if years else None, lang=lang,
-                      parse=int, format_func=lambda y: f"{y} 年" if lang == "zh" else str(y), container=sb)
+                      parse=int, format_func=lambda y: t("year_option", lang, year=y), container=sb)
     town = url_select(t("town", lang), [ALL, *store.towns()], key="town", default=ALL, url_default=ALL, lang=lang,
                       format_func=lambda v: t("all", lang) if v == ALL else v, container=sb)
     category = url_select(t("category", lang), [ALL, *CATEGORIES], key="category", default=ALL, url_default=ALL,
@@ -96,7 +98,7 @@ def sidebar_filters(lang: str) -> store.Filters:
                        format_func=lambda v: t("all", lang) if v == ALL else i18n.group_label(v, lang))
     public_toggle(lang, container=sb)
     sb.caption(t("share_link", lang))
-    return store.Filters(year=year, town=town or None, category=category or None, program_group=group or None)
+    return Selection(year=year, town=town or None, category=category or None, program_group=group or None)
 
 
 def public_toggle(lang: str, container=None) -> bool:
@@ -112,11 +114,16 @@ def public() -> bool:
     return bool(st.session_state.get("public", False))
 
 
-def filters() -> store.Filters:
-    """The current selection (for pages; the sidebar has already run)."""
+def filters() -> Selection:
+    """The current sidebar selection (for pages; the sidebar has already run)."""
     s = st.session_state
-    return store.Filters(year=s.get("year"), town=s.get("town") or None, category=s.get("category") or None,
-                        program_group=s.get("group") or None)
+    return Selection(year=s.get("year"), town=s.get("town") or None, category=s.get("category") or None,
+                     program_group=s.get("group") or None)
+
+
+def labels() -> i18n.Labels:
+    """The vocabulary of this run's language (with the gap seed's labels)."""
+    return charts_labels(current_lang())
 
 
 def sync_url() -> None:

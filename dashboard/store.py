@@ -6,45 +6,31 @@
 - Every query runs through the analyst API (`queries`), whose functions take a fresh cursor each, so
   concurrent sessions never share a cursor.
 - `st.cache_data` keeps the frames, keyed on the API function, its arguments and the file version.
-- Filters the API function does not take are dropped and reported (`unsupported_filters`), so pages
-  can say which filter a figure ignores.
+- `run(fn, **kwargs)` takes the typed API function itself (no names, no dispatch); charts reach it
+  through `publish.charts.render(..., run=store.run)`, the same function the report pack uses.
 """
 from __future__ import annotations
 
 import os
 import threading
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from publish import api
+import queries
+from contract.paths import db_path
 
 
 class DatabaseMissing(RuntimeError):
     """The DuckDB file does not exist (the user must build it first)."""
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The sidebar selection; None = all."""
-
-    year: int | None = None
-    town: str | None = None
-    category: str | None = None
-    program_group: str | None = None
-
-    def kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for the API (all four, None included)."""
-        return asdict(self)
-
-
 def db_file() -> Path:
     """The database path ($SUBSIDY_DB or data/subsidy.duckdb), read on every call so tests can set it."""
-    from contract.paths import db_path
-
     return db_path()
 
 
@@ -67,8 +53,6 @@ def _close(con) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=2, on_release=_close)
 def _connect(path: str, mtime_ns: int, inode: int):
-    import queries
-
     return queries.connect(path, read_only=True)
 
 
@@ -98,68 +82,41 @@ def connection():
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _fetch(fn: str, kwargs: tuple[tuple[str, Any], ...], version: tuple[str, int, int]):
-    con = _connect(*version)
-    return api.call(con, fn, **dict(kwargs))
+def _fetch(name: str, kwargs: tuple[tuple[str, Any], ...], version: tuple[str, int, int], _fn: Callable):
+    # keyed on the function's name (the `_fn` object itself is not hashed: the leading underscore)
+    return _fn(_connect(*version), **dict(kwargs))
 
 
-def fetch(fn: str, **kwargs: Any):
-    """Result of API function `fn` with `kwargs` (filters it does not take are dropped), cached."""
-    used, _ = api.split_kwargs(fn, kwargs)
-    return _fetch(fn, tuple(sorted(used.items())), current_version())
+def run(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """`fn(con, **kwargs)` for a `queries` API function, cached per database file version.
 
-
-def unsupported_filters(fn: str, filters: Filters) -> list[str]:
-    """Names of the set filters that API function `fn` ignores."""
-    return api.split_kwargs(fn, filters.kwargs())[1]
+    The one way pages reach the data: pass the typed API function itself (`store.run(queries.kpi_overview,
+    year=2020)`), so "go to definition" lands on the function whose docstring names its SQL file.
+    """
+    if getattr(queries, fn.__name__, None) is not fn:
+        raise ValueError(f"not a queries API function: {fn!r}")
+    return _fetch(fn.__name__, tuple(sorted(kwargs.items())), current_version(), fn)
 
 
 # ---------------------------------------------------------------- lists for the filters
 def years() -> list[int]:
     """Years with data, ascending."""
-    return [int(y) for y in fetch("years")]
+    return [int(y) for y in run(queries.years)]
 
 
 def towns() -> list[str]:
     """Towns (镇街) of the district."""
-    return [str(x) for x in fetch("towns")]
+    return [str(x) for x in run(queries.towns)]
 
 
 def villages(town: str | None) -> list[str]:
     """Villages (村社区) of `town` (all when None)."""
-    return [str(x) for x in fetch("villages", town=town)]
+    return [str(x) for x in run(queries.villages, town=town)]
 
 
 def programs() -> pd.DataFrame:
     """Program list with both names, group, trips and materials before/after."""
-    return fetch("programs")
-
-
-# ---------------------------------------------------------------- marts
-def kpi(f: Filters) -> pd.Series | None:
-    """The one KPI row for the selection (None when the API returns nothing)."""
-    df = fetch("kpi_overview", **f.kwargs())
-    return None if df is None or df.empty else df.iloc[0]
-
-
-def frame(fn: str, f: Filters, **extra: Any) -> pd.DataFrame:
-    """Any mart for the selection plus fixed arguments (by=…, level=…, gap=…)."""
-    return fetch(fn, **f.kwargs(), **extra)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _duration_stats(kwargs: tuple[tuple[str, Any], ...], version: tuple[str, int, int]) -> pd.DataFrame:
-    from publish import charts
-
-    rows = api.call(_connect(*version), "application_durations", **dict(kwargs))
-    return charts.summarize_durations(rows)
-
-
-def duration_stats(f: Filters) -> pd.DataFrame:
-    """Box statistics of application_durations for the selection (the rows themselves are not cached:
-    a large district has millions)."""
-    used, _ = api.split_kwargs("application_durations", f.kwargs())
-    return _duration_stats(tuple(sorted(used.items())), current_version())
+    return run(queries.programs)
 
 
 # ---------------------------------------------------------------- data quality (the loader's bookkeeping)
@@ -180,7 +137,7 @@ class LoadTotals:
 
 def load_totals() -> LoadTotals | None:
     """Totals of load_summary (cached with it); None when the database has no load records."""
-    summary = fetch("load_summary")
+    summary = run(queries.load_summary)
     if summary is None or summary.empty:
         return None
     col = lambda c: int(pd.to_numeric(summary[c], errors="coerce").fillna(0).sum())  # noqa: E731
@@ -188,16 +145,6 @@ def load_totals() -> LoadTotals | None:
 
 
 def load_info() -> dict[str, str]:
-    """What the loader recorded (source, loaded_at, data_date…), key -> text, in the order written.
-
-    Uses the API's load_info when this version of `queries` has it; otherwise falls back to the source
-    directory and load time of load_summary (every file of one load shares them)."""
-    import queries
-
-    if hasattr(queries, "load_info"):
-        df = fetch("load_info")
-        return {str(k): str(v) for k, v in zip(df["key"], df["value"])}
-    summary = fetch("load_summary")
-    if summary is None or summary.empty:
-        return {}
-    return {"source": str(summary["source_dir"].iloc[0]), "loaded_at": str(summary["loaded_at"].max())}
+    """What the loader recorded (source, loaded_at, data_date…), key -> text, in the order written."""
+    df = run(queries.load_info)
+    return {str(k): str(v) for k, v in zip(df["key"], df["value"])}

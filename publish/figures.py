@@ -585,49 +585,16 @@ def processing_medians(df: pd.DataFrame, L: Labels, *, title: str, year: Any = N
     return Chart(fig, summary, table)
 
 
-def _box_stats(values: pd.Series) -> dict[str, float]:
-    v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
-    q1, med, q3 = np.percentile(v, [25, 50, 75])
-    iqr = q3 - q1
-    lo = v[v >= q1 - 1.5 * iqr].min()
-    hi = v[v <= q3 + 1.5 * iqr].max()
-    return dict(q1=q1, median=float(np.median(v)), q3=q3, lowerfence=lo, upperfence=hi, mean=float(v.mean()), n=len(v))
-
-
-def summarize_durations(df: pd.DataFrame) -> pd.DataFrame:
-    """Box statistics of working days per (period, route) from application_durations rows.
-
-    Columns: period, route, n, q1, median, q3, lowerfence, upperfence, mean, plus one row per period
-    with route '_all' (n and median of the whole period). The dashboard caches this instead of the
-    raw rows (millions on a large district).
-    """
-    cols = ["period", "route", "n", "q1", "median", "q3", "lowerfence", "upperfence", "mean"]
-    if df is None or df.empty or "working_days" not in df:
-        return pd.DataFrame(columns=cols)
-    d = df.dropna(subset=["working_days"])
-    rows = []
-    for p in ("before", "after"):
-        for route in [r for r in ("via_town", "direct") if r in set(d["route"].dropna())] or [None]:
-            part = d[(d["period"] == p) & ((d["route"] == route) if route is not None else True)]
-            if not part.empty:
-                rows.append({"period": p, "route": route, **_box_stats(part["working_days"])})
-    overall = [{"period": p, "route": "_all", "n": int((d["period"] == p).sum()),
-                "median": float(np.median(d.loc[d["period"] == p, "working_days"]))}
-               for p in ("before", "after") if (d["period"] == p).any()]
-    return pd.DataFrame(rows + overall).reindex(columns=cols)
-
-
 def processing_distribution(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Chart:
     """Distribution of working days before vs after reform, by payment route.
 
-    Takes the box-statistics frame (columns period, route, n, q1, median, q3, lowerfence, upperfence,
-    mean, with one route '_all' row per period, as `summarize_durations` returns) or the raw
-    application_durations rows. Quartiles are drawn as precomputed boxes: a million applications would
-    otherwise ship every value to the browser.
+    Takes `queries.duration_stats` (columns period, route, n, q1, median, q3, lowerfence, upperfence,
+    mean, with one route '_all' row per period), computed in the database: a million applications
+    would otherwise ship every value to pandas and the browser.
     """
     if _is_empty(df):
         return _no_data(L)
-    stats = df if "q1" in df.columns else summarize_durations(df)
+    stats = df
     boxes = stats[stats["route"] != "_all"]
     if boxes.empty:
         return _no_data(L)

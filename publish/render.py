@@ -25,8 +25,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-FONT_FAMILY = "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
-FONT_NAME = "WenQuanYi Micro Hei"
+import kaleido
+from choreographer.browsers.chromium import Chromium
+
+from vocab import t
+
+FONT_NAME = "WenQuanYi Micro Hei"   # the CJK font the exports need (fc-list check); publish/style.py names the family
 PACKAGES = {"chromium": "chromium", "font": "fonts-wqy-microhei"}
 INSTALL_ALL = "apt-get install --no-install-recommends chromium fonts-wqy-microhei"
 STARTUP_TIMEOUT_S = 60.0
@@ -53,8 +57,6 @@ def find_chromium() -> str | None:
     if env is not None:
         return env if os.path.isfile(env) and os.access(env, os.X_OK) else None
     try:
-        from choreographer.browsers.chromium import Chromium
-
         return Chromium.find_browser(skip_local=False)
     except Exception:  # noqa: BLE001 - any failure of the lookup means "not found"
         for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
@@ -100,29 +102,15 @@ def check_export_prerequisites(lang: str = "zh") -> list[str]:
     for pkg in missing:
         if pkg == PACKAGES["chromium"]:
             where = os.environ.get("BROWSER_PATH")
-            detail_zh = f"（BROWSER_PATH={where} 不是可执行文件）" if where is not None else ""
-            detail_en = f" (BROWSER_PATH={where} is not an executable)" if where is not None else ""
-            problems.append(
-                f"未找到 Chromium 浏览器{detail_zh}：图表导出（PNG/SVG/PDF）需要它。"
-                if lang == "zh" else
-                f"Chromium was not found{detail_en}: chart export (PNG/SVG/PDF) needs it."
-            )
+            detail = t("prereq.browser_path", lang, where=where) if where is not None else ""
+            problems.append(t("prereq.chromium", lang, detail=detail))
         else:
-            problems.append(
-                "未安装中文字体“文泉驿微米黑”：导出的图表和 PDF 中的中文会显示为方框。"
-                if lang == "zh" else
-                "The Chinese font WenQuanYi Micro Hei is not installed: Chinese text in exported charts "
-                "and PDFs would show as boxes."
-            )
-    problems.append(
-        f"请以 root 身份安装：{cmd}" if lang == "zh" else f"Install it as root: {cmd}"
-    )
+            problems.append(t("prereq.font", lang))
+    problems.append(t("prereq.install", lang, cmd=cmd))
     return problems
 
 
 def _server():
-    import kaleido
-
     return kaleido._global_server  # noqa: SLF001 - needed to see whether its thread died
 
 
@@ -135,8 +123,6 @@ class Renderer:
 
     def render(self, fig: Any, fmt: str, *, width: int, height: int, scale: float = 1) -> bytes:
         """The figure as `fmt` (png, svg, pdf) bytes; width/height in CSS px, png scaled by `scale`."""
-        import kaleido
-
         spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
         t0 = time.perf_counter()
         out = _call_watched(
@@ -189,8 +175,6 @@ def render_session() -> Iterator[Renderer]:
     problems = check_export_prerequisites()
     if problems:
         raise ExportPrerequisiteError("\n".join(problems))
-    import kaleido
-
     with _LOCK:
         # mathjax=False: the default loads MathJax from a CDN, which there is no internet to reach
         kaleido.start_sync_server(mathjax=False, silence_warnings=True)
@@ -204,3 +188,12 @@ def render_session() -> Iterator[Renderer]:
             yield renderer
         finally:
             kaleido.stop_sync_server(silence_warnings=True)
+
+
+def to_png(fig, scale: float = 2, width: int = 1100) -> bytes:
+    """PNG bytes of `fig` (the dashboard's download button), on the locked kaleido session.
+
+    Raises ExportPrerequisiteError with the install command when Chromium is missing.
+    """
+    with render_session() as renderer:
+        return renderer.render(fig, "png", width=width, height=int(fig.layout.height or 450), scale=scale)

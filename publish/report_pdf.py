@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 from pypdf import PdfReader, PdfWriter, Transformation
 
-from publish.render import FONT_FAMILY, Renderer
+from publish.render import Renderer
+from publish.style import FONT_FAMILY
 
 # A4 landscape at 96 CSS px per inch: kaleido writes it as 842 × 596 pt
 PAGE_W, PAGE_H = 1123, 794

@@ -142,7 +142,8 @@ def suppression_masks(
 
     Returns (primary, secondary, exposed_totals): two bool Series on df.index and the lines whose total
     would reveal a hidden count (see `Suppression`). `extra_primary` marks further cells to hide from
-    the start (nested counts); they are reported as secondary because their own value is not small. NaN counts are treated as not published and never chosen.
+    the start (nested counts); they are reported as secondary because their own value is not small.
+    NaN counts are treated as not published and never chosen.
     """
     values = pd.to_numeric(df[count_col], errors="coerce")
     known = values.notna()

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import queries
-from subsidy.build import build_database
 from simulator.generate import generate
+from subsidy.build import build_database
 
 
 def api_calls(con, year: int, town: str, gap_town: str | None):

@@ -23,6 +23,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
+from contract.paths import db_path
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {"overview": "", "coverage": "coverage", "spend": "spend", "processing": "processing", "gaps": "gaps"}
 CHROMIUM = "/usr/bin/chromium"
@@ -106,9 +110,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds per page load")
     parser.add_argument("--out", type=Path, default=ROOT / "test-output" / "page_timings.json")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
-    from contract.paths import db_path
-    from playwright.sync_api import sync_playwright
 
     db = (args.db or db_path()).resolve()
     if not db.exists():

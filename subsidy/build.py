@@ -20,7 +20,7 @@ from loader.readers import ContractError
 from queries.install import install_views
 from simulator.generate import generate
 
-__all__ = ["build_database", "build_demo", "main", "LoadRejected", "LoadReport", "ContractError"]
+__all__ = ["build_database", "build_demo", "run", "LoadRejected", "LoadReport", "ContractError"]
 
 
 def build_database(source: Path, db: Path | None = None, *, force: bool = False,

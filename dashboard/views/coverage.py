@@ -3,32 +3,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, store, ui
-from vocab import t
+from dashboard import state, ui
 
-lang = state.current_lang()
-f = state.filters()
-scope = ui.fmt_scope(f, lang)
-ui.header(t("coverage_title", lang, year=f.year), scope, lang)
-st.caption(t("coverage_help", lang))
+L = state.labels()
+sel = state.filters()
+ui.header(L("coverage_title", year=sel.year), ui.fmt_scope(sel, L), L)
+st.caption(L("coverage_help"))
 
-
-def draw(chart_id: str, fn: str, **extra):
-    ui.chart(chart_id, [store.frame(fn, f, **extra)], lang, year=f.year, scope=scope,
-             dropped=store.unsupported_filters(fn, f))
-
-
-draw("coverage.heatmap", "coverage_by_category")
+ui.chart("coverage.heatmap", sel, L)
 left, right = st.columns(2)
 with left:
-    draw("coverage.town", "coverage_by", by="town")
+    ui.chart("coverage.town", sel, L)
 with right:
-    draw("coverage.sex", "coverage_by", by="sex")
-    draw("coverage.age_band", "coverage_by", by="age_band")
+    ui.chart("coverage.sex", sel, L)
+    ui.chart("coverage.age_band", sel, L)
 
-st.subheader(t("targeting_header", lang))
-st.caption(t("targeting_help", lang))
-draw("coverage.targeting", "targeting_errors")
+st.subheader(L("targeting_header"))
+st.caption(L("targeting_help"))
+ui.chart("coverage.targeting", sel, L)
 
-st.subheader(t("priority_header", lang))
-draw("coverage.priority_children", "priority_children")
+st.subheader(L("priority_header"))
+ui.chart("coverage.priority_children", sel, L)

@@ -3,35 +3,31 @@ from __future__ import annotations
 
 import streamlit as st
 
+import queries
 from dashboard import state, store, ui
-from vocab import t
 
-lang = state.current_lang()
-f = state.filters()
-scope = ui.fmt_scope(f, lang)
-ui.header(t("spend_title", lang, year=f.year), scope, lang)
+L = state.labels()
+sel = state.filters()
+scope = ui.fmt_scope(sel, L)
+ui.header(L("spend_title", year=sel.year), scope, L)
 
-by_program = store.frame("spend_by_program", f)
-dropped = store.unsupported_filters("spend_by_program", f)
+by_program = store.run(queries.spend_by_program, **sel.filters())
 if by_program is None or by_program.empty or float(by_program["spend_yuan"].sum()) == 0:
-    ui.empty(lang, scope, payments=True)
+    ui.empty(L, scope, payments=True)
 
-st.subheader(t("programs_header", lang))
-cap_col = "封顶使用率 %" if lang == "zh" else "Cap use %"
-ui.chart("spend.programs", [by_program], lang, year=f.year, scope=scope, dropped=dropped, table_inline=True,
+st.subheader(L("programs_header"))
+cap_col = L("chart.spend.cap_use_column")
+ui.chart("spend.programs", sel, L, table_inline=True,
          column_config={cap_col: st.column_config.ProgressColumn(cap_col, min_value=0, max_value=100, format="%.1f%%")})
-ui.chart("spend.groups", [by_program], lang, year=f.year, scope=scope, dropped=dropped)
+ui.chart("spend.groups", sel, L)
 
-st.subheader(t("tiers_header", lang))
-st.caption(t("cap_use_help", lang))
-ui.chart("spend.tiers", [store.frame("spend_by_tier", f), store.programs()], lang, year=f.year, scope=scope,
-         dropped=store.unsupported_filters("spend_by_tier", f))
+st.subheader(L("tiers_header"))
+st.caption(L("cap_use_help"))
+ui.chart("spend.tiers", sel, L)
 
-st.subheader(t("incidence_header", lang))
+st.subheader(L("incidence_header"))
 left, right = st.columns(2)
 with left:
-    ui.chart("spend.incidence_category", [store.frame("benefit_incidence", f, by="category")], lang, year=f.year,
-             scope=scope, dropped=store.unsupported_filters("benefit_incidence", f))
+    ui.chart("spend.incidence_category", sel, L)
 with right:
-    ui.chart("spend.incidence_town", [store.frame("benefit_incidence", f, by="town")], lang, year=f.year,
-             scope=scope, dropped=store.unsupported_filters("benefit_incidence", f))
+    ui.chart("spend.incidence_town", sel, L)

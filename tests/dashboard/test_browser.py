@@ -19,9 +19,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_dashboard_quality import broken_district
 
 import queries
 import vocab as i18n
+from subsidy.build import build_database
+from tests.contract_fixtures import write_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,11 +53,7 @@ def server(demo_db):
 
 @pytest.fixture(scope="module")
 def broken_server(tmp_path_factory):
-    """The same on tests/test_dashboard_quality.py's district with 5 of 41 rows broken."""
-    from subsidy.build import build_database
-    from tests.contract_fixtures import write_district
-    from tests.test_dashboard_quality import broken_district
-
+    """The same on tests/dashboard/test_dashboard_quality.py's district with 5 of 41 rows broken."""
     root = tmp_path_factory.mktemp("broken_browser")
     build_database(write_district(root / "src", broken_district()[0]), root / "subsidy.duckdb")
     yield from _serve(root / "subsidy.duckdb", "streamlit-browser-broken.log")

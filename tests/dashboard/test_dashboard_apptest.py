@@ -24,8 +24,10 @@ import vocab as i18n
 
 pytestmark = pytest.mark.slow
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")  # absolute: from_file resolves against the caller
+# absolute: from_file resolves against the caller
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = ["overview", "coverage", "spend", "processing", "gaps"]
+SEED = pd.read_csv(Path(APP).parents[1] / "queries" / "seeds" / "gap_keys.csv").set_index("gap")
 
 
 @pytest.fixture(scope="module")
@@ -187,8 +189,10 @@ def test_gaps_page_numbers_and_list_equal_api(con):
     assert_clean(at)
     row = queries.census_gaps(con, year=year, town=town).set_index("gap").loc["paid_after_death"]
     shown = metrics(at)
-    assert shown["死亡后仍发放 · 人数"] == i18n.fmt_int(row.persons)
-    assert shown["死亡后仍发放 · 金额"] == i18n.fmt_money(row.amount_yuan, "zh")
+    label = SEED.loc["paid_after_death", "label_zh"]   # the tile names the gap in the seed's words
+    assert label == "死亡后发放"
+    assert shown[f"{label} · 人数"] == i18n.fmt_int(row.persons)
+    assert shown[f"{label} · 金额"] == i18n.fmt_money(row.amount_yuan, "zh")
     people = queries.gap_people(con, gap="paid_after_death", year=year, town=town)
     tables = [df for df in at.dataframe if "身份证号（脱敏）" in df.value.columns]
     if len(people):
@@ -234,7 +238,8 @@ def db_with_silent_town(demo_db, tmp_path_factory, con):
     shutil.copy(demo_db, copy)
     rw = queries.connect(copy, read_only=False)
     for table in ("payments", "applications"):
-        rw.execute(f"delete from {table} where person_id in (select person_id from persons where town = $t)", {"t": town})
+        rw.execute(f"delete from {table} where person_id in (select person_id from persons where town = $t)",
+                   {"t": town})
     install_views(rw)
     rw.close()
     return copy, town

@@ -19,7 +19,10 @@ import pandas as pd
 import pytest
 
 import queries
-from publish import charts, pack as export
+import vocab
+from publish import charts
+from publish import pack as export
+from publish.charts import Selection
 from publish.render import missing_packages
 from publish.suppress import COUNT_COLUMNS
 
@@ -28,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2020
 
 needs_chromium = pytest.mark.skipif(
-    bool(missing_packages()), reason="export needs: apt-get install --no-install-recommends chromium fonts-wqy-microhei",
+    bool(missing_packages()),
+    reason="export needs: apt-get install --no-install-recommends chromium fonts-wqy-microhei",
 )
 
 
@@ -86,8 +90,9 @@ def _png_size(path: Path) -> tuple[int, int]:
 # ---------------------------------------------------------------- files
 @needs_chromium
 def test_every_chart_in_every_format(pack, manifest):
-    ids = list(charts.CHARTS)
-    assert [c["id"] for c in manifest["charts"]] == ids  # registry order
+    ids = [s.id for s in charts.specs_for(Selection(year=YEAR))]
+    assert [c["id"] for c in manifest["charts"]] == ids  # registry order, the charts that apply to the district
+    assert "gaps.by_town" in ids and "gaps.by_village" not in ids  # villages only once a town is chosen
     for i, chart_id in enumerate(ids, start=1):
         for fmt in ("png", "svg", "pdf"):
             path = pack / fmt / f"{i:02d}_{chart_id}.{fmt}"
@@ -108,7 +113,7 @@ def test_png_is_print_resolution(pack, manifest):
 def test_svg_holds_the_chinese_title(pack, manifest, con):
     for c in manifest["charts"]:
         svg = (pack / c["files"]["svg"]).read_text(encoding="utf-8")
-        built = charts.build_from_api(c["id"], con, lang="zh", year=YEAR)
+        built = charts.build(con, c["id"], lang="zh", year=YEAR)
         if built.fig is not None:
             title = built.fig.layout.title.text
             assert title and title in svg, (c["id"], title)
@@ -126,7 +131,8 @@ def test_combined_pdf_text_has_every_title_in_order(pack, manifest):
     assert "持证残疾人" in text[1] and "覆盖率" in text[1]
     for page, c in zip(text[2:], manifest["charts"]):
         spec = charts.CHARTS[c["id"]]
-        assert spec.title_zh in page, c["id"]
+        assert c["title"] == spec.title(charts.labels("zh"), Selection(year=YEAR))
+        assert c["title"] in page.replace("\n", ""), c["id"]
         # the one-line summary is on the page (wrapped lines joined back)
         assert c["summary"][:12] in page.replace("\n", ""), c["id"]
     # wqy-microhei extracts as real characters, not Kangxi radicals (⼈ U+2F08)
@@ -135,8 +141,8 @@ def test_combined_pdf_text_has_every_title_in_order(pack, manifest):
 
 # ---------------------------------------------------------------- Excel
 def _api_frame(con, table: dict) -> pd.DataFrame:
-    return getattr(queries, table["fn"])(con, year=YEAR, **table["kwargs"]) if table["fn"] != "programs" \
-        else queries.programs(con)
+    """The API call a sheet records (function name and every argument), made again."""
+    return getattr(queries, table["fn"])(con, **table["kwargs"])
 
 
 @needs_chromium
@@ -147,18 +153,26 @@ def test_excel_sheets_hold_the_api_numbers(pack, manifest, con):
     about = dict(zip(book["说明"].iloc[:, 0], book["说明"].iloc[:, 1].astype(str)))
     assert about["年度"] == str(YEAR) and about["语言"] == "中文" and about["公开版（小数抑制）"] == "否"
     assert about["数据日期"] == manifest["data_date"]
-    assert len(book["目录"]) == len(charts.CHARTS)
+    assert len(book["目录"]) == len(manifest["charts"])
+    # the index names each chart's SQL file, and the file exists
+    for sql in book["目录"]["SQL 文件"]:
+        for line in str(sql).splitlines():
+            assert (ROOT / line).is_file(), line
     for table in manifest["tables"]:
         sheet = book[table["sheet"]]
         api = _api_frame(con, table)
         assert len(sheet) == len(api), table
-        labels = [export.COLUMN_LABELS.get(c, (c, c))[0] for c in api.columns]
-        assert list(sheet.columns) == labels, table
+        labels = [vocab.column_label(c, "zh") for c in api.columns]
+        # a gap column shows the seed's label, with the key beside it
+        expected = [h for c, label in zip(api.columns, labels)
+                    for h in ([label, "缺口代码"] if c == "gap" else [label])]
+        assert list(sheet.columns) == expected, table
         for col, label in zip(api.columns, labels):
             if pd.api.types.is_numeric_dtype(api[col]) and not pd.api.types.is_bool_dtype(api[col]):
                 np.testing.assert_allclose(
                     pd.to_numeric(sheet[label], errors="coerce").to_numpy(dtype=float),
-                    api[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan), rtol=1e-9, equal_nan=True, err_msg=f"{table} {col}",
+                    api[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan), rtol=1e-9, equal_nan=True,
+                    err_msg=f"{table} {col}",
                 )
 
 
@@ -169,14 +183,10 @@ def test_public_edition_shows_no_small_count(public_pack, con):
     book = pd.read_excel(public_pack / f"tables_{YEAR}_public.xlsx", sheet_name=None, engine="openpyxl")
     about = dict(zip(book["About"].iloc[:, 0], book["About"].iloc[:, 1].astype(str)))
     assert about["Public edition (small-count suppression)"] == "yes" and about["Suppression threshold k"] == "5"
-    labels = {export.COLUMN_LABELS[c][1] for c in COUNT_COLUMNS if c in export.COLUMN_LABELS}
+    labels = {vocab.column_label(c, "en") for c in COUNT_COLUMNS}
     for table in manifest["tables"]:
         sheet = book[table["sheet"]]
-        if table["rows_only_aggregate"]:
-            # row-level data is never published as rows
-            api = _api_frame(con, table)
-            assert len(sheet) < len(api)
-            continue
+        assert table["fn"] not in ("application_durations", "gap_people")  # row-level data is never published
         for col in sheet.columns:
             if col in labels:
                 values = pd.to_numeric(sheet[col], errors="coerce")
@@ -186,8 +196,10 @@ def test_public_edition_shows_no_small_count(public_pack, con):
     reader = PdfReader(public_pack / f"report_{YEAR}_en_public.pdf")
     text = "".join(p.extract_text() for p in reader.pages)
     assert "public edition" in text and f"Disability-subsidy performance report {YEAR}" in text
+    flat = text.replace("\n", " ")
     for c in manifest["charts"]:
-        assert charts.CHARTS[c["id"]].title_en in text, c["id"]
+        assert c["title"] == charts.CHARTS[c["id"]].title(charts.labels("en"), Selection(year=YEAR))
+        assert c["title"] in flat or c["title"] in text.replace("\n", ""), c["id"]
 
 
 # ---------------------------------------------------------------- missing prerequisites
@@ -209,3 +221,27 @@ def test_missing_font_gives_the_install_command(tmp_path):
     assert proc.returncode != 0
     assert "fonts-wqy-microhei" in proc.stderr and "apt-get install --no-install-recommends" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- one vocabulary
+@needs_chromium
+def test_gap_labels_in_workbook_and_pdf_are_the_seeds(pack, manifest, con):
+    """Every gap label the pack prints is the gap seed's (queries/seeds/gap_keys.csv), in the workbook's
+    gap sheets and on the PDF's gap pages; no wording from anywhere else."""
+    seed = pd.read_csv(ROOT / "queries" / "seeds" / "gap_keys.csv")
+    label = dict(zip(seed["gap"], seed["label_zh"]))
+    book = pd.read_excel(pack / f"tables_{YEAR}.xlsx", sheet_name=None, engine="openpyxl")
+    gap_sheets = [t["sheet"] for t in manifest["tables"] if t["fn"] in ("census_gaps", "census_gaps_by_area")]
+    assert gap_sheets
+    for sheet in gap_sheets:
+        frame = book[sheet]
+        assert len(frame) and list(frame["缺口类型"]) == [label[k] for k in frame["缺口代码"]], sheet
+    from pypdf import PdfReader
+
+    reader = PdfReader(pack / f"report_{YEAR}_zh.pdf")
+    pages = {c["id"]: reader.pages[i + 2].extract_text().replace("\n", "") for i, c in enumerate(manifest["charts"])}
+    shown = queries.census_gaps(con, year=YEAR)
+    for key in shown.loc[shown["persons"] > 0, "gap"]:
+        assert label[key] in pages["gaps.overview"], key
+    chosen = charts.gap_of(Selection(year=YEAR))
+    assert label[chosen] in pages["gaps.by_town"]

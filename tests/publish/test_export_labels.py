@@ -5,8 +5,8 @@ import math
 
 import pandas as pd
 
-from publish import charts, pack as export
-from publish.suppress import masked_numeric, suppress_frame
+from publish import charts, figures
+from publish.suppress import API_LINES, masked_numeric, suppress_frame
 
 
 def test_bar_labels_show_small_and_complementary_marks():
@@ -15,11 +15,12 @@ def test_bar_labels_show_small_and_complementary_marks():
     df = pd.DataFrame({"value": ["A", "B", "C", "D"], "certified_population": [3, 20, 100, 200],
                        "persons_paid": [3, 18, 60, 150]})
     df["coverage"] = df.persons_paid / df.certified_population
-    sup = suppress_frame(df, k=5, lines=export.SUPPRESSION_LINES["coverage_by"])
+    sup = suppress_frame(df, k=5, lines=API_LINES["coverage_by"])
     assert list(sup.frame["certified_population"]) == ["<5", "*", 100, 200]
     assert list(sup.frame["persons_paid"]) == ["<5", "*", 60, 150]
-    chart = charts.coverage_by_town(masked_numeric(df, sup.hidden), lang="zh", year=2020)
-    export.mark_hidden_points(chart.fig, df, sup, "zh", 5)
+    L = charts.labels("zh")
+    chart = figures.coverage_bars(masked_numeric(df, sup.hidden), L, title="t", year=2020, by="town")
+    charts.mark_hidden_points(chart.fig, df, sup, L, 5)
     bar = chart.fig.data[0]
     labels = dict(zip(bar.y, bar.text))
     assert labels["A"] == "<5" and labels["B"] == "*"

@@ -1,0 +1,435 @@
+"""The chart registry: every chart defined once, for the page, the report pack and the notebooks.
+
+A chart's `ChartSpec` owns everything that decides what it shows:
+
+- its data calls: typed `queries` functions with their fixed arguments (`by="town"`), each call's
+  scope (`all_years=True`: the processing comparison uses every year, whatever the year filter) and
+  any argument that depends on the selection (the gaps page's level and gap);
+- the filters it honours, read from the API function's signature, and the ones it drops, which the
+  page and the PDF name under the chart;
+- when it applies (the by-village gap chart only once a town is chosen);
+- its title (one message key, the same on the figure, the page, the PDF page and the workbook index);
+- its builder (`publish.figures`), which takes the frames and a `vocab.Labels`.
+
+`render(chart_id, selection, labels, run=…)` is the one way to obtain a chart's frames and figure:
+the dashboard passes its cached `run`, the pack and notebooks a direct one (`direct_runner(con)`):
+
+    import queries
+    from publish import charts
+    con = queries.connect()
+    r = charts.render("coverage.heatmap", charts.Selection(year=2020), charts.labels("en"),
+                      run=charts.direct_runner(con))
+    r.chart.fig.show(); r.frames[0]   # the API frame behind it; r.sql_files names its SQL
+
+In the public edition `render` applies small-count suppression (publish/suppress.py) to every frame
+before the builder sees it and marks hidden points, so page, pack and notebook publish the same cells.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import queries
+import vocab
+from publish import figures, suppress
+from publish.figures import Chart
+from vocab import Labels
+
+__all__ = ["CHARTS", "ChartSpec", "Call", "Selection", "Rendered", "render", "labels", "direct_runner",
+           "specs_for", "FILTERS", "build"]
+
+FILTERS = ("year", "town", "village", "category", "program_group")
+# Row-level API results: never published as rows; the public pack carries the chart's aggregate instead.
+MICRODATA = frozenset({"application_durations", "gap_people"})
+REPO_ROOT = Path(queries.__file__).resolve().parents[1]
+
+Runner = Callable[..., pd.DataFrame]   # run(fn, **kwargs) -> the frame of fn(con, **kwargs)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the reader picked: the sidebar filters plus the gaps page's gap (None = all)."""
+
+    year: int | None = None
+    town: str | None = None
+    village: str | None = None
+    category: str | None = None
+    program_group: str | None = None
+    gap: str | None = None
+
+    def filters(self) -> dict[str, Any]:
+        """The five filters (None = all)."""
+        return {name: getattr(self, name) for name in FILTERS}
+
+    def previous_year(self) -> "Selection":
+        """The same selection one year earlier."""
+        return replace(self, year=None if self.year is None else self.year - 1)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API call feeding a chart: a typed `queries` function, fixed arguments and its scope."""
+
+    fn: Callable[..., pd.DataFrame]
+    fixed: tuple[tuple[str, Any], ...] = ()
+    all_years: bool = False                      # the year filter does not apply (every year)
+    dynamic: Callable[[Selection], Mapping[str, Any]] | None = None   # arguments from the selection
+    lookup: bool = False                         # names only (programs for labels): its filters are not the chart's
+
+    @property
+    def name(self) -> str:
+        """The API function's name (`kpi_overview`)."""
+        return self.fn.__name__
+
+    @functools.cached_property
+    def accepts(self) -> frozenset[str]:
+        """Keyword parameters of the API function."""
+        return frozenset(p for p in inspect.signature(self.fn).parameters if p != "con")
+
+    def kwargs(self, sel: Selection) -> dict[str, Any]:
+        """Arguments of the call for `sel`: the filters the function takes, then fixed and dynamic ones."""
+        out = {k: v for k, v in sel.filters().items() if k in self.accepts}
+        if self.all_years:
+            out.pop("year", None)
+        out.update(self.fixed)
+        if self.dynamic is not None:
+            out.update(self.dynamic(sel))
+        return out
+
+    def dropped(self, sel: Selection) -> list[str]:
+        """Set filters this call does not follow (shown under the chart); none for a lookup."""
+        if self.lookup:
+            return []
+        return [k for k, v in sel.filters().items()
+                if v is not None and (k not in self.accepts or (self.all_years and k == "year"))]
+
+    @property
+    def sql_file(self) -> str:
+        """The SQL file behind the call, relative to the repository (`queries/sql/api/coverage_by.sql`)."""
+        path = getattr(self.fn, "sql_path", None)
+        if path is None:
+            return f"queries.{self.name}"
+        variant = f"{self.name}_by_{dict(self.fixed).get('by')}"   # processing_times(by="route") has its own file
+        if variant in getattr(self.fn, "sql_names", ()):
+            path = self.fn.sql_paths[self.fn.sql_names.index(variant)]
+        path = Path(path)
+        return path.relative_to(REPO_ROOT).as_posix() if path.is_relative_to(REPO_ROOT) else str(path)
+
+    def describe(self, sel: Selection | None = None) -> str:
+        """'queries.coverage_by(con, by="town", **filters)' — for the workbook's index."""
+        args = dict(self.fixed) if sel is None else {k: v for k, v in self.kwargs(sel).items() if k not in FILTERS}
+        text = ", ".join(f"{k}={v!r}" for k, v in args.items())
+        scope = ", all years" if self.all_years else ""
+        return f"queries.{self.name}(con{', ' + text if text else ''}, **filters{scope})"
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart: id, page, builder, data calls, builder options, scope note and when it applies."""
+
+    id: str
+    page: str
+    builder: Callable[..., Chart]
+    calls: tuple[Call, ...]
+    options: tuple[tuple[str, Any], ...] = ()
+    scope_note: str | None = None               # message key explaining a scope (e.g. all years)
+    applies: Callable[[Selection], bool] = lambda sel: True
+
+    def title(self, labels: Labels, sel: Selection | None = None) -> str:
+        """The chart's one title (figure, page, PDF page and workbook index)."""
+        if self.id.startswith("gaps.by_"):
+            area = labels("chart.dim.village" if self.id.endswith("village") else "chart.dim.town")
+            return labels("chart.gaps.by_area.title", gap=labels.gap(gap_of(sel or Selection())), area=area)
+        return labels(f"chart.{self.id}.title")
+
+    def dropped(self, sel: Selection) -> list[str]:
+        """Set filters at least one of the chart's calls does not follow, in FILTERS order."""
+        out: list[str] = []
+        for call in self.calls:
+            out += [d for d in call.dropped(sel) if d not in out]
+        return [f for f in FILTERS if f in out]
+
+    def sql_files(self) -> list[str]:
+        """The SQL files behind the chart."""
+        return list(dict.fromkeys(c.sql_file for c in self.calls))
+
+
+@dataclass
+class Rendered:
+    """A chart for one selection: its frames (as published), the built chart and what it left out."""
+
+    spec: ChartSpec
+    selection: Selection
+    title: str
+    chart: Chart
+    frames: list[pd.DataFrame]                  # API frames as the builder saw them (suppressed when public)
+    raw: list[pd.DataFrame]                     # API frames as returned
+    sups: list[suppress.Suppression | None]
+    dropped: list[str]
+    table: pd.DataFrame                         # the table to show (the published table when cells are hidden)
+    public: bool = False
+    k: int = suppress.DEFAULT_K
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def hidden(self) -> int:
+        """Cells hidden by the public edition."""
+        return sum(s.n_hidden for s in self.sups if s is not None)
+
+    @property
+    def empty(self) -> bool:
+        """True when there was nothing to draw."""
+        return self.chart.empty
+
+    @property
+    def sql_files(self) -> list[str]:
+        """The SQL files behind the chart."""
+        return self.spec.sql_files()
+
+    @property
+    def fig(self):
+        """The plotly figure (None when there was nothing to draw)."""
+        return self.chart.fig
+
+    @property
+    def summary(self) -> str:
+        """The one-sentence summary (the figure's accessible name and the PDF caption)."""
+        return self.chart.summary
+
+
+# ---------------------------------------------------------------- selection-dependent arguments
+def gap_of(sel: Selection) -> str:
+    """The gap the by-area charts show: the chosen one, else the gaps page's default (the seed's first)."""
+    return sel.gap or queries.GAP_KEYS[0]
+
+
+def _gap_area(sel: Selection) -> dict[str, Any]:
+    return {"level": "village" if sel.town else "town", "gap": gap_of(sel)}
+
+
+def _town_chosen(sel: Selection) -> bool:
+    return sel.town is not None
+
+
+def _district(sel: Selection) -> bool:
+    return sel.town is None
+
+
+def _spec(id_: str, builder, *calls: Call, scope_note: str | None = None, applies=None, **options) -> ChartSpec:
+    return ChartSpec(id_, id_.split(".")[0], builder, tuple(calls), tuple(options.items()), scope_note,
+                     applies or (lambda sel: True))
+
+
+def _call(fn, *, all_years: bool = False, dynamic=None, lookup: bool = False, **fixed) -> Call:
+    return Call(fn, tuple(fixed.items()), all_years, dynamic, lookup)
+
+
+q = queries
+CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
+    _spec("overview.monthly_spend", figures.monthly_spend, _call(q.monthly_spend)),
+    _spec("overview.towns", figures.town_ranking, _call(q.benefit_incidence, by="town")),
+    _spec("coverage.heatmap", figures.coverage_heatmap, _call(q.coverage_by_category)),
+    _spec("coverage.town", figures.coverage_bars, _call(q.coverage_by, by="town"), by="town"),
+    _spec("coverage.sex", figures.coverage_bars, _call(q.coverage_by, by="sex"), by="sex"),
+    _spec("coverage.age_band", figures.coverage_bars, _call(q.coverage_by, by="age_band"), by="age_band"),
+    _spec("coverage.targeting", figures.targeting, _call(q.targeting_errors)),
+    _spec("coverage.priority_children", figures.priority_children, _call(q.priority_children)),
+    _spec("spend.programs", figures.spend_programs, _call(q.spend_by_program)),
+    _spec("spend.groups", figures.spend_groups, _call(q.spend_by_program)),
+    _spec("spend.tiers", figures.spend_tiers, _call(q.spend_by_tier), _call(q.programs, lookup=True)),
+    _spec("spend.incidence_category", figures.incidence, _call(q.benefit_incidence, by="category"), by="category"),
+    _spec("spend.incidence_town", figures.incidence, _call(q.benefit_incidence, by="town"), by="town"),
+    _spec("processing.medians", figures.processing_medians, _call(q.processing_times, all_years=True, by="program"),
+          scope_note="processing_all_years"),
+    _spec("processing.distribution", figures.processing_distribution, _call(q.duration_stats, all_years=True),
+          scope_note="processing_all_years"),
+    _spec("processing.routes", figures.processing_routes, _call(q.processing_times, all_years=True, by="route"),
+          scope_note="processing_all_years"),
+    _spec("processing.trips", figures.processing_trips, _call(q.programs)),
+    _spec("processing.materials", figures.processing_materials, _call(q.programs)),
+    _spec("gaps.overview", figures.gaps_overview, _call(q.census_gaps)),
+    _spec("gaps.by_town", figures.gaps_by_area, _call(q.census_gaps_by_area, dynamic=_gap_area), level="town",
+          applies=_district),
+    _spec("gaps.by_village", figures.gaps_by_area, _call(q.census_gaps_by_area, dynamic=_gap_area), level="village",
+          applies=_town_chosen),
+)}
+del q
+
+
+def specs_for(sel: Selection, page: str | None = None) -> list[ChartSpec]:
+    """The charts that apply to `sel` (of one page, or all), in registry order."""
+    return [s for s in CHARTS.values() if (page is None or s.page == page) and s.applies(sel)]
+
+
+# ---------------------------------------------------------------- running the calls
+def direct_runner(con) -> Runner:
+    """run(fn, **kwargs) calling the API on `con`, each distinct call once (the pack shares frames)."""
+    memo: dict[tuple, pd.DataFrame] = {}
+
+    def run(fn, **kwargs):
+        key = (fn.__name__, tuple(sorted(kwargs.items())))
+        if key not in memo:
+            memo[key] = fn(con, **kwargs)
+        return memo[key]
+
+    return run
+
+
+@functools.lru_cache(maxsize=2)
+def labels(lang: str) -> Labels:
+    """The vocabulary for `lang` with the gap seed's labels."""
+    return Labels.from_catalog(lang, queries.gap_catalog())
+
+
+# ---------------------------------------------------------------- the public edition
+def publication(call: Call, frame: pd.DataFrame, run: Runner, k: int, sel: Selection) -> suppress.Suppression | None:
+    """Suppression of one call's frame for the public edition (None for row-level or empty frames)."""
+    if frame is None or frame.empty or call.name in MICRODATA:
+        return None
+    if call.name == "census_gaps_by_area" and call.kwargs(sel).get("level") == "village":
+        # village figures also add up to the town figures published in the by-town chart
+        frame = with_town(frame, run, sel.town)
+        return suppress.suppress_frame(frame, k=k, lines=[("gap",), ("gap", "town")])
+    return suppress.suppress_api_frame(call.name, frame, k=k)
+
+
+def with_town(frame: pd.DataFrame, run: Runner, town: str | None) -> pd.DataFrame:
+    """A village-level gap frame with each village's town (a name used in two towns gets None)."""
+    if frame.empty or "town" in frame.columns:
+        return frame
+    towns = [town] if town else run(queries.towns)
+    owner: dict[str, str | None] = {}
+    for t in towns:
+        for v in run(queries.villages, town=t):
+            owner[v] = None if v in owner and owner[v] != t else t
+    out = frame.copy()
+    out.insert(out.columns.get_loc("area") + 1, "town", out["area"].map(owner))
+    return out
+
+
+def published_table(sup: suppress.Suppression, labels_: Labels) -> pd.DataFrame:
+    """The published frame with labelled columns and formatted numbers ("<5" and "*" kept as text)."""
+    out = sup.frame.copy()
+    for col in out.columns:
+        if col in vocab.RATIO_COLUMNS:
+            out[col] = [v if isinstance(v, str) else vocab.fmt_pct(v) for v in out[col]]
+        elif pd.api.types.is_float_dtype(sup.frame[col]) or out[col].dtype == object:
+            out[col] = [v if isinstance(v, str) or not isinstance(v, float) else vocab.fmt_num(v, 1)
+                        for v in out[col]]
+    out.columns = [labels_.column(c) for c in out.columns]
+    return out
+
+
+# ---------------------------------------------------------------- the one way to a chart
+def render(chart_id: str, sel: Selection, labels_: Labels, *, run: Runner, public: bool = False,
+           k: int = suppress.DEFAULT_K) -> Rendered:
+    """Frames and figure of chart `chart_id` for `sel`: what the page draws and the pack prints."""
+    spec = CHARTS[chart_id]
+    raw = [run(c.fn, **c.kwargs(sel)) for c in spec.calls]
+    sups: list[suppress.Suppression | None] = [None] * len(raw)
+    frames = list(raw)
+    if public:
+        sups = [publication(c, df, run, k, sel) for c, df in zip(spec.calls, raw)]
+        frames = [suppress.masked_numeric(df, s.hidden) if s is not None else df for df, s in zip(raw, sups)]
+    title = spec.title(labels_, sel)
+    chart = spec.builder(*frames, labels_, title=title, year=sel.year, **dict(spec.options))
+    out = Rendered(spec, sel, title, chart, frames, raw, sups, spec.dropped(sel), chart.table, public, k)
+    if out.hidden:
+        if not chart.empty:
+            for call, df, s in zip(spec.calls, raw, sups):
+                if s is not None:
+                    framed = with_town(df, run, sel.town) if "town" in s.frame.columns and "town" not in df else df
+                    mark_hidden_points(chart.fig, framed, s, labels_, k)
+            chart.summary += labels_("report.summary_public")
+        out.table = next(published_table(s, labels_) for s in sups if s is not None and s.n_hidden)
+    return out
+
+
+# ---------------------------------------------------------------- hidden points on a public chart
+def _labels_for_row(row: pd.Series, labels_: Labels) -> set[str]:
+    """Every label under which a builder may have drawn this frame row (to find its bar or cell)."""
+    out: set[str] = set()
+    for col, v in row.items():
+        if isinstance(v, str) or col == "grade":
+            out.add(str(v))
+            out.add(labels_.gap(v))
+            for kind in ("category", "grade", "sex", "age_band", "hukou", "route", "priority", "program_group"):
+                out.add(labels_.code(kind, v))
+    if "name" in row.index:
+        out.add(labels_.program(row.get("name"), row.get("name_en")))
+    return {x.replace("<br>", "") for x in out if x}
+
+
+def mark_hidden_points(fig, frame: pd.DataFrame, sup: suppress.Suppression, labels_: Labels, k: int) -> None:
+    """Write "<k" / "*" on the chart where a hidden value would have been drawn.
+
+    The builders draw hidden values as gaps (NaN) and label them "—"; this finds the frame row behind
+    each such label by its category label and writes "<k" when that row holds a primary-suppressed
+    count, "*" otherwise. Heatmap cells are matched by both of their labels.
+    """
+    hidden_rows = sup.hidden.any(axis=1)
+    if not hidden_rows.any():
+        return
+    primary_rows = sup.primary.any(axis=1)
+    rows = [(_labels_for_row(frame.loc[i], labels_), bool(primary_rows.loc[i])) for i in frame.index[hidden_rows]]
+    small, other = suppress.small_label(k), suppress.SECONDARY_MARK
+
+    def marker(*names: str) -> str | None:
+        want = {str(x).replace("<br>", "") for x in names}
+        for cand, is_primary in rows:
+            if want <= cand:
+                return small if is_primary else other
+        return None
+
+    for trace in fig.data:
+        if trace.type == "heatmap" and trace.text is not None:
+            text = [list(r) for r in trace.text]
+            for yi, ylab in enumerate(trace.y or []):
+                for xi, xlab in enumerate(trace.x or []):
+                    v = trace.z[yi][xi]
+                    if v is None or (isinstance(v, float) and math.isnan(v)):
+                        m = marker(ylab, xlab)
+                        if m:
+                            text[yi][xi] = m
+            trace.text = text
+            continue
+        if getattr(trace, "text", None) is None or isinstance(trace.text, str):
+            continue
+        horizontal = getattr(trace, "orientation", None) == "h"
+        cats = trace.y if horizontal else trace.x
+        if cats is None:
+            continue
+        text = list(trace.text)
+        marked = {}
+        for i, (lab, tx) in enumerate(zip(cats, text)):
+            if tx in ("—", "", None, "nan"):
+                m = marker(lab)
+                if m:
+                    text[i] = m
+                    marked[i] = m
+        trace.text = text
+        if marked and trace.type == "bar":
+            # plotly draws no label for a missing bar, so the mark goes beside the axis as a note; the
+            # hidden value itself stays NaN (nothing hidden is plotted)
+            for i, m in marked.items():
+                at = dict(x=0, y=cats[i], xanchor="left", xshift=4) if horizontal else \
+                    dict(x=cats[i], y=0, yanchor="bottom", yshift=2)
+                fig.add_annotation(text=m, showarrow=False, font=dict(color="#333"),
+                                   xref=trace.xaxis or "x", yref=trace.yaxis or "y", **at)
+
+
+def build(con, chart_id: str, *, lang: str = "zh", public: bool = False, k: int = suppress.DEFAULT_K,
+          **selection: Any) -> Rendered:
+    """Chart `chart_id` for a notebook: `charts.build(con, "coverage.heatmap", year=2020, town="…")`.
+
+    The same `render` the dashboard and the pack use, on a direct connection; `selection` takes the
+    fields of `Selection` (year, town, village, category, program_group, gap).
+    """
+    return render(chart_id, Selection(**selection), labels(lang), run=direct_runner(con), public=public, k=k)
