@@ -76,7 +76,7 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
         st.plotly_chart(r.chart.fig, key=f"chart_{chart_id}", theme=None, alt=r.chart.summary,
                         config={"displaylogo": False, "locale": "zh-CN" if labels.zh else "en"})
         st.markdown(r.chart.summary)
-        filter_note(r.dropped, labels)
+        filter_note(r.dropped_note, labels)
         if r.spec.scope_note:
             years = store.years()
             st.caption(labels(r.spec.scope_note, first=min(years), last=max(years)))

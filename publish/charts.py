@@ -194,6 +194,12 @@ class Rendered:
         return self.spec.sql_files()
 
     @property
+    def dropped_note(self) -> list[str]:
+        """The dropped filters the note under the chart names: the year is left to the scope note when
+        the chart has one (the reform comparison says it uses every year)."""
+        return [d for d in self.dropped if not (self.spec.scope_note and d == "year")]
+
+    @property
     def fig(self):
         """The plotly figure (None when there was nothing to draw)."""
         return self.chart.fig

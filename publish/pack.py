@@ -225,8 +225,8 @@ def build_pack(
             t0 = time.perf_counter()
             spec = r.spec
             notes: list[str] = []
-            if r.dropped:
-                notes.append(L("not_filtered_by", what=L.list_sep().join(L(d) for d in r.dropped)))
+            if r.dropped_note:
+                notes.append(L("not_filtered_by", what=L.list_sep().join(L(d) for d in r.dropped_note)))
             if spec.scope_note:
                 years = got_years(con)
                 notes.append(L(spec.scope_note, first=min(years), last=max(years)))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest import APP, run_app
 from streamlit.testing.v1 import AppTest
 
 import queries
@@ -24,33 +25,13 @@ import vocab as i18n
 
 pytestmark = pytest.mark.slow
 
-# absolute: from_file resolves against the caller
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = ["overview", "coverage", "spend", "processing", "gaps"]
 SEED = pd.read_csv(Path(APP).parents[1] / "queries" / "seeds" / "gap_keys.csv").set_index("gap")
 
 
-@pytest.fixture(scope="module")
-def con(demo_db):
-    c = queries.connect(demo_db)
-    yield c
-    c.close()
-
-
 @pytest.fixture(autouse=True)
-def _db_env(demo_db, monkeypatch):
-    monkeypatch.setenv("SUBSIDY_DB", str(demo_db))
-
-
-def run_app(page: str | None = None, timeout: float = 120, **query) -> AppTest:
-    """The app after one run (and a switch to `page`), with `query` as the URL's query parameters."""
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    for k, v in query.items():
-        at.query_params[k] = str(v)
-    at.run()
-    if page and page != "overview":
-        at.switch_page(f"views/{page}.py").run()
-    return at
+def _db_env(demo_env):
+    """Every test here runs the app on the demo database (conftest.py)."""
 
 
 def assert_clean(at: AppTest) -> None:

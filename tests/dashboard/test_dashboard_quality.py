@@ -17,9 +17,11 @@ Nobody references P006, so no other row is rejected with it. In 2020 the loaded 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
+import apptest
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -29,7 +31,6 @@ from tests.contract_fixtures import district, write_district
 
 pytestmark = pytest.mark.slow
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 OTHER_PAGES = ["overview", "coverage", "spend", "processing", "gaps"]
 NAMES = ("张三", "李四娘", "王五", "赵六", "孙七", "欧阳娜娜")
 
@@ -59,16 +60,9 @@ def broken_db(tmp_path_factory) -> tuple[Path, list[str]]:
 
 
 def run_app(db: Path, page: str | None = None, timeout: float = 120, **query) -> AppTest:
-    import os
-
+    """The app on database `db` (the `_restore_db_env` fixture puts SUBSIDY_DB back afterwards)."""
     os.environ["SUBSIDY_DB"] = str(db)
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    for k, v in query.items():
-        at.query_params[k] = str(v)
-    at.run()
-    if page and page != "overview":
-        at.switch_page(f"views/{page}.py").run()
-    return at
+    return apptest.run_app(page, timeout, **query)
 
 
 @pytest.fixture(autouse=True)

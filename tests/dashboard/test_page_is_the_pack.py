@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.io as pio
 import pytest
+from apptest import APP
 from streamlit.testing.v1 import AppTest
 
 import queries
@@ -23,20 +24,12 @@ from publish.charts import Selection
 
 pytestmark = pytest.mark.slow
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = ("overview", "coverage", "spend", "processing", "gaps")
 
 
-@pytest.fixture(scope="module")
-def con(demo_db):
-    c = queries.connect(demo_db)
-    yield c
-    c.close()
-
-
 @pytest.fixture(autouse=True)
-def _db_env(demo_db, monkeypatch):
-    monkeypatch.setenv("SUBSIDY_DB", str(demo_db))
+def _db_env(demo_env):
+    """Every test here runs the app on the demo database (conftest.py)."""
 
 
 def grid(con) -> list[tuple[str, Selection, bool, str]]:
@@ -110,10 +103,13 @@ def test_pages_draw_exactly_the_pack(con):
                 fig = json.loads(pio.to_json(r.chart.fig, validate=False))
                 assert _comparable(drawn[cid]) == _comparable(fig), (name, cid)
                 assert _comparable(drawn[cid])[1] == r.title, (name, cid)
-                if r.dropped:  # the note under the chart names the same filters as the PDF page
-                    names = got.labels.list_sep().join(got.labels(d) for d in r.dropped)
+                if r.dropped_note:  # the note under the chart names the same filters as the PDF page
+                    names = got.labels.list_sep().join(got.labels(d) for d in r.dropped_note)
                     note = got.labels("not_filtered_by", what=names)
                     assert note in captions, (name, cid, note)
+                if r.spec.scope_note:  # and the same scope note (every year of the data)
+                    years = queries.years(con)
+                    assert got.labels(r.spec.scope_note, first=min(years), last=max(years)) in captions, (name, cid)
 
 
 def test_the_grid_covers_dropped_filters_and_the_public_edition(con):
