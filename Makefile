@@ -1,6 +1,6 @@
 # One command to start the dashboard on demo data, one to run every test.
-# Each creates .venv, installs requirements.txt and the project (editable) the first time, and again when
-# requirements.txt or pyproject.toml changes.
+# Each creates .venv, installs requirements.lock (every package pinned with its hashes) and the project
+# (editable) the first time, and again when requirements.lock or pyproject.toml changes.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,12 +11,12 @@ DB ?= $(or $(SUBSIDY_DB),data/subsidy.duckdb)
 
 .PHONY: run test demo bench system-deps clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
-	# the project itself, editable (pyproject.toml): importable from notebooks, scripts and streamlit run
-	$(VENV)/bin/pip install --quiet --no-deps -e .
+	# exactly the locked tree (pip and setuptools included): a package whose hash differs is refused
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	# the project itself, editable (pyproject.toml), built by the locked setuptools: nothing unpinned fetched
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 system-deps:
