@@ -23,14 +23,14 @@ system-deps:
 	bash scripts/system_deps.sh
 
 run: $(STAMP) system-deps
-	@[ -f "$(DB)" ] || $(PY) -m data.build --demo
+	@[ -f "$(DB)" ] || $(PY) -m subsidy build --demo
 	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest
 
 demo: $(STAMP)
-	$(PY) -m data.build --demo
+	$(PY) -m subsidy build --demo
 
 bench: $(STAMP)
 	$(PY) scripts/benchmark.py

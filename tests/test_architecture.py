@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +59,15 @@ def test_no_string_dispatch_to_the_api():
                 if needle in text:
                     offenders.append(f"{path.relative_to(ROOT)}: {needle}")
     assert not offenders
+
+
+def test_every_module_the_makefile_runs_exists():
+    """`make run` / `make demo` / `make bench` name modules and scripts that exist (a renamed module must
+    not break the README's promise)."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    modules = set(re.findall(r"-m ([a-z_][a-z0-9_.]*)", text)) - {"venv", "pip", "pytest"}
+    assert {"subsidy"} <= modules
+    for name in modules:
+        assert importlib.util.find_spec(name) is not None, f"Makefile runs python -m {name}: no such module"
+    for script in re.findall(r"(scripts/[\w./-]+\.(?:py|sh))", text):
+        assert (ROOT / script).is_file(), script
