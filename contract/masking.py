@@ -3,14 +3,18 @@
 SQL callers run the file on their connection (`install_macros(con)`) and call `mask_id(x)` /
 `mask_name(x)`. Python callers get the same macros evaluated on a private in-memory DuckDB
 connection (`mask_id`, `mask_name`, `mask_series`), so there is no second implementation of the rule
-to drift from the first. `mask_id_like` masks ID-number-like digit runs inside free text with it.
+to drift from the first.
+
+The detector of personal shapes is in the same file: `mask_personal(x)` hides every ID-number, phone
+and bank-card shape inside any text (the ID inside a 20-digit 残疾证号 too) with `mask_id`, and
+`personal_pattern()` is its one regular expression. Python callers use `mask_personal` and
+`find_personal` (the shapes found, for tests and guards); the loader calls the macro on rejected rows.
 
 The rule (first 4 and last 2 characters of an ID number, first character of a name; shorter values
 hidden entirely) and its short-value cases are written down in masking.sql.
 """
 from __future__ import annotations
 
-import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -20,11 +24,7 @@ import duckdb
 
 SQL_PATH = Path(__file__).resolve().with_name("masking.sql")
 # kind -> macro name: the allow-list that keeps the macro name out of caller-supplied text
-MACROS = {"id": "mask_id", "id_number": "mask_id", "name": "mask_name"}
-
-# 15 to 18 characters of digits (the last may be X) standing alone: the shape of an ID number, old or
-# new, or of one with a digit missing or added by a typing slip.
-ID_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9]{14,17}[0-9Xx](?![0-9A-Za-z])")
+MACROS = {"id": "mask_id", "id_number": "mask_id", "name": "mask_name", "personal": "mask_personal"}
 
 _lock = threading.Lock()
 _con: duckdb.DuckDBPyConnection | None = None
@@ -85,18 +85,39 @@ def mask_series(series: Any, kind: str) -> Any:
     return type(series)(masked, index=series.index, name=series.name, dtype=object)
 
 
-def mask_id_like(text: Any) -> Any:
-    """`text` with every ID-number-like run of 15–18 digits (last may be X) masked by `mask_id`.
+def mask_personal(text: Any) -> Any:
+    """`text` with every ID-number, phone and bank-card shape masked by the SQL macro `mask_personal`
+    (`电话13812345678` → `电话***********`; see masking.sql for the shapes).
 
-    A second guard for free text (an extra column the loader did not know, a quoted value); text that
-    is not a string is returned as it is."""
+    For any text whose column is not known to be safe (an extra column, free text, a reason); a value
+    that is not a string is returned as it is."""
     if not isinstance(text, str):
         return text
-    found = ID_LIKE.findall(text)
-    if not found:
-        return text
-    masked = dict(zip(found, _apply("id", found)))
-    return ID_LIKE.sub(lambda m: masked[m.group(0)], text)
+    return _apply("personal", [text])[0]
 
 
-__all__ = ["SQL_PATH", "install_macros", "mask_id", "mask_name", "mask_series", "mask_id_like", "macro_sql"]
+def mask_personal_series(series: Any) -> Any:
+    """A pandas Series of text with `mask_personal` applied element-wise in one query; values that
+    are not strings (numbers, missing) are kept as they are. Index and name are kept."""
+    values = series.tolist()
+    texts = [v for v in values if isinstance(v, str)]
+    masked = iter(_apply("personal", texts) if texts else [])
+    out = [next(masked) if isinstance(v, str) else v for v in values]
+    return type(series)(out, index=series.index, name=series.name, dtype=object)
+
+
+def find_personal(text: Any) -> list[str]:
+    """Every personal shape in `text` (the matches of `personal_pattern()`, in order); [] for text
+    without one or a value that is not a string."""
+    if not isinstance(text, str):
+        return []
+    with _lock:
+        row = _private().execute("select regexp_extract_all($t, personal_pattern())", {"t": text}).fetchone()
+    return row[0]
+
+
+# The older name of the detector (it masked ID numbers only); kept for callers not yet moved.
+mask_id_like = mask_personal
+
+__all__ = ["SQL_PATH", "install_macros", "mask_id", "mask_name", "mask_series", "mask_personal",
+           "mask_personal_series", "find_personal", "mask_id_like", "macro_sql"]

@@ -1,7 +1,8 @@
 -- The one masking rule (docs/ARCHITECTURE.md, Masking). Every layer runs this file through
 -- contract.masking.install_macros: the loader (rejects.raw_row, rejects.value), the views
--- (queries/install.py) and Python callers (contract.masking.mask_id / mask_name / mask_series,
--- which evaluate these macros on a private DuckDB connection). Nothing else spells the rule out.
+-- (queries/install.py) and Python callers (contract.masking.mask_id / mask_name / mask_series /
+-- mask_personal, which evaluate these macros on a private DuckDB connection). Nothing else spells the
+-- rule out, nor the detector of personal shapes (mask_personal, at the end of this file).
 --
 -- id_number: the first 4 and the last 2 characters kept, every other character '*'
 --   ('330106195003150033' -> '3301************33', 15 digits -> '3301*********12').
@@ -25,4 +26,39 @@ create or replace macro mask_name(x) as
         when x is null then null
         when length(x) <= 1 then repeat('*', length(x))
         else left(x, 1) || repeat('*', length(x) - 1)
+    end;
+
+-- personal shapes in any text: the detector for cells whose column is not known to be safe (the
+-- extra columns of a file, free text, a rejected row), used by the loader (rejects.value, raw_row,
+-- reasons) and by every reader (contract.masking.mask_personal / find_personal run these macros).
+-- personal_pattern() matches, leftmost first (so a longer reading wins over a shorter one inside it):
+--   [0-9]{17}[Xx]([0-9]{2})?             an ID number ending in X, or a 20-character 残疾证号 with it
+--                                         inside (ID number + category digit + grade digit);
+--   [0-9]{11,}                           any run of 11 or more digits: an ID number (15 or 18), a
+--                                         残疾证号 (20), a bank card (16-19), a mobile (11) or a landline
+--                                         written with its area code;
+--   [0-9]{4}([ -][0-9]{4}){3}(…)?        a bank card in groups of four;
+--   [0-9]{6}[ -][0-9]{8}[ -][0-9]{3}…    an ID number in its three groups;
+--   (\+?86[ -]?)?1[3-9]…                 a mobile written 3-4-4, with or without +86;
+--   \(?0[0-9]{2,3}\)?[ -]?[0-9]{7,8}     a landline with its area code (0571-88123456, (010)12345678).
+-- Full-width digits count as digits. Dates (2020-01-15), amounts (1,234.50), row numbers and the
+-- federation's short keys (P001, F000123) match none of these. A local number without its area code
+-- (8 digits) is not recognised: columns not known to be safe are masked whole by the loader anyway.
+-- mask_personal(x): x with every match replaced by mask_id(match), so the same rule hides it
+-- ('13812345678' -> 11 '*', '6222021234567890123' -> '6222*************23'); text without a match is
+-- returned unchanged; NULL stays NULL. chr(1) marks the matches while they are masked, so it is
+-- dropped from the text (a control character no contract value holds).
+create or replace macro personal_pattern() as
+    '[0-9０-９]{17}[Xx]([0-9０-９]{2})?|[0-9０-９]{11,}|[0-9０-９]{4}([ -][0-9０-９]{4}){3}([ -]?[0-9０-９]{1,3})?|[0-9０-９]{6}[ -][0-9０-９]{8}[ -][0-9０-９]{3}[0-9０-９Xx]|(\+?86[ -]?)?1[3-9][0-9０-９]([ -][0-9０-９]{4}){2}|\(?0[0-9０-９]{2,3}\)?[ -]?[0-9０-９]{7,8}';
+
+create or replace macro mask_personal(x) as
+    case
+        when x is null then null
+        when not regexp_matches(x, personal_pattern()) then x
+        else array_to_string(
+            list_transform(
+                string_split(regexp_replace(replace(x, chr(1), ''), personal_pattern(), chr(1) || '\0' || chr(1), 'g'),
+                             chr(1)),
+                lambda part, i: case when i % 2 = 0 then mask_id(part) else part end),
+            '')
     end;

@@ -65,9 +65,9 @@ RULES: dict[str, RuleWords] = {
     "rejected_application": RuleWords("该申请在申请表中被拒绝", "the application's own row was rejected"),
 }
 
-# Extra columns whose values are personal and must be masked in rejects.raw_row, like the contract's own.
-MASK_ID_HEADERS = {normalise_header(h)
-                   for h in ("id_number", "身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证")}
+# Extra columns (not in the contract) are never known to be safe: rejects.raw_row masks each one
+# whole, by mask_name when its header says it is a name, by mask_id (all '*' below 15 characters)
+# otherwise; guardian and payee names, phones, addresses and card numbers included.
 MASK_NAME_HEADERS = {normalise_header(h) for h in ("name", "姓名", "名字")}
 
 # comparisons the contract states between two date columns of one row
@@ -545,23 +545,31 @@ def load_good_rows(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedF
 
 
 def record_rejects(con: duckdb.DuckDBPyConnection, prep: PreparedFile, stage_name: str, rej: str) -> int:
-    """Copy the broken rules into `rejects` with the raw row as JSON, its ID numbers and names masked
-    by the contract's macros; returns the rows rejected."""
+    """Copy the broken rules into `rejects` with the raw row as JSON, masked by the contract's macros
+    (contract/masking.sql); returns the rows rejected.
+
+    Only the contract's own columns are known: persons' id_number and name are masked by mask_id and
+    mask_name, the others keep their text with every ID-number, phone and bank-card shape in it masked
+    (mask_personal: a phone typed into a village). A column the contract does not know is masked
+    whole (MASK_NAME_HEADERS). The offending value and the reasons go through mask_personal too, so a
+    card number typed into an amount is not shown either."""
     pairs = []
     for c in prep.columns:
         src = f"s.{q(c.name)}" if c.contract else f"s.__x{c.position}"
-        norm = normalise_header(c.header) if not c.contract else c.name
         personal = c.contract and prep.table == "persons"
-        if (personal and c.name == "id_number") or (not c.contract and norm in MASK_ID_HEADERS):
+        if not c.contract:
+            val = f"mask_name({src})" if normalise_header(c.header) in MASK_NAME_HEADERS else f"mask_id({src})"
+        elif personal and c.name == "id_number":
             val = f"mask_id({src})"
-        elif (personal and c.name == "name") or (not c.contract and norm in MASK_NAME_HEADERS):
+        elif personal and c.name == "name":
             val = f"mask_name({src})"
         else:
-            val = src
+            val = f"mask_personal({src})"
         pairs.append(f"{lit(c.name)}, {val}")
     con.execute(f"""
         insert into rejects (file, row_number, column_name, rule, value, reason_zh, reason_en, raw_row)
-        select {lit(prep.source.name)}, r.__row, r.column_name, r.rule, r.value, r.reason_zh, r.reason_en,
+        select {lit(prep.source.name)}, r.__row, r.column_name, r.rule, mask_personal(r.value),
+               mask_personal(r.reason_zh), mask_personal(r.reason_en),
                json_object({', '.join(pairs)})::varchar
         from {rej} r join {stage_name} s using (__row)
         order by r.__row, r.rule, r.column_name

@@ -29,9 +29,15 @@ def build_database(source: Path, db: Path | None = None, *, force: bool = False,
 
     Raises ContractError when the folder breaks the contract, LoadRejected when a file was mostly
     rejected and `force` is false; in both cases the previous database is left in place.
+    The database and every temp or scratch file of the load are readable by their owner only (0600,
+    `contract.paths.private_files`); so is an older database found at `db`.
     """
-    return load.build_database(source, db, force=force, info=info, progress=progress,
-                               before_swap=install_views)
+    with paths.private_files():
+        try:
+            return load.build_database(source, db, force=force, info=info, progress=progress,
+                                       before_swap=install_views)
+        finally:
+            paths.make_private(Path(db).expanduser().resolve() if db is not None else paths.db_path())
 
 
 def demo_info(persons: int | None, out: Path = paths.DEMO_SOURCE_DIR) -> dict[str, str]:

@@ -1,0 +1,158 @@
+"""Personal data in rejected rows and in the files a load writes (issue 9, "Personal data").
+
+The hand-written district of tests/contract_fixtures.py, with the extra columns a federation's export
+really carries and two rows broken on purpose so that they land in `rejects`:
+
+  persons.csv   every row gets 监护人 (guardian), 联系电话 (phone), 银行卡号 (bank card), 残疾证号
+                (ID number + category digit + grade digit, 20 characters) and 家庭住址 (address);
+                P006 (row 7) has sex "X" and a phone typed into its village: rejected (enum)
+  payments.csv  every row gets 收款人 (payee) and 收款账号 (account); Y03 (row 4) has a bank card
+                typed into its amount: rejected (money)
+
+Worked out by hand from the rule (contract/masking.sql): a column the contract does not know is
+masked whole by mask_id (shorter than 15 characters: all '*'; else 4 + 2 kept), a contract column
+keeps its text with every ID/phone/card shape masked by mask_personal.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from contract.masking import find_personal
+from loader import readers
+from subsidy.build import build_database
+from tests.contract_fixtures import district, write_district
+
+GUARDIAN, PAYEE = "王监护", "李收款"
+PHONE, PHONE_IN_VILLAGE = "13812345678", "13912345678"
+CARD, CARD_IN_AMOUNT = "6222021234567890123", "6217001234567890"
+ADDRESS = "浙江省杭州市西湖区文三路100号5幢"
+
+
+def hostile_district() -> tuple[dict, list[str]]:
+    """The district above and every secret it holds (what no reject may show)."""
+    d = district()
+    secrets = [GUARDIAN, PAYEE, PHONE, PHONE_IN_VILLAGE, CARD, CARD_IN_AMOUNT, ADDRESS]
+    for i, p in enumerate(d["persons"]):
+        cert = (p["id_number"] or "33010619600101001X") + "11"
+        p.update({"监护人": GUARDIAN, "联系电话": PHONE, "银行卡号": CARD, "残疾证号": cert, "家庭住址": ADDRESS})
+        secrets += [cert, p["id_number"]] if p["id_number"] else [cert]
+    secrets += [p["name"] for p in d["persons"]]
+    d["persons"][5]["sex"] = "X"                                   # P006, row 7
+    d["persons"][5]["village"] = f"一村 {PHONE_IN_VILLAGE}"
+    for p in d["payments"]:
+        p.update({"收款人": PAYEE, "收款账号": CARD})
+    d["payments"][2]["amount"] = CARD_IN_AMOUNT                    # Y03, row 4
+    return d, secrets
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    d, _ = hostile_district()
+    root = tmp_path_factory.mktemp("hostile")
+    build_database(write_district(root / "src", d), root / "subsidy.duckdb")
+    return root / "subsidy.duckdb"
+
+
+def rejects_rows(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select file, row_number, column_name, rule, value, reason_zh, reason_en, raw_row "
+                           "from rejects order by file, row_number").fetchall()
+
+
+def test_rejected_rows_keep_no_personal_value_unmasked(hostile_db):
+    rows = rejects_rows(hostile_db)
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [("payments.csv", 4, "amount", "money"),
+                                                         ("persons.csv", 7, "sex", "enum")]
+    dump = json.dumps(rows, ensure_ascii=False, default=str)
+    _, secrets = hostile_district()
+    for secret in secrets:
+        assert secret not in dump, secret
+    for r in rows:
+        assert find_personal(" ".join(str(x) for x in r)) == []
+
+
+def test_rejected_person_row_masked_column_by_column(hostile_db):
+    (person,) = [r for r in rejects_rows(hostile_db) if r[0] == "persons.csv"]
+    raw = json.loads(person[7])
+    assert raw["监护人"] == "***"                         # 3 characters, a column the contract does not know
+    assert raw["联系电话"] == "*" * 11
+    assert raw["银行卡号"] == "6222" + "*" * 13 + "23"
+    assert raw["残疾证号"] == "3301" + "*" * 14 + "11"     # the ID number inside is gone
+    assert raw["家庭住址"] == "浙江省杭" + "*" * 12 + "5幢"
+    assert raw["village"] == "一村 " + "*" * 11          # contract column: only the phone in it is masked
+    assert raw["name"] == "欧***" and raw["id_number"] == "3301" + "*" * 12 + "6X"
+    assert (raw["person_id"], raw["sex"], raw["town"]) == ("P006", "X", "东城街道")   # safe: as written
+
+
+def test_rejected_payment_masks_the_card_typed_into_a_typed_column(hostile_db):
+    (payment,) = [r for r in rejects_rows(hostile_db) if r[0] == "payments.csv"]
+    assert payment[4] == "6217" + "*" * 10 + "90"          # rejects.value: the offending cell, masked
+    raw = json.loads(payment[7])
+    assert raw["amount"] == "6217" + "*" * 10 + "90"
+    assert raw["收款人"] == "***" and raw["收款账号"] == "6222" + "*" * 13 + "23"
+    assert (raw["payment_id"], raw["person_id"], raw["period"]) == ("Y03", "P001", "2020-03")
+
+
+# ---------------------------------------------------------------- file modes
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_database_is_readable_by_its_owner_only(tmp_path):
+    db = tmp_path / "subsidy.duckdb"
+    build_database(write_district(tmp_path / "src"), db)
+    assert mode(db) == 0o600
+    build_database(write_district(tmp_path / "src"), db)   # a second load replaces it: still 0600
+    assert mode(db) == 0o600
+
+
+def test_scratch_files_of_a_load_are_private(tmp_path, monkeypatch):
+    """While a load runs, the temp database beside the target and the scratch folder (with its
+    transcoded copies of the files) are readable by the owner only."""
+    d = district()
+    src = write_district(tmp_path / "src", d)
+    # a GB18030 file is transcoded into the scratch folder: there is a scratch file to look at
+    (src / "persons.csv").write_bytes((src / "persons.csv").read_text(encoding="utf-8").encode("gb18030"))
+    seen: dict[str, int] = {}
+    real_prepare = readers.prepare
+
+    def spy(name, path, scratch):
+        prep = real_prepare(name, path, scratch)
+        for p in [Path(scratch), *Path(scratch).rglob("*"), *tmp_path.glob("subsidy.duckdb.tmp-*")]:
+            seen[str(p)] = mode(p)
+        return prep
+
+    monkeypatch.setattr("loader.load.prepare", spy)
+    build_database(src, tmp_path / "subsidy.duckdb")
+    assert any(".tmp-" in p for p in seen) and any(p.endswith(".csv") for p in seen), seen
+    for path, m in seen.items():
+        assert m & 0o077 == 0, (path, oct(m))
+
+
+def test_umask_is_put_back_after_a_load(tmp_path):
+    before = os.umask(0o022)
+    try:
+        build_database(write_district(tmp_path / "src"), tmp_path / "subsidy.duckdb")
+        probe = tmp_path / "after.txt"
+        probe.write_text("x")
+        assert mode(probe) == 0o644
+    finally:
+        os.umask(before)
+
+
+def test_umask_is_put_back_after_a_failed_load(tmp_path):
+    before = os.umask(0o022)
+    try:
+        with pytest.raises(readers.ContractError):
+            build_database(tmp_path / "no such folder", tmp_path / "subsidy.duckdb")
+        probe = tmp_path / "after_failure.txt"
+        probe.write_text("x")
+        assert mode(probe) == 0o644
+    finally:
+        os.umask(before)
