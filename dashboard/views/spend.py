@@ -16,7 +16,7 @@ if by_program is None or by_program.empty or float(by_program["spend_yuan"].sum(
     ui.empty(L, scope, payments=True)
 
 st.subheader(L("programs_header"))
-cap_col = L("chart.spend.cap_use_column")
+cap_col = L("chart.cap_use_pct")  # the spend table's cap-use column, drawn as a bar
 ui.chart("spend.programs", sel, L, table_inline=True,
          column_config={cap_col: st.column_config.ProgressColumn(cap_col, min_value=0, max_value=100, format="%.1f%%")})
 ui.chart("spend.groups", sel, L)
