@@ -12,10 +12,14 @@ report captions) and the table behind the chart with labelled columns. An empty 
 The builders hold no words of their own: every axis title, legend name, hover text, sentence and
 table header is a `chart.*` message in vocab/text_charts.py (or a UI message of vocab/text.py),
 looked up through `L`; codes, programs and gaps are labelled by `L.code`, `L.programs` and `L.gap`.
-Colours, font and layout come from publish/style.py.
+Colours, font and layout come from publish/style.py. Every label drawn from the data (towns, villages,
+areas, programs, and codes alike) reaches plotly through `style.html_text` (`_plain`, `_wrap_label`),
+so a name with `<a href>` or `&` is drawn as those characters; the table and the summary keep the
+name as loaded (the page and the PDF escape them for their own markup).
 """
 from __future__ import annotations
 
+import html
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +38,7 @@ from publish.style import (
     OKABE_ITO,
     SEQUENTIAL,
     base_layout,
+    html_text,
     tint,
 )
 from vocab import Labels, fmt_int, fmt_num, fmt_pct, fmt_wan
@@ -91,18 +96,27 @@ def _dim(L: Labels, by: str, keys: dict[str, str]) -> str:
     return L(keys[by]) if by in keys else by
 
 
-def _wrap_label(s: str, width: int = 18) -> str:
-    """Break long labels so horizontal bar charts keep a readable plot area.
+def _plain(values: Any) -> list[str]:
+    """Labels from the data as plotly must get them to draw them as text (style.html_text)."""
+    return [html_text(v) for v in values]
 
-    Text with spaces (English) breaks between words; Chinese breaks every `width` characters.
+
+def _wrap_label(s: str, width: int = 18) -> str:
+    """Break long labels so horizontal bar charts keep a readable plot area; escaped for plotly.
+
+    Text with spaces (English) breaks between words; Chinese breaks every `width` characters. The
+    pieces are escaped after the cut (style.html_text), so an entity is never cut in two and only the
+    line breaks are markup.
     """
     s = str(s)
     if len(s) <= width:
-        return s
+        return html_text(s)
     if " " in s:
         # whole words only: a long word overflows its line rather than being cut in two
-        return "<br>".join(textwrap.wrap(s, max(width, 16), break_long_words=False, break_on_hyphens=False))
-    return "<br>".join(s[i:i + width] for i in range(0, len(s), width))
+        pieces = textwrap.wrap(s, max(width, 16), break_long_words=False, break_on_hyphens=False)
+    else:
+        pieces = [s[i:i + width] for i in range(0, len(s), width)]
+    return "<br>".join(html_text(p) for p in pieces)
 
 
 def _program_width(L: Labels) -> int:
@@ -111,8 +125,9 @@ def _program_width(L: Labels) -> int:
 
 
 def _unwrap(labels: pd.Series, L: Labels) -> pd.Series:
-    """Wrapped axis labels back on one line (Chinese was cut between characters, English between words)."""
-    return labels.str.replace("<br>", "" if L.zh else " ", regex=False)
+    """Wrapped axis labels back on one line and back to the text as loaded (Chinese was cut between
+    characters, English between words; the entities of _wrap_label decoded)."""
+    return labels.str.replace("<br>", "" if L.zh else " ", regex=False).map(html.unescape)
 
 
 def _hover(*parts: str) -> str:
@@ -161,7 +176,7 @@ def town_ranking(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -
         return _no_data(L)
     d = df.sort_values("spend_yuan", ascending=True)
     fig = go.Figure(go.Bar(
-        x=d["spend_yuan"] / 10_000, y=d["value"].astype(str), orientation="h", marker_color=OKABE_ITO[0],
+        x=d["spend_yuan"] / 10_000, y=_plain(d["value"]), orientation="h", marker_color=OKABE_ITO[0],
         text=[fmt_pct(s) for s in d["share"]], textposition="outside", cliponaxis=False,
         customdata=d["persons"],
         hovertemplate=_hover("%{y}<br>", _spend_persons_hover(L, "%{x:,.2f}", "%{customdata:,}")),
@@ -205,8 +220,8 @@ def coverage_heatmap(df: pd.DataFrame, L: Labels, *, title: str, year: Any = Non
         index=cats, columns=grades)
     text = [[("" if pd.isna(v) else f"{v * 100:.1f}%") for v in row] for row in z.to_numpy()]
     fig = go.Figure(go.Heatmap(
-        z=z.to_numpy(dtype=float), x=[L.code("grade", g) for g in grades],
-        y=[L.code("category", c) for c in cats], colorscale=SEQUENTIAL, zmin=0, zmax=1,
+        z=z.to_numpy(dtype=float), x=_plain(L.code("grade", g) for g in grades),
+        y=_plain(L.code("category", c) for c in cats), colorscale=SEQUENTIAL, zmin=0, zmax=1,
         text=text, texttemplate="%{text}", textfont=dict(size=13),
         customdata=n.to_numpy(dtype=float),
         colorbar=dict(title=dict(text=L("kpi_coverage")), tickformat=".0%"),
@@ -253,7 +268,7 @@ def coverage_bars(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, 
         d = d.sort_values("_o")
     elif by in ("town", "village"):
         d = d.sort_values("coverage", ascending=True)
-    labels = [L.code(by, v) for v in d["value"]]
+    labels = _plain(L.code(by, v) for v in d["value"])
     horizontal = by in ("town", "village")
     bar = go.Bar(
         x=d["coverage"] if horizontal else labels, y=labels if horizontal else d["coverage"],
@@ -414,7 +429,7 @@ def spend_groups(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -
     g["share"] = g["spend_yuan"] / total
     labels = [L.code("program_group", x) for x in g["program_group"]]
     fig = go.Figure(go.Bar(
-        y=labels, x=g["spend_yuan"] / 10_000, orientation="h",
+        y=_plain(labels), x=g["spend_yuan"] / 10_000, orientation="h",
         marker_color=[GROUP_COLORS.get(x, "#999") for x in g["program_group"]],
         text=[f"{fmt_wan(v)} · {fmt_pct(s)}" for v, s in zip(g["spend_yuan"], g["share"])],
         textposition="outside", cliponaxis=False, hovertemplate=_hover("%{y}<br>%{x:,.2f}"),
@@ -503,7 +518,7 @@ def incidence(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, by: 
         d = d.sort_values("_o", ascending=False)
     else:
         d = d.sort_values("share", ascending=True)
-    labels = [L.code(by, v) for v in d["value"]]
+    labels = _plain(L.code(by, v) for v in d["value"])
     fig = go.Figure(go.Bar(
         y=labels, x=d["share"], orientation="h", marker_color=OKABE_ITO[0] if by == "category" else OKABE_ITO[2],
         text=[fmt_pct(s) for s in d["share"]], textposition="outside", cliponaxis=False,
@@ -743,7 +758,7 @@ def gaps_overview(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) 
     d = df.copy()
     d["_o"] = d["gap"].map(_gap_order(L)).fillna(99)
     d = d.sort_values("_o", ascending=False)
-    d["label"] = [L.gap(g) for g in d["gap"]]
+    d["label"] = _plain(L.gap(g) for g in d["gap"])
     d["paid_wrongly"] = d["gap"].isin(_payment_gaps(L))
     hover = L("chart.gaps_overview.hover", persons="%{x:,}", cases="%{customdata[0]:,}", amount="%{customdata[1]:,.0f}")
     fig = go.Figure()
@@ -801,12 +816,12 @@ def gaps_by_area(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, l
     n_areas = d["area"].nunique()
     if len(gaps) > 1:  # several gaps: one persons total per area would double count, show stacked gaps
         fig = go.Figure()
-        area_order = d.groupby("area")["persons"].sum().sort_values().index.tolist()
+        area_order = _plain(d.groupby("area")["persons"].sum().sort_values().index)
         for i, g in enumerate(gaps):
             part = d[d["gap"] == g]
             # 15 gaps, 8 colour-blind-safe colours: the second round uses their light tints, so no two
             # gaps look the same (hatching did too, but made the PDF export of a village chart time out)
-            fig.add_bar(y=part["area"], x=part["persons"], orientation="h", name=L.gap(g),
+            fig.add_bar(y=_plain(part["area"]), x=part["persons"], orientation="h", name=html_text(L.gap(g)),
                         marker_color=tint(OKABE_ITO[i % len(OKABE_ITO)], 0.55 if i >= len(OKABE_ITO) else 0))
         fig.update_layout(barmode="stack", yaxis=dict(categoryorder="array", categoryarray=area_order))
         # the legend goes under the chart: above it, its rows ran into the title; Chinese names are
@@ -817,7 +832,7 @@ def gaps_by_area(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, l
                           legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left",
                                       traceorder="normal", entrywidth=0))
     else:
-        fig = go.Figure(go.Bar(y=d["area"], x=d["persons"], orientation="h", marker_color=OKABE_ITO[5],
+        fig = go.Figure(go.Bar(y=_plain(d["area"]), x=d["persons"], orientation="h", marker_color=OKABE_ITO[5],
                                text=[fmt_int(v) for v in d["persons"]], textposition="outside", cliponaxis=False))
         base_layout(fig, title, legend=False, height=max(320, 80 + 28 * n_areas))
     fig.update_xaxes(title_text=L("persons"), tickformat=",d",

@@ -35,10 +35,11 @@ import plotly.graph_objects as go
 import queries
 from publish import charts, kpis, suppress
 from publish import render as export_render
+from publish import tables as sheets
 from publish.charts import Selection
 from publish.render import ExportPrerequisiteError, check_export_prerequisites
 from publish.report_pdf import ReportChart, ReportMeta, build_report_pdf
-from publish.style import FONT_FAMILY
+from publish.style import FONT_FAMILY, html_text
 from vocab import LANGUAGE_NAMES, MONEY_COLUMNS, RATIO_COLUMNS, Labels
 
 __all__ = ["build_pack", "build_pack_zip", "collect", "PackResult", "ChartResult", "Collected",
@@ -344,7 +345,7 @@ def build_pack_zip(con, year: int, *, lang: str = "zh", public: bool = False, k:
 def _placeholder(title: str, text: str):
     fig = go.Figure()
     fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left"), height=300, template="plotly_white",
+        title=dict(text=html_text(title), x=0, xanchor="left"), height=300, template="plotly_white",
         xaxis_visible=False, yaxis_visible=False, font_family=FONT_FAMILY,
     )
     fig.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font_size=18)
@@ -354,10 +355,13 @@ def _placeholder(title: str, text: str):
 # ---------------------------------------------------------------- Excel
 def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, generated: str) -> None:
     """The tables as one workbook: 说明 (what, when, which filters), 目录 (chart → sheet → SQL file), one
-    sheet per distinct API call with labelled headers (suppressed cells as "<5" / "*" when public)."""
+    sheet per distinct API call with labelled headers (suppressed cells as "<5" / "*" when public).
+    Loaded names are string cells, never formulas or links (publish.tables.excel_writer; a name that
+    looks like a formula gets Excel's quote prefix)."""
     L, public, k, sel = got.labels, got.public, got.k, got.selection
-    with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
+    with sheets.excel_writer(path) as xw:
         book = xw.book
+        as_text = book.add_format({"quote_prefix": True})
         head = book.add_format({"bold": True, "bg_color": "#1f5fa8", "font_color": "white", "border": 1,
                                 "text_wrap": True, "valign": "top"})
         pct = book.add_format({"num_format": "0.0%"})
@@ -386,6 +390,7 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
         info_sheet = L("report.sheet_info")
         about_df.to_excel(xw, sheet_name=info_sheet, index=False)
         ws = xw.sheets[info_sheet]
+        sheets.quote_formula_text(ws, about_df, as_text)
         ws.set_column(0, 0, 24)
         ws.set_column(1, 1, 90, wrap)
         for j, h in enumerate(about_df.columns):
@@ -401,6 +406,7 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
         index_sheet = L("report.sheet_index")
         index.to_excel(xw, sheet_name=index_sheet, index=False)
         ws = xw.sheets[index_sheet]
+        sheets.quote_formula_text(ws, index, as_text)
         for j, w in enumerate((6, 34, 28, 40, 70, 44)):
             ws.set_column(j, j, w, wrap if j == 5 else None)
         for j, h in enumerate(index.columns):
@@ -421,6 +427,7 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
             table = pd.DataFrame({header: list(values) for _, header, values in columns})
             table.to_excel(xw, sheet_name=entry.sheet, index=False)
             ws = xw.sheets[entry.sheet]
+            sheets.quote_formula_text(ws, table, as_text)
             for j, (api_col, header, _) in enumerate(columns):
                 ws.write(0, j, header, head)
                 fmt = (pct if api_col in RATIO_COLUMNS else money if api_col in MONEY_COLUMNS

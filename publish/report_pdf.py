@@ -4,7 +4,9 @@ Every page is drawn by the same Chromium (kaleido) that draws the charts, so one
 everything and the Chinese text of the whole PDF extracts cleanly (wqy-microhei, see export_render).
 A chart page is a "frame" (number and title, the chart's one-line summary, notes, footer) rendered as
 an A4-landscape PDF, with the chart's own vector PDF laid into its middle by pypdf. The chart keeps
-the layout its builder gave it; the page layout never fights the chart's legend or margins.
+the layout its builder gave it; the page layout never fights the chart's legend or margins. Every
+text laid on a page (titles, the scope with its town and village, summaries, notes, KPI rows) goes
+through `style.html_text`, so loaded names print as text, never as plotly markup.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import plotly.graph_objects as go
 from pypdf import PdfReader, PdfWriter, Transformation
 
 from publish.render import Renderer
-from publish.style import FONT_FAMILY
+from publish.style import FONT_FAMILY, html_text
 
 # A4 landscape at 96 CSS px per inch: kaleido writes it as 842 × 596 pt
 PAGE_W, PAGE_H = 1123, 794
@@ -84,10 +86,6 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _html(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _blank_page() -> go.Figure:
     fig = go.Figure()
     fig.update_layout(
@@ -113,8 +111,8 @@ def _footer(fig: go.Figure, meta: ReportMeta, page: int, total: int) -> None:
     y = PAGE_H - 26
     fig.add_shape(type="line", xref="paper", yref="paper", x0=MARGIN_PX / PAGE_W, x1=1 - MARGIN_PX / PAGE_W,
                   y0=1 - (y - 14) / PAGE_H, y1=1 - (y - 14) / PAGE_H, line=dict(color="#c8d1da", width=1))
-    _text(fig, MARGIN_PX, y, _html(meta.footer), size=11, color=MUTED, valign="middle")
-    _text(fig, PAGE_W - MARGIN_PX, y, _html(meta.page_label.format(n=page, total=total)), size=11,
+    _text(fig, MARGIN_PX, y, html_text(meta.footer), size=11, color=MUTED, valign="middle")
+    _text(fig, PAGE_W - MARGIN_PX, y, html_text(meta.page_label.format(n=page, total=total)), size=11,
           color=MUTED, anchor="right", valign="middle")
 
 
@@ -123,14 +121,14 @@ def cover_page(meta: ReportMeta, charts: Sequence[ReportChart], total: int) -> g
     fig = _blank_page()
     fig.add_shape(type="rect", xref="paper", yref="paper", x0=0, x1=1, y0=1 - 210 / PAGE_H, y1=1,
                   fillcolor=ACCENT, line_width=0)
-    _text(fig, MARGIN_PX + 10, 70, _html(meta.title), size=34, color="white")
-    _text(fig, MARGIN_PX + 10, 135, _html(meta.subtitle), size=18, color="white")
+    _text(fig, MARGIN_PX + 10, 70, html_text(meta.title), size=34, color="white")
+    _text(fig, MARGIN_PX + 10, 135, html_text(meta.subtitle), size=18, color="white")
     y = 240
     for line in meta.cover_lines:
-        _text(fig, MARGIN_PX + 10, y, _html(line), size=14, color=INK)
+        _text(fig, MARGIN_PX + 10, y, html_text(line), size=14, color=INK)
         y += 24
     y += 14
-    _text(fig, MARGIN_PX + 10, y, _html(meta.contents_title), size=16, color=ACCENT)
+    _text(fig, MARGIN_PX + 10, y, html_text(meta.contents_title), size=16, color=ACCENT)
     y += 30
     # figure list in two columns when long; page numbers: cover 1, KPI 2, charts from 3
     rows = (len(charts) + 1) // 2 if len(charts) > 12 else len(charts)
@@ -141,7 +139,7 @@ def cover_page(meta: ReportMeta, charts: Sequence[ReportChart], total: int) -> g
         label = meta.figure_label.format(n=ch.number)
         title = ch.title if text_width(ch.title) <= max_units else wrap(ch.title, max_units - 2)[0] + "…"
         _text(fig, MARGIN_PX + 10 + col * col_w, y + row * 21,
-              f"{_html(label)}  {_html(title)}  <span style='color:{MUTED}'>· {ch.number + 2}</span>",
+              f"{html_text(label)}  {html_text(title)}  <span style='color:{MUTED}'>· {ch.number + 2}</span>",
               size=12.5)
     _footer(fig, meta, 1, total)
     return fig
@@ -151,24 +149,24 @@ def kpi_page(meta: ReportMeta, kpis: Sequence[tuple[str, str, str]], notes: Sequ
              total: int) -> go.Figure:
     """The headline KPIs as a table: indicator, value (with change on last year), definition."""
     fig = _blank_page()
-    _text(fig, MARGIN_PX, 40, _html(meta.kpi_title), size=24, color=ACCENT)
+    _text(fig, MARGIN_PX, 40, html_text(meta.kpi_title), size=24, color=ACCENT)
     top = 95
     table_h = min(PAGE_H - top - 70 - 22 * len(notes), 46 * (len(kpis) + 1))
     fig.add_trace(go.Table(
         domain=dict(x=[MARGIN_PX / PAGE_W, 1 - MARGIN_PX / PAGE_W],
                     y=[1 - (top + table_h) / PAGE_H, 1 - top / PAGE_H]),
         columnwidth=[2.0, 3.6, 5.4],
-        header=dict(values=[f"<b>{_html(h)}</b>" for h in meta.kpi_headers], fill_color=ACCENT,
+        header=dict(values=[f"<b>{html_text(h)}</b>" for h in meta.kpi_headers], fill_color=ACCENT,
                     font=dict(color="white", size=14, family=FONT_FAMILY), align="left", height=34),
-        cells=dict(values=[[_html(k[0]) for k in kpis], [_html(k[1]) for k in kpis],
-                           [_html(k[2]) for k in kpis]],
+        cells=dict(values=[[html_text(k[0]) for k in kpis], [html_text(k[1]) for k in kpis],
+                           [html_text(k[2]) for k in kpis]],
                    fill_color=[["#f3f6fa", "white"] * len(kpis)],
                    font=dict(color=INK, size=13, family=FONT_FAMILY), align="left", height=40),
     ))
     y = top + table_h + 20
     for note in notes:
         for line in wrap(note, 150):
-            _text(fig, MARGIN_PX, y, _html(line), size=12, color=MUTED)
+            _text(fig, MARGIN_PX, y, html_text(line), size=12, color=MUTED)
             y += 20
     _footer(fig, meta, 2, total)
     return fig
@@ -178,14 +176,14 @@ def chart_frame(meta: ReportMeta, chart: ReportChart, page: int, total: int) -> 
     """The page around a chart: (figure, free band top, free band bottom), in px from top and bottom."""
     fig = _blank_page()
     label = meta.figure_label.format(n=chart.number)
-    _text(fig, MARGIN_PX, 32, f"<b>{_html(label)}  {_html(chart.title)}</b>", size=22, color=INK)
+    _text(fig, MARGIN_PX, 32, f"<b>{html_text(label)}  {html_text(chart.title)}</b>", size=22, color=INK)
     y = 72
     for line in wrap(chart.summary, 140):
-        _text(fig, MARGIN_PX, y, _html(line), size=14, color=MUTED)
+        _text(fig, MARGIN_PX, y, html_text(line), size=14, color=MUTED)
         y += 22
     note_lines = [ln for note in chart.notes for ln in wrap(note, 150)]
     for i, line in enumerate(note_lines):
-        _text(fig, MARGIN_PX, PAGE_H - 50 - 18 * (len(note_lines) - i), _html(line), size=11, color=MUTED)
+        _text(fig, MARGIN_PX, PAGE_H - 50 - 18 * (len(note_lines) - i), html_text(line), size=11, color=MUTED)
     _footer(fig, meta, page, total)
     return fig, y + 8, 50 + 18 * len(note_lines) + 8
 

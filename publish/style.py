@@ -4,7 +4,8 @@ The chart builders (`publish.figures`), the static renderer and the PDF report r
 from here. Colours: Okabe–Ito for categories, cividis for sequential scales (both colour-blind safe).
 Font: a CJK family first so PNG/PDF exports render Chinese (fonts-wqy-microhei on Debian).
 The category and program-group orders are the contract's (`contract.CATEGORIES`,
-`contract.PROGRAM_GROUPS`); they are not repeated here. No Streamlit import, no text.
+`contract.PROGRAM_GROUPS`); they are not repeated here. No Streamlit import, no words. Loaded text
+reaches a figure only through `html_text`, so a name is drawn as text, never as markup.
 """
 from __future__ import annotations
 
@@ -24,13 +25,23 @@ GROUP_COLORS = dict(zip(PROGRAM_GROUPS, OKABE_ITO))
 AGE_BAND_ORDER = ("0-6", "7-17", "18-59", "60+")
 
 
+def html_text(value: object) -> str:
+    """Loaded text (a town, village or program name) as plotly must receive it to show it literally.
+
+    Plotly reads every label, tick, legend entry, annotation and hover text as a small HTML subset
+    (`<a href>` becomes a live link, `<b>`, `<br>`, entities): `&`, `<` and `>` are written as the
+    entities plotly decodes (it has no `&quot;`, and quotes outside a tag are harmless). Every
+    data-derived label of a figure goes through here, and the report PDF's text too."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def base_layout(fig: go.Figure, title: str, *, height: int = 420, legend: bool = True) -> go.Figure:
     """Common look: CJK font, white template, `title`, compact margins, horizontal legend on top."""
     fig.update_layout(
         template="plotly_white",
         font=dict(family=FONT_FAMILY, size=14, color="#222"),
         # left-aligned like the axis labels, but padded: at x=0 of the container it touched the image edge
-        title=dict(text=title, x=0, xanchor="left", xref="container", pad=dict(l=14), font=dict(size=17)),
+        title=dict(text=html_text(title), x=0, xanchor="left", xref="container", pad=dict(l=14), font=dict(size=17)),
         height=height,
         margin=dict(l=10, r=20, t=70, b=40),
         colorway=OKABE_ITO,

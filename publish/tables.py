@@ -1,7 +1,9 @@
 """Tables for people lists and their Excel download (no Streamlit import).
 
 `gap_people_table` keeps only masked identity columns: whatever the API returns, a column called
-id_number or name is never passed on.
+id_number or name is never passed on. Every spreadsheet the product writes goes through `excel_writer`
+(strings are string cells: never a formula, never a link) and `to_csv_bom` (`formula_safe`), so a
+village called `=HYPERLINK(…)` stays the text it was loaded as.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from contract.masking import mask_id_like
+from contract.masking import mask_personal, mask_personal_series
 from vocab import Labels
 
 UNMASKED = ("id_number", "name")
@@ -47,21 +49,66 @@ def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels
     return out.reset_index(drop=True)
 
 
+# ---------------------------------------------------------------- spreadsheets: loaded text stays text
+# A cell starting with one of these is read as a formula (or a DDE call) by Excel, LibreOffice and
+# Google Sheets when a CSV is opened; a tab or carriage return in front hides the sign from a reader.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: Any) -> Any:
+    """Text a spreadsheet would take for a formula (`=HYPERLINK(…)`, `+1`, `-2+3`, `@SUM(1)`, `=**`)
+    with an apostrophe in front, which spreadsheets read as "this is text" and people read past;
+    anything else, numbers included, as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def excel_writer(target: Any) -> pd.ExcelWriter:
+    """A pandas ExcelWriter (xlsxwriter) for every workbook the product writes: a string is always
+    written as a string cell, never turned into a formula (`=…`) or a hyperlink (`http://…`), so a
+    loaded name is shown exactly as loaded and nothing in it runs."""
+    return pd.ExcelWriter(target, engine="xlsxwriter",
+                          engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}})
+
+
+def quote_formula_text(ws: Any, frame: pd.DataFrame, text_format: Any, first_row: int = 1) -> None:
+    """Mark the string cells of `frame` (written at `first_row` of worksheet `ws`) that look like a
+    formula with Excel's quote prefix (`text_format`, {"quote_prefix": True}): shown as written, and
+    still text if someone edits the cell and presses Enter."""
+    for j, col in enumerate(frame.columns):
+        values = frame[col]
+        if not _is_text(values):
+            continue
+        for i, v in enumerate(values):
+            if isinstance(v, str) and v.startswith(FORMULA_START):
+                ws.write_string(first_row + i, j, v, text_format)
+
+
+def _is_text(values: pd.Series) -> bool:
+    """True for a column that may hold text (object or pandas' string dtype), not for numbers or dates."""
+    return values.dtype == object or pd.api.types.is_string_dtype(values)
+
+
 def to_xlsx(sheets: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None) -> bytes:
-    """An .xlsx workbook: one sheet per frame (names cut to Excel's 31 characters), plus an info sheet."""
+    """An .xlsx workbook: one sheet per frame (names cut to Excel's 31 characters), plus an info sheet.
+    No cell is a formula or a link (excel_writer, quote_formula_text)."""
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter") as xw:
+    with excel_writer(buf) as xw:
+        as_text = xw.book.add_format({"quote_prefix": True})
         for name, frame in sheets.items():
             sheet = name[:31]
             frame.to_excel(xw, sheet_name=sheet, index=False)
             ws = xw.sheets[sheet]
+            quote_formula_text(ws, frame, as_text)
             ws.freeze_panes(1, 0)
             for i, col in enumerate(frame.columns):
                 width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
                 ws.set_column(i, i, min(max(width * 1.6 if any(ord(ch) > 255 for ch in str(col)) else width, 8), 50))
         if meta:
-            info = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
+            info = pd.DataFrame({"key": [str(k) for k in meta], "value": [str(v) for v in meta.values()]})
             info.to_excel(xw, sheet_name="info", index=False)
+            quote_formula_text(xw.sheets["info"], info, as_text)
     return buf.getvalue()
 
 
@@ -71,12 +118,12 @@ def reason_text(reason_zh: Any, reason_en: Any, value: Any, labels: Labels) -> s
 
     Chinese: '康复需求(need_rehab) 应为 0 或 1：「2」'; English: 'need_rehab: must be 0 or 1 («2»)'.
     The loader stores the two languages and the value in separate columns, so nothing is split here;
-    ID-number-like runs are masked either way (mask_id_like, a second guard)."""
+    ID-number, phone and bank-card shapes are masked either way (mask_personal, a second guard)."""
     text = reason_zh if labels.zh else reason_en
     text = "" if _missing(text) else str(text)
     if not _missing(value):
         text += labels("rejects.value", value=value)
-    return mask_id_like(text)
+    return mask_personal(text)
 
 
 def _missing(x: Any) -> bool:
@@ -104,7 +151,7 @@ def rejects_table(rejects: pd.DataFrame, labels: Labels) -> pd.DataFrame:
         L("rejects.rule"): d["rule"].astype(str),
         L("rejects.rule_words"): _rule_words(d, L),
         L("rejects.reason"): [reason_text(a, b, v, L) for a, b, v in zip(d["reason_zh"], d["reason_en"], d["value"])],
-        L("rejects.raw_row"): [mask_id_like(x) for x in d["raw_row"].fillna("").astype(str)],
+        L("rejects.raw_row"): mask_personal_series(d["raw_row"].fillna("").astype(str)).to_numpy(),
     })
     return out.reset_index(drop=True)
 
@@ -123,11 +170,17 @@ def rejects_by_rule(rejects: pd.DataFrame, labels: Labels) -> pd.DataFrame:
         rows.append([file, column, f"{first['words']} ({rule})", part["row_number"].nunique(),
                      int(first["row_number"]),
                      reason_text(first["reason_zh"], first["reason_en"], first["value"], L),
-                     mask_id_like(str(first["raw_row"] or ""))])
+                     mask_personal(str(first["raw_row"] or ""))])
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values([cols[3], cols[0]], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def to_csv_bom(frame: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a byte-order mark, so Excel opens Chinese text correctly; text that a
+    spreadsheet would run as a formula gets an apostrophe in front (formula_safe), headers included.
+    Rows end in CRLF (RFC 4180), so a carriage return inside a cell is quoted, not a row break."""
+    safe = frame.rename(columns=formula_safe)
+    for col in safe.columns:
+        if _is_text(safe[col]):
+            safe[col] = safe[col].map(formula_safe)
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

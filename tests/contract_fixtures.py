@@ -160,3 +160,35 @@ def write_district(folder: Path, tables: dict[str, list[dict[str, str]]] | None 
         if rows:
             write_csv(folder / f"{name}.csv", rows, encoding=encoding)
     return folder
+
+
+# ---------------------------------------------------------------- hostile input (issue 9)
+GUARDIAN, PAYEE = "王监护", "李收款"
+PHONE, PHONE_IN_VILLAGE = "13812345678", "13912345678"
+CARD, CARD_IN_AMOUNT = "6222021234567890123", "6217001234567890"
+ADDRESS = "浙江省杭州市西湖区文三路100号5幢"
+
+
+def hostile_district() -> tuple[dict, list[str]]:
+    """The clean district with personal extra columns and two rows broken on purpose; also every
+    secret it holds (what no reject, page or download may show unmasked).
+
+    persons.csv   every row gets 监护人 (guardian), 联系电话 (phone), 银行卡号 (bank card), 残疾证号 (ID
+                  number + category digit + grade digit, 20 characters) and 家庭住址 (address); P006
+                  (row 7) has sex "X" and a phone typed into its village: rejected (enum)
+    payments.csv  every row gets 收款人 (payee) and 收款账号 (account); Y03 (row 4) has a bank card typed
+                  into its amount: rejected (money)
+    Read 41, rejected 2 (one person, one payment), loaded 39."""
+    d = district()
+    secrets = [GUARDIAN, PAYEE, PHONE, PHONE_IN_VILLAGE, CARD, CARD_IN_AMOUNT, ADDRESS]
+    for p in d["persons"]:
+        cert = (p["id_number"] or "33010619600101001X") + "11"
+        p.update({"监护人": GUARDIAN, "联系电话": PHONE, "银行卡号": CARD, "残疾证号": cert, "家庭住址": ADDRESS})
+        secrets += [cert, p["id_number"]] if p["id_number"] else [cert]
+    secrets += [p["name"] for p in d["persons"]]
+    d["persons"][5]["sex"] = "X"                                   # P006, row 7
+    d["persons"][5]["village"] = f"一村 {PHONE_IN_VILLAGE}"
+    for p in d["payments"]:
+        p.update({"收款人": PAYEE, "收款账号": CARD})
+    d["payments"][2]["amount"] = CARD_IN_AMOUNT                    # Y03, row 4
+    return d, secrets

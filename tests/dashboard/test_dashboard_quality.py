@@ -26,8 +26,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import queries
+from contract.masking import find_personal
 from publish import charts, tables
-from tests.contract_fixtures import district, write_district
+from tests.contract_fixtures import district, hostile_district, write_district
 
 pytestmark = pytest.mark.slow
 
@@ -181,6 +182,48 @@ def test_rejects_carry_both_languages_and_the_masked_value(broken_db):
     assert (flag["file"], flag["label_en"], flag["rows"]) == ("census.csv", "must be 0 or 1", 1)
     for secret in (*ids, *NAMES):
         assert secret not in got.to_csv()
+
+
+# ---------------------------------------------------------------- hostile extra columns (issue 9)
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> tuple[Path, list[str]]:
+    """tests/contract_fixtures.hostile_district(): guardian and payee names, phones, bank cards, the
+    20-digit 残疾证号 and an address in extra columns; P006 and Y03 rejected (41 read, 2 rejected)."""
+    from subsidy.build import build_database
+
+    d, secrets = hostile_district()
+    root = tmp_path_factory.mktemp("hostile")
+    build_database(write_district(root / "src", d), root / "subsidy.duckdb")
+    return root / "subsidy.duckdb", secrets
+
+
+@pytest.mark.parametrize("public", [False, True], ids=["internal", "public"])
+def test_quality_page_shows_no_personal_value_of_a_rejected_row(hostile_db, public):
+    db, secrets = hostile_db
+    at = run_app(db, "quality", **({"public": 1} if public else {}))
+    assert_clean(at)
+    assert metrics(at)["读取行数"] == "41" and metrics(at)["拒绝行数"] == "2"
+    examples = frame(at, "示例行号")
+    assert sorted(examples["示例行号"]) == [4, 7]          # Y03 and P006 are shown, masked
+    text = all_text(at)
+    assert "一村 ***********" in text and "6217**********90" in text
+    for secret in secrets:
+        assert secret not in text, secret
+    assert find_personal(text) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rejects_download_shows_no_personal_value(hostile_db, lang):
+    db, secrets = hostile_db
+    con = queries.connect(db)
+    try:
+        text = tables.to_csv_bom(tables.rejects_table(queries.rejects(con), charts.labels(lang))).decode("utf-8-sig")
+    finally:
+        con.close()
+    assert len(text.strip().splitlines()) == 1 + 2
+    for secret in secrets:
+        assert secret not in text, secret
+    assert find_personal(text) == []
 
 
 def test_english_quality_page(broken_db):

@@ -1,13 +1,8 @@
 """Personal data in rejected rows and in the files a load writes (issue 9, "Personal data").
 
-The hand-written district of tests/contract_fixtures.py, with the extra columns a federation's export
-really carries and two rows broken on purpose so that they land in `rejects`:
-
-  persons.csv   every row gets 监护人 (guardian), 联系电话 (phone), 银行卡号 (bank card), 残疾证号
-                (ID number + category digit + grade digit, 20 characters) and 家庭住址 (address);
-                P006 (row 7) has sex "X" and a phone typed into its village: rejected (enum)
-  payments.csv  every row gets 收款人 (payee) and 收款账号 (account); Y03 (row 4) has a bank card
-                typed into its amount: rejected (money)
+tests/contract_fixtures.hostile_district(): the hand-written district with the extra columns a
+federation's export really carries and two rows broken on purpose so that they land in `rejects`
+(P006, persons row 7, enum; Y03, payments row 4, a bank card typed into its amount).
 
 Worked out by hand from the rule (contract/masking.sql): a column the contract does not know is
 masked whole by mask_id (shorter than 15 characters: all '*'; else 4 + 2 kept), a contract column
@@ -26,29 +21,7 @@ import pytest
 from contract.masking import find_personal
 from loader import readers
 from subsidy.build import build_database
-from tests.contract_fixtures import district, write_district
-
-GUARDIAN, PAYEE = "王监护", "李收款"
-PHONE, PHONE_IN_VILLAGE = "13812345678", "13912345678"
-CARD, CARD_IN_AMOUNT = "6222021234567890123", "6217001234567890"
-ADDRESS = "浙江省杭州市西湖区文三路100号5幢"
-
-
-def hostile_district() -> tuple[dict, list[str]]:
-    """The district above and every secret it holds (what no reject may show)."""
-    d = district()
-    secrets = [GUARDIAN, PAYEE, PHONE, PHONE_IN_VILLAGE, CARD, CARD_IN_AMOUNT, ADDRESS]
-    for i, p in enumerate(d["persons"]):
-        cert = (p["id_number"] or "33010619600101001X") + "11"
-        p.update({"监护人": GUARDIAN, "联系电话": PHONE, "银行卡号": CARD, "残疾证号": cert, "家庭住址": ADDRESS})
-        secrets += [cert, p["id_number"]] if p["id_number"] else [cert]
-    secrets += [p["name"] for p in d["persons"]]
-    d["persons"][5]["sex"] = "X"                                   # P006, row 7
-    d["persons"][5]["village"] = f"一村 {PHONE_IN_VILLAGE}"
-    for p in d["payments"]:
-        p.update({"收款人": PAYEE, "收款账号": CARD})
-    d["payments"][2]["amount"] = CARD_IN_AMOUNT                    # Y03, row 4
-    return d, secrets
+from tests.contract_fixtures import district, hostile_district, write_district
 
 
 @pytest.fixture(scope="module")

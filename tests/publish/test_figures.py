@@ -532,3 +532,67 @@ def test_hovertemplates_keep_plotly_placeholders(labels, expected):
             trace = next(tr for tr in c.fig.data if tr.hovertemplate)
             seen[builder.__name__] = trace.hovertemplate
     assert seen == expected
+
+
+# ---------------------------------------------------------------- loaded text is shown as text (issue 9)
+HOSTILE_NAMES = ['<a href="http://example.invalid">t</a>', "![x](http://example.invalid/a.png)",
+                 "<b>R&D</b> 村", '<img src="http://example.invalid/i.png">']
+NAME_COLUMNS = ("name", "name_en", "area")
+
+
+def _hostile(builder, frames, options) -> tuple[list[pd.DataFrame], bool]:
+    """The frames with every loaded name (town, village, area, program) replaced by a hostile one;
+    also whether the builder draws any of them."""
+    cols = NAME_COLUMNS + (("value",) if builder is figures.town_ranking or options.get("by") in ("town", "village")
+                           else ())
+    out, named = [], False
+    for f in frames:
+        f = f.copy()
+        for col in cols:
+            if col in f.columns:
+                mapping = {v: HOSTILE_NAMES[i % len(HOSTILE_NAMES)] + ("" if i < len(HOSTILE_NAMES) else f" {i}")
+                           for i, v in enumerate(dict.fromkeys(f[col]))}
+                f[col] = f[col].map(mapping)
+                named = True
+        out.append(f)
+    drawn = named and builder not in (figures.processing_trips, figures.processing_materials, figures.spend_groups)
+    return out, drawn
+
+
+def _strings(obj) -> list[str]:
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, dict):
+        return [s for v in obj.values() for s in _strings(v)]
+    if isinstance(obj, (list, tuple)):
+        return [s for v in obj for s in _strings(v)]
+    if hasattr(obj, "tolist"):
+        return _strings(obj.tolist())
+    return []
+
+
+@pytest.mark.parametrize("builder, frames, options", _ascii_frames(),
+                         ids=lambda x: getattr(x, "__name__", None) or (str(x) if isinstance(x, dict) else ""))
+def test_loaded_names_are_escaped_in_every_figure_label(builder, frames, options):
+    """Plotly reads labels and hover texts as HTML (<a href>, <img> is dropped, <b>): a name from the
+    data must show as the characters it is made of. The figure gets &lt; &gt; &amp;; the table and the
+    summary keep the name as loaded (they are shown as text, and escaped by whoever draws them)."""
+    hostile, drawn = _hostile(builder, frames, options)
+    for labels in (ZH, EN):
+        c = builder(*hostile, labels, title="t", year=2020, **options)
+        figure_text = _strings(c.fig.to_plotly_json())
+        for s in figure_text:
+            assert "<a" not in s and "<img" not in s and "<b>" not in s, (builder.__name__, s)
+        if drawn:
+            shown = "\n".join(figure_text)
+            shown = shown.replace("<br>", "") + shown.replace("<br>", " ")   # a wrapped label on one line
+            assert any(style.html_text(n) in shown for n in HOSTILE_NAMES), builder.__name__
+            table = " ".join(str(v) for v in c.table.to_numpy().ravel())
+            assert any(n in table for n in HOSTILE_NAMES), builder.__name__
+        assert "&lt;" not in c.summary and "&lt;" not in " ".join(map(str, c.table.to_numpy().ravel()))
+
+
+def test_html_text_escapes_what_plotly_reads_as_markup():
+    assert style.html_text('<a href="http://example.invalid">t</a>') == '&lt;a href="http://example.invalid"&gt;t&lt;/a&gt;'
+    assert style.html_text("R&D <br>") == "R&amp;D &lt;br&gt;"
+    assert style.html_text("东城街道") == "东城街道" and style.html_text(12) == "12"
