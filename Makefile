@@ -7,6 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# the dashboard shows personal data: it listens on this machine only unless ADDRESS says otherwise
+# (README.md, "Opening the dashboard to a network")
+ADDRESS ?= 127.0.0.1
 DB ?= $(or $(SUBSIDY_DB),data/subsidy.duckdb)
 
 .PHONY: run test demo bench system-deps clean
@@ -24,7 +27,7 @@ system-deps:
 
 run: $(STAMP) system-deps
 	@[ -f "$(DB)" ] || $(PY) -m subsidy build --demo
-	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+	$(VENV)/bin/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest

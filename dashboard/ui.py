@@ -5,11 +5,16 @@ Every chart goes through `chart()`, which asks `publish.charts.render` for it �
 report pack calls — and draws what it returns: the figure (with the summary as its accessible name),
 the one-sentence summary, the filters it does not follow, its scope note, the data table in an
 expander naming the SQL file behind it, and a PNG download rendered on click.
+
+Streamlit reads every st.markdown / st.caption / st.info body and every metric label as Markdown (with
+its own :color[…], :material/…: and $math$). Text that comes from the data (a town, village or program
+name inside a summary or a scope) goes through `md` first, so it is shown as the characters it is.
 """
 from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 
 import streamlit as st
@@ -21,10 +26,31 @@ from publish.charts import Rendered, Selection
 from publish.kpis import KpiTile
 from publish.render import check_export_prerequisites, to_png
 
+# What can start Markdown inside a line (links and images need "[", emphasis, code, HTML tags and
+# entities, Streamlit's :red[…] / :material/…: directives, $math$) is escaped with a backslash; digits,
+# ",", ".", "%" and "-" are left alone, so numbers read the same in the source. A list or heading
+# marker only opens a block at the start, and line breaks are folded, so only the start needs it.
+# GFM also turns "http://…", "www.…" and "a@b.c" into links after parsing, in the text itself, where no
+# backslash is left: a WORD JOINER (U+2060, invisible, no line break) goes into each of them.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$:&@!])")
+_MD_BLOCK = re.compile(r"^(?:([-+])|(\d+)([.)])(?=\s|$))")   # "- x", "---", "1. x" (not "52.3%")
+_MD_WWW = re.compile(r"(?i)\b(www)(?=\.)")
+WORD_JOINER = "\u2060"
+
+
+def md(text: object) -> str:
+    """`text` (loaded from the data: a town, village or program name, a sentence naming them) escaped
+    for Streamlit's Markdown, so it shows as the characters it is: no link, image, emphasis, HTML or
+    directive; line breaks become spaces (a name cannot open a new block)."""
+    s = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()).strip())
+    s = _MD_BLOCK.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), s)
+    s = _MD_WWW.sub(r"\1" + WORD_JOINER, s)
+    return s.replace("\\://", "\\:" + WORD_JOINER + "//").replace("\\@", WORD_JOINER + "\\@")
+
 
 def empty(labels: vocab.Labels, scope: str, payments: bool = False) -> None:
-    """The plain 'nothing to show' message."""
-    st.info(labels("no_payments" if payments else "no_data", scope=scope), icon=":material/info:")
+    """The plain 'nothing to show' message (`scope` is plain text: it may name a town)."""
+    st.info(labels("no_payments" if payments else "no_data", scope=md(scope)), icon=":material/info:")
 
 
 def metric(label: str, value: str, delta: str | None = None, *, help: str | None = None,
@@ -66,7 +92,7 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
         column_config = None  # the published table has the API's columns, not the builder's
     with st.container(border=True, key=f"box_{chart_id.replace('.', '_')}"):
         if r.empty:
-            st.markdown(f"**{r.title}**")
+            st.markdown(f"**{md(r.title)}**")
             if r.hidden:  # not "no data": every figure is below k, so the public table says "<5" instead
                 st.caption(labels("public_all_hidden", k=state.PUBLIC_K))
                 st.dataframe(table, hide_index=True, key=f"df_{chart_id}")
@@ -75,7 +101,7 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
             return r
         st.plotly_chart(r.chart.fig, key=f"chart_{chart_id}", theme=None, alt=r.chart.summary,
                         config={"displaylogo": False, "locale": "zh-CN" if labels.zh else "en"})
-        st.markdown(r.chart.summary)
+        st.markdown(md(r.chart.summary))  # names towns and programs: text, not Markdown
         filter_note(r.dropped_note, labels)
         if r.spec.scope_note:
             years = store.years()
@@ -115,9 +141,14 @@ def _export_problems(lang: str, browser_path: str | None) -> list[str]:
 
 
 def header(title: str, scope: str, labels: vocab.Labels) -> None:
-    """Page title and the scope line (year · town · category · group)."""
+    """Page title and the scope line (year · town · category · group; the town's name escaped)."""
     st.title(title)
-    st.caption(f"{labels('scope')}{labels.colon()}{scope}")
+    scope_caption(scope, labels)
+
+
+def scope_caption(scope: str, labels: vocab.Labels) -> None:
+    """The scope line under a title; `scope` is plain text (ui.fmt_scope) and may name a town."""
+    st.caption(f"{labels('scope')}{labels.colon()}{md(scope)}")
 
 
 def fmt_scope(sel: Selection, labels: vocab.Labels) -> str:
@@ -144,7 +175,7 @@ def report_pack(sel: Selection, labels: vocab.Labels) -> None:
         bar = st.progress(0.0, text=labels("pack_build"))
 
         def progress(done: int, total: int, label: str) -> None:
-            text = labels("pack_progress", label=label, done=done, total=total)
+            text = labels("pack_progress", label=md(label), done=done, total=total)
             bar.progress(min(done / max(total, 1), 1.0), text=text)
 
         try:
@@ -153,7 +184,7 @@ def report_pack(sel: Selection, labels: vocab.Labels) -> None:
                                        category=sel.category, program_group=sel.program_group)
         except Exception as exc:  # noqa: BLE001 - say what failed; the page stays usable
             bar.empty()
-            st.warning(labels("pack_failed", error=exc), icon=":material/error:")
+            st.warning(labels("pack_failed", error=md(exc)), icon=":material/error:")
             return
         bar.empty()
         st.session_state[PACK_KEY] = (selection, data)

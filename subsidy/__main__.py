@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from contract import paths
 from simulator.generate import DEFAULT_PERSONS, DEFAULT_SEED, generate
 from subsidy import build, export
 
@@ -20,7 +21,8 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse the command line and run one command; returns the exit status."""
+    """Parse the command line and run one command; returns the exit status. Files the command
+    writes are readable by their owner only (contract.paths.private_files)."""
     parser = argparse.ArgumentParser(prog="python -m subsidy", description="区残联惠残补助绩效看板 · command line")
     commands = parser.add_subparsers(dest="command", required=True)
     p_build = commands.add_parser("build", help="load contract files (or the demo district) and install the views")
@@ -35,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_arguments(p_exp)
     p_exp.set_defaults(run=export.run)
     args = parser.parse_args(argv)
-    return args.run(args, commands.choices[args.command])
+    # everything a command writes (database, scratch files, demo files, the export pack) is private
+    with paths.private_files():
+        return args.run(args, commands.choices[args.command])
 
 
 if __name__ == "__main__":

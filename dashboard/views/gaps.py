@@ -33,7 +33,7 @@ with c2:
 sel = dataclasses.replace(sel, village=village, gap=gap)
 
 scope = ui.fmt_scope(sel, L)
-st.caption(f"{L('scope')}{L.colon()}{scope}")
+ui.scope_caption(scope, L)
 st.caption(f"**{L.gap(gap)}**{L.colon()}{L.gap_definition(gap)}")
 
 overview = ui.chart("gaps.overview", sel, L)

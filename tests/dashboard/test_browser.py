@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from test_dashboard_quality import broken_district
+from test_loaded_text import HTML_TOWN, MD_TOWN, markdown_district
 
 import queries
 import vocab as i18n
@@ -57,6 +58,14 @@ def broken_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("broken_browser")
     build_database(write_district(root / "src", broken_district()[0]), root / "subsidy.duckdb")
     yield from _serve(root / "subsidy.duckdb", "streamlit-browser-broken.log")
+
+
+@pytest.fixture(scope="module")
+def markdown_server(tmp_path_factory):
+    """The same on tests/dashboard/test_loaded_text.py's district: towns named with Markdown and HTML."""
+    root = tmp_path_factory.mktemp("markdown_browser")
+    build_database(write_district(root / "src", markdown_district()), root / "subsidy.duckdb")
+    yield from _serve(root / "subsidy.duckdb", "streamlit-browser-markdown.log")
 
 
 def _serve(db, log_name: str):
@@ -284,3 +293,24 @@ def test_banner_links_to_quality_and_public_edition_hides_small_counts(broken_se
     assert metric_value(page, "读取行数") == "41"
     assert_no_errors(page)
     shot(page, "quality_zh_broken")
+
+
+def test_loaded_markdown_and_html_render_as_text(markdown_server, page):
+    """Towns called `![x](http://example.invalid/a.png)` and `<a href="http://example.invalid">t</a>`: the
+    overview's town ranking (chart and summary) shows both as text; the browser asks example.invalid
+    for nothing and the page holds no link or image pointing there (hand-worked in test_loaded_text.py)."""
+    asked: list[str] = []
+    page.on("request", lambda req: asked.append(req.url) if "example.invalid" in req.url else None)
+    page.goto(f"{markdown_server}/?year=2020")
+    page.get_by_test_id("stMetricValue").first.wait_for()
+    wait_rendered(page, charts=2)
+    assert_no_errors(page)
+    pointing = page.evaluate("""() => [...document.querySelectorAll('a, img, image, [src], [href]')]
+        .map(e => [e.getAttribute('href'), e.getAttribute('src'), e.getAttribute('xlink:href')].join(' '))
+        .filter(h => h.includes('example.invalid'))""")
+    assert pointing == [] and asked == []
+    shown = page.locator("body").inner_text().replace("\u2060", "")   # the word joiner of dashboard.ui.md
+    assert MD_TOWN in shown and HTML_TOWN in shown                # the summary, as written
+    drawn = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot text')].map(t => t.textContent)")
+    assert HTML_TOWN in drawn and MD_TOWN in drawn                # the chart's axis labels, as written
+    shot(page, "overview_zh_markdown_names")
