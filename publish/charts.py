@@ -320,16 +320,35 @@ def with_town(frame: pd.DataFrame, run: Runner, town: str | None) -> pd.DataFram
     return out
 
 
+# Columns of an API frame that have no column label of their own (the box statistics of duration_stats):
+# their header is the builder's word; coded values (period, route, priority group) show their labels.
+_TABLE_HEADERS = {"n": "applications"} | {
+    s: f"chart.processing_distribution.{s}" for s in ("q1", "median", "q3", "mean", "lowerfence", "upperfence")}
+_CODED = {"period": "period", "route": "route", "group": "priority"}
+
+
+def _code_text(kind: str, v, labels_: Labels):
+    if not isinstance(v, str):
+        return v
+    if kind == "route" and v == "_all":
+        return labels_("chart.processing_distribution.all_routes")
+    return labels_.code(kind, v)
+
+
 def published_table(sup: suppress.Suppression, labels_: Labels) -> pd.DataFrame:
     """The published frame with labelled columns and formatted numbers ("<5" and "*" kept as text)."""
     out = sup.frame.copy()
+    box = "q1" in out.columns
     for col in out.columns:
-        if col in vocab.RATIO_COLUMNS:
+        if col in _CODED and (box or col == "group"):
+            out[col] = [_code_text(_CODED[col], v, labels_) for v in out[col]]
+        elif col in vocab.RATIO_COLUMNS:
             out[col] = [v if isinstance(v, str) else vocab.fmt_pct(v) for v in out[col]]
         elif pd.api.types.is_float_dtype(sup.frame[col]) or out[col].dtype == object:
             out[col] = [v if isinstance(v, str) or not isinstance(v, float) else vocab.fmt_num(v, 1)
                         for v in out[col]]
-    out.columns = [labels_.column(c) for c in out.columns]
+    out.columns = [labels_.column(_TABLE_HEADERS[c]) if c == "n" else labels_(_TABLE_HEADERS[c])
+                   if box and c in _TABLE_HEADERS else labels_.column(c) for c in out.columns]
     return out
 
 
@@ -384,6 +403,9 @@ def mark_hidden_points(fig, frame: pd.DataFrame, sup: suppress.Suppression, labe
     if not hidden_rows.any():
         return
     primary_rows = sup.primary.any(axis=1)
+    if {"period", "route", "q1"} <= set(frame.columns):
+        mark_hidden_boxes(fig, frame, hidden_rows, primary_rows, labels_, k)
+        return
     rows = [(_labels_for_row(frame.loc[i], labels_), bool(primary_rows.loc[i])) for i in frame.index[hidden_rows]]
     small, other = suppress.small_label(k), suppress.SECONDARY_MARK
 
@@ -429,6 +451,23 @@ def mark_hidden_points(fig, frame: pd.DataFrame, sup: suppress.Suppression, labe
                     dict(x=cats[i], y=0, yanchor="bottom", yshift=2)
                 fig.add_annotation(text=m, showarrow=False, font=dict(color="#333"),
                                    xref=trace.xaxis or "x", yref=trace.yaxis or "y", **at)
+
+
+def mark_hidden_boxes(fig, frame: pd.DataFrame, hidden: pd.Series, primary: pd.Series, labels_: Labels,
+                      k: int) -> None:
+    """Say which boxes of a distribution (duration_stats) are not drawn because the public edition hides
+    them: one line per box in the plot's top-left corner, with "<k" (fewer than k applications) or "*"."""
+    lines = []
+    for i in frame.index[hidden]:
+        period, route = frame.loc[i, "period"], frame.loc[i, "route"]
+        if route == "_all":
+            continue
+        what = labels_.code("period", period) + ("" if pd.isna(route) else " · " + labels_.code("route", route))
+        mark = suppress.small_label(k) if bool(primary.loc[i]) else suppress.SECONDARY_MARK
+        lines.append(labels_("chart.processing_distribution.hidden", what=what, mark=mark))
+    if lines:
+        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0.01, y=0.99, xanchor="left",
+                           yanchor="top", showarrow=False, align="left", font=dict(color="#333"))
 
 
 def build(con, chart_id: str, *, lang: str = "zh", public: bool = False, k: int = suppress.DEFAULT_K,

@@ -605,7 +605,9 @@ def processing_distribution(df: pd.DataFrame, L: Labels, *, title: str, year: An
 
     Takes `queries.duration_stats` (columns period, route, n, q1, median, q3, lowerfence, upperfence,
     mean, with one route '_all' row per period), computed in the database: a million applications
-    would otherwise ship every value to pandas and the browser.
+    would otherwise ship every value to pandas and the browser. A box whose statistics are missing (the
+    public edition hides a distribution drawn from fewer than k applications) is not drawn: the
+    registry writes where it would have been (publish.charts.mark_hidden_points).
     """
     if _is_empty(df):
         return _no_data(L)
@@ -615,7 +617,7 @@ def processing_distribution(df: pd.DataFrame, L: Labels, *, title: str, year: An
         return _no_data(L)
     fig = go.Figure()
     colors = {"via_town": BEFORE_COLOR, "direct": AFTER_COLOR}
-    for route, part in boxes.groupby("route", dropna=False, sort=False):
+    for route, part in boxes[boxes["median"].notna()].groupby("route", dropna=False, sort=False):
         route = None if pd.isna(route) else route
         part = part.set_index("period").reindex([p for p in ("before", "after") if p in set(part["period"])])
         fig.add_trace(go.Box(
@@ -628,8 +630,8 @@ def processing_distribution(df: pd.DataFrame, L: Labels, *, title: str, year: An
     overall = stats[stats["route"] == "_all"].set_index("period")
     if overall.empty and not boxes["period"].duplicated().any():
         overall = boxes.set_index("period")   # one box per period (no routes): it is the period's whole
-    med = {p: float(overall.loc[p, "median"]) for p in overall.index}
-    n_all = int(overall["n"].sum()) if len(overall) else int(boxes["n"].sum())
+    med = {p: float(overall.loc[p, "median"]) for p in overall.index if pd.notna(overall.loc[p, "median"])}
+    n_all = int(pd.to_numeric(overall["n"] if len(overall) else boxes["n"], errors="coerce").sum())
     fig.update_layout(boxmode="group")
     base_layout(fig, title, height=400)
     fig.update_yaxes(title_text=L.column("working_days"), rangemode="tozero")
@@ -639,6 +641,8 @@ def processing_distribution(df: pd.DataFrame, L: Labels, *, title: str, year: An
     elif med:
         p = next(iter(med))
         summary = L("chart.median_of", what=L.code("period", p), median=fmt_num(med[p]))
+    elif boxes["median"].isna().all():
+        summary = L("chart.processing_distribution.summary_hidden")
     else:
         summary = ""
     r = pd.DataFrame(rows)

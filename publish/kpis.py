@@ -4,7 +4,9 @@
 year before into tiles: label, value, change on the previous year, help text (the definition), and
 whether a decrease is good. In the public edition the same suppression as every chart applies: a
 hidden count shows "<5" or "*", and a change is withheld when either year's count is hidden (7 shown
-with "+4" would reveal 3).
+with "+4" would reveal 3). The median processing time is a distribution's statistic: `kpi_frames` adds
+the number of applications behind it (`applications`, from processing_times by route under the same
+filters), so a median drawn from fewer than k applications is hidden too.
 """
 from __future__ import annotations
 
@@ -110,11 +112,22 @@ def kpi_tiles(cur: pd.DataFrame | None, prev: pd.DataFrame | None, labels: Label
     return tiles
 
 
+def _with_applications(run, frame: pd.DataFrame | None, year: int, f: dict) -> pd.DataFrame | None:
+    """The kpi_overview frame with `applications`: the paid applications of the year with working days
+    under the same filters, the records behind median_processing_days (the same rows as its SQL)."""
+    if frame is None or frame.empty:
+        return frame
+    routes = run(queries.processing_times, year=year, by="route", **f)
+    return frame.assign(applications=int(routes["applications"].sum()) if not routes.empty else 0)
+
+
 def kpi_frames(run, year: int, filters: dict, years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """(this year's, previous year's or None) kpi_overview frames through `run` (see publish.charts)."""
+    """(this year's, previous year's or None) kpi_overview frames through `run` (see publish.charts),
+    each with the count of applications behind its median processing time (`applications`)."""
     f = {k: v for k, v in filters.items() if k != "year"}
-    cur = run(queries.kpi_overview, year=year, **f)
-    prev = run(queries.kpi_overview, year=year - 1, **f) if year - 1 in years else None
+    cur = _with_applications(run, run(queries.kpi_overview, year=year, **f), year, f)
+    prev = (_with_applications(run, run(queries.kpi_overview, year=year - 1, **f), year - 1, f)
+            if year - 1 in years else None)
     return cur, prev
 
 

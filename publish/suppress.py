@@ -20,7 +20,16 @@ Rules (the choices are documented here because the annual report cites them):
 3. Nested counts: a count that is a subset of another (persons paid ⊂ certified population) also
    discloses their difference. If 0 < whole − part < k, the part is hidden ("*") and treated like a
    primary cell for the complementary step.
-4. Derived values: a ratio, share, average or amount computed from a hidden count is hidden ("*").
+4. Derived values: a ratio, share, average or amount computed from a hidden count is hidden ("*"),
+   and so is a value computed from a hidden derived value (an average from a hidden amount).
+5. Sums within a row: where one column is the sum of others in the same row (eligible person-months =
+   eligible and paid + excluded), a row whose equation holds exactly one hidden cell would give it
+   away, so a second cell of that equation is hidden (the smallest non-zero one), like a line.
+6. Distributions: box statistics (quartiles, median, mean, whisker ends) drawn from fewer than k
+   records are hidden with their record count; a chart says where a box is missing.
+7. Column lines: where one column adds up along other groups than the table's counts (money paid in
+   each month adds up to the year's spend on the KPI page; persons paid in a month do not), that column
+   gets complementary suppression along its own lines, also when it is a derived amount.
 
 A "line" is a set of rows that share the values of some key columns, e.g. for a long table of
 (category, grade, count): ``lines=[(), ("category",), ("grade",)]`` — the whole column (the grand
@@ -46,23 +55,29 @@ COUNT_COLUMNS = (
     "cases", "persons_at_cap", "payments",
     "eligible_person_months", "paid_person_months", "eligible_paid_person_months",
     "excluded_person_months", "included_person_months",
+    "n",   # duration_stats: applications behind a box
 )
 # derived column -> the counts it is computed from (hidden if any of them is hidden)
 DERIVED_COLUMNS = {
     "coverage": ("persons_paid", "certified_population", "persons_covered"),
     "exclusion_error": ("eligible_person_months", "excluded_person_months"),
     "inclusion_error": ("paid_person_months", "included_person_months"),
-    "share": ("persons",),
-    "spend_yuan": ("persons", "persons_paid", "paid_persons"),
+    "spend_yuan": ("persons", "persons_paid", "paid_persons", "payments"),
+    "share": ("persons", "spend_yuan"),            # share × the published total = the amount
     "amount_yuan": ("persons", "cases"),
-    "avg_per_person": ("persons",),
-    "cap_use": ("persons",),
+    "avg_per_person": ("persons", "spend_yuan"),   # average × persons = the amount
+    "cap_use": ("persons", "spend_yuan"),
     "median_days": ("applications",),
     "mean_days": ("applications",),
     "median_days_before": ("applications_before",),
     "median_days_after": ("applications_after",),
     "working_days_saved": ("applications_before", "applications_after"),
     "months": ("persons", "cases"),
+    # box statistics of duration_stats: a distribution drawn from fewer than k records is not published
+    "q1": ("n",), "median": ("n",), "q3": ("n",), "lowerfence": ("n",), "upperfence": ("n",), "mean": ("n",),
+    # reform_savings and the KPI median (publish.kpis adds the count of applications behind it)
+    "working_days_saved_total": ("applications",), "trips_saved_total": ("applications",),
+    "materials_saved_total": ("applications",), "median_processing_days": ("applications",),
 }
 # Suppression lines per API table : along which groups do the counts add
 # up to a published total? () = the column total (district figure); [] = rows are not additive
@@ -73,6 +88,9 @@ API_LINES: dict[str, list[tuple[str, ...]]] = {
     "benefit_incidence": [()],
     "spend_by_tier": [("program_id",)],
     "processing_times": [()],
+    # boxes of a period add up to its '_all' row (same table); a route's boxes to the route's total
+    # (processing_times by route); the '_all' rows to the total of every application
+    "duration_stats": [("period",), ("route",)],
     "census_gaps_by_area": [("gap",)],
     "census_gaps": [],
     "targeting_errors": [],
@@ -82,11 +100,33 @@ API_LINES: dict[str, list[tuple[str, ...]]] = {
     "kpi_overview": [],
     "programs": [],
 }
+# Per API table, a column that adds up along other groups than the table's counts (rule 7): column -> lines.
+API_COLUMN_LINES: dict[str, dict[str, list[tuple[str, ...]]]] = {
+    # persons paid in a month overlap across months; payments and money add up to the year's figures
+    "monthly_spend": {"payments": [()], "spend_yuan": [()]},
+    # a person is paid by several programs, but (person, program) pairs, payments and money add up to
+    # the district's and each program group's KPI figures (the program-group filter)
+    "spend_by_program": {"person_times": [(), ("program_group",)], "payments": [(), ("program_group",)],
+                         "spend_yuan": [(), ("program_group",)]},
+}
 # part -> whole: the part is a subset of the whole, so their difference is a count too
 NESTED_COLUMNS = {
     "persons_paid": "certified_population",
     "persons_covered": "certified_population",
     "eligible_paid_person_months": "eligible_person_months",
+    "persons_at_cap": "persons",
+}
+# Per API table where a part has another whole than NESTED_COLUMNS says.
+API_NESTED: dict[str, dict[str, str]] = {
+    # persons paid of a priority group ⊂ its members: 9 members, 8 paid names the 1 unpaid child
+    "priority_children": {"persons_paid": "persons"},
+}
+# Sums within a row (rule 5): total column -> the columns it is the sum of.
+API_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "targeting_errors": [
+        ("eligible_person_months", ("eligible_paid_person_months", "excluded_person_months")),
+        ("paid_person_months", ("eligible_paid_person_months", "included_person_months")),
+    ],
 }
 
 
@@ -137,18 +177,20 @@ def suppression_masks(
     lines: Iterable[Sequence[str]] = ((),),
     suppress_zero: bool = False,
     extra_primary: pd.Series | None = None,
+    small: bool = True,
 ) -> tuple[pd.Series, pd.Series, list[tuple]]:
     """Primary and secondary suppression of one count column.
 
     Returns (primary, secondary, exposed_totals): two bool Series on df.index and the lines whose total
     would reveal a hidden count (see `Suppression`). `extra_primary` marks further cells to hide from
     the start (nested counts); they are reported as secondary because their own value is not small.
+    `small=False`: no primary suppression (an amount of money, hidden only through `extra_primary`).
     NaN counts are treated as not published and never chosen.
     """
     values = pd.to_numeric(df[count_col], errors="coerce")
     known = values.notna()
     lower = -np.inf if suppress_zero else 0
-    primary = known & (values > lower) & (values < k)
+    primary = known & (values > lower) & (values < k) & small
     hidden = primary.copy()
     if extra_primary is not None:
         # hidden from the start like a primary cell, but labelled "*": its own value is not small
@@ -178,6 +220,28 @@ def suppression_masks(
     return primary, secondary, exposed
 
 
+def _sum_complements(df: pd.DataFrame, hidden: pd.DataFrame, sums, exposed: list[tuple]) -> bool:
+    """Rule 5: in every row, an equation total = part + part… with exactly one hidden cell gets a second
+    one (its smallest non-zero shown cell). Returns True when a cell was hidden."""
+    changed = False
+    for total, parts in sums:
+        cells = [c for c in (total, *parts) if c in hidden.columns]
+        if len(cells) < 2:
+            continue
+        values = df[cells].apply(pd.to_numeric, errors="coerce")
+        for i in df.index[hidden.loc[:, cells].sum(axis=1) == 1]:
+            row, shut = values.loc[i], hidden.loc[i, cells]
+            candidates = row[~shut & row.notna() & (row > 0)]
+            if candidates.empty:
+                item = (total, ("row",), (i,))
+                if item not in exposed:
+                    exposed.append(item)
+                continue
+            hidden.loc[i, candidates.idxmin()] = True
+            changed = True
+    return changed
+
+
 def suppress_table(
     df: pd.DataFrame,
     count_cols: Sequence[str],
@@ -186,6 +250,8 @@ def suppress_table(
     lines: Iterable[Sequence[str]] = ((),),
     derived: Mapping[str, Sequence[str]] | None = None,
     nested: Mapping[str, str] | None = None,
+    column_lines: Mapping[str, Iterable[Sequence[str]]] | None = None,
+    sums: Sequence[tuple[str, Sequence[str]]] = (),
     suppress_zero: bool = False,
     secondary_mark: str = SECONDARY_MARK,
 ) -> Suppression:
@@ -193,36 +259,57 @@ def suppress_table(
 
     count_cols: columns holding counts of people (or person-months, cases…), each suppressed
         separately along `lines` (see the module docstring).
-    derived: column -> counts it is computed from; hidden where any of those is hidden.
+    derived: column -> counts (or derived values) it is computed from; hidden where any of those is hidden.
     nested: part column -> whole column (part ⊂ whole); the part is hidden when 0 < whole − part < k.
+    column_lines: column -> its own lines instead of `lines` (rule 7); a derived column listed here gets
+        complementary suppression along them.
+    sums: (total, parts) equations within a row (rule 5).
     Returns a `Suppression` whose `frame` has object dtype in the affected columns.
     """
     derived = dict(derived or {})
     nested = dict(nested or {})
+    column_lines = {c: [tuple(x) for x in v] for c, v in (column_lines or {}).items()}
     count_cols = [c for c in count_cols if c in df.columns]
     lines = [tuple(x) for x in lines]
     primary = pd.DataFrame(False, index=df.index, columns=df.columns)
-    secondary = pd.DataFrame(False, index=df.index, columns=df.columns)
-    exposed: list[tuple] = []
+    hidden = pd.DataFrame(False, index=df.index, columns=df.columns)
     for col in count_cols:
-        extra = None
+        values = pd.to_numeric(df[col], errors="coerce")
+        primary[col] = values.notna() & (values > (-np.inf if suppress_zero else 0)) & (values < k)
+        hidden[col] = primary[col]
         whole = nested.get(col)
         if whole in df.columns:
-            diff = pd.to_numeric(df[whole], errors="coerce") - pd.to_numeric(df[col], errors="coerce")
-            extra = diff.notna() & (diff > 0) & (diff < k)
-        p, s, e = suppression_masks(
-            df, col, k=k, lines=lines, suppress_zero=suppress_zero, extra_primary=extra,
-        )
-        primary[col], secondary[col] = p, s
-        exposed.extend(e)
-    hidden = primary | secondary
-    for col, sources in derived.items():
-        if col not in df.columns or col in count_cols:
-            continue
-        src = [c for c in sources if c in count_cols]
-        if src:
-            secondary[col] = hidden[src].any(axis=1)
-    hidden = primary | secondary
+            diff = pd.to_numeric(df[whole], errors="coerce") - values
+            hidden[col] |= diff.notna() & (diff > 0) & (diff < k)
+    value_cols = [c for c in derived if c in df.columns and c not in count_cols]
+    # one fixpoint over every rule: a cell hidden by one (a sum in a row) can leave a line of another
+    # (its column) with a single hidden cell, and a hidden amount hides the average drawn from it
+    exposed: list[tuple] = []
+    changed = True
+    while changed:
+        changed, exposed = False, []
+        for col in count_cols:
+            _, s, e = suppression_masks(df, col, k=k, lines=column_lines.get(col, lines),
+                                        suppress_zero=suppress_zero, extra_primary=hidden[col])
+            grown = (primary[col] | s) & ~hidden[col]
+            if grown.any():
+                hidden[col] |= grown
+                changed = True
+            exposed.extend(e)
+        changed |= _sum_complements(df, hidden, [(t, p) for t, p in sums if t in count_cols], exposed)
+        for col in value_cols:
+            src = [c for c in derived[col] if c in df.columns and c != col]
+            from_src = hidden[src].any(axis=1) if src else pd.Series(False, index=df.index)
+            if col in column_lines:
+                _, s, e = suppression_masks(df, col, lines=column_lines[col], extra_primary=hidden[col] | from_src,
+                                            small=False)
+                from_src = from_src | s
+                exposed.extend(e)
+            grown = from_src & ~hidden[col]
+            if grown.any():
+                hidden[col] |= grown
+                changed = True
+    secondary = hidden & ~primary
 
     out = df.copy()
     for col in df.columns:
@@ -242,6 +329,8 @@ def suppress_frame(
     count_cols: Sequence[str] | None = None,
     derived: Mapping[str, Sequence[str]] | None = None,
     nested: Mapping[str, str] | None = None,
+    column_lines: Mapping[str, Iterable[Sequence[str]]] | None = None,
+    sums: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> Suppression:
     """`suppress_table` with the API's column conventions (COUNT_COLUMNS, DERIVED_COLUMNS, NESTED_COLUMNS).
 
@@ -256,6 +345,8 @@ def suppress_frame(
         lines=lines,
         derived=DERIVED_COLUMNS if derived is None else derived,
         nested=NESTED_COLUMNS if nested is None else nested,
+        column_lines=column_lines,
+        sums=sums,
     )
 
 
@@ -274,4 +365,5 @@ def suppress_api_frame(fn: str, df: pd.DataFrame, *, k: int = DEFAULT_K) -> Supp
     The call behind the dashboard's "public" toggle: ``suppress_api_frame("coverage_by", df).frame``
     is the table to show, ``masked_numeric(df, s.hidden)`` the frame to chart.
     """
-    return suppress_frame(df, k=k, lines=API_LINES.get(fn, [()]))
+    return suppress_frame(df, k=k, lines=API_LINES.get(fn, [()]), nested=API_NESTED.get(fn),
+                          column_lines=API_COLUMN_LINES.get(fn), sums=API_SUMS.get(fn, ()))

@@ -139,6 +139,13 @@ CHART_TEXT: dict[str, tuple[str, str]] = {
                                               "（共 {n} 件已发放申请）。",
                                               "Median processing time fell from {before} working days before the "
                                               "reform to {after} after ({n} paid applications)."),
+    "chart.processing_distribution.summary_hidden": ("各阶段的申请过少，分布未公开。",
+                                                     "Too few applications in each period: no distribution is published."),
+    "chart.processing_distribution.hidden": ("{what}：申请过少，未绘制（{mark}）",
+                                             "{what}: too few applications, not drawn ({mark})"),
+    "chart.processing_distribution.all_routes": ("全部", "All routes"),
+    "chart.processing_distribution.lowerfence": ("下须", "Lower whisker"),
+    "chart.processing_distribution.upperfence": ("上须", "Upper whisker"),
     "chart.processing_distribution.q1": ("下四分位", "Q1"),
     "chart.processing_distribution.median": ("中位数", "Median"),
     "chart.processing_distribution.q3": ("上四分位", "Q3"),
