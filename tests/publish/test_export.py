@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import pytest
 
 import queries
 import vocab
-from publish import charts
+from publish import charts, kpis
 from publish import pack as export
 from publish.charts import Selection
 from publish.render import missing_packages
@@ -245,3 +246,65 @@ def test_gap_labels_in_workbook_and_pdf_are_the_seeds(pack, manifest, con):
         assert label[key] in pages["gaps.overview"], key
     chosen = charts.gap_of(Selection(year=YEAR))
     assert label[chosen] in pages["gaps.by_town"]
+
+
+# ---------------------------------------------------------------- the public pack leaks nothing
+PERSONAL_SHAPES = {   # digits not part of a longer number or a decimal
+    "ID number": re.compile(r"(?<![\d.])(?:\d{17}[\dXx]|\d{15})(?![\d.])"),
+    "phone": re.compile(r"(?<![\d.])1[3-9]\d{9}(?![\d.])"),
+    "bank card": re.compile(r"(?<![\d.])\d{16,19}(?![\d.])"),
+}
+K = 5
+
+
+def _shapes(text: str) -> list[tuple[str, str]]:
+    return [(name, m.group()) for name, rx in PERSONAL_SHAPES.items() for m in rx.finditer(text)]
+
+
+@needs_chromium
+def test_public_pack_kpi_page_shows_ratios_as_percentages(public_pack, con):
+    """The KPI rows of the public report print coverage and the zero-trip share as percentages (a ratio
+    such as 0.78 is not a count below k), and every row is the overview's tile in the public edition."""
+    from pypdf import PdfReader
+
+    page = PdfReader(public_pack / f"report_{YEAR}_en_public.pdf").pages[1].extract_text()
+    values = page.split("Indicator\n", 1)[1].split("\nValue", 1)[0].split("\n")
+    cur, prev = kpis.kpi_frames(charts.direct_runner(con), YEAR, Selection(year=YEAR).filters(), queries.years(con))
+    tiles = kpis.kpi_tiles(cur, prev, charts.labels("en"), public=True, k=K, short=False)
+    assert len(values) == len(tiles)
+    for line, tile in zip(values, tiles):
+        assert line.startswith(tile.value), (tile.column, line)
+    shown = {t.column: line for t, line in zip(tiles, values)}
+    assert re.match(r"\d{1,3}\.\d%\u3000", shown["coverage"]), shown["coverage"]
+    assert re.match(r"\d{1,3}\.\d% \(\d+\)\u3000", shown["zero_trip_share"]), shown["zero_trip_share"]
+    for t, line in zip(tiles, values):
+        if t.column in COUNT_COLUMNS:
+            n = float(line.split("\u3000")[0].replace(",", "")) if not t.hidden else None
+            assert t.hidden or not 0 < n < K, line
+
+
+@needs_chromium
+def test_public_pack_holds_no_small_count_and_no_personal_number(public_pack):
+    """Every cell of the public workbook, the report's text and the SVGs' text: no count below k in a
+    count column, no ID-number, mobile-phone or bank-card shape anywhere."""
+    import openpyxl
+    from pypdf import PdfReader
+
+    heads = {vocab.column_label(c, "en") for c in COUNT_COLUMNS}
+    book = openpyxl.load_workbook(public_pack / f"tables_{YEAR}_public.xlsx", read_only=True)
+    for ws in book.worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        header = [str(h) for h in rows[0]] if rows else []
+        for row in rows:
+            for head, v in zip(header, row):
+                assert not _shapes("" if v is None else str(v)), (ws.title, head, v)
+                if head in heads and isinstance(v, (int, float)) and row is not rows[0]:
+                    assert not 0 < v < K, (ws.title, head, v)
+    text = "\n".join(p.extract_text() for p in PdfReader(public_pack / f"report_{YEAR}_en_public.pdf").pages)
+    assert not _shapes(text)
+    svgs = sorted((public_pack / "svg").glob("*.svg"))
+    assert svgs
+    for path in svgs:
+        svg = path.read_text(encoding="utf-8")
+        words = " ".join(re.sub(r"<[^>]+>", " ", t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S))
+        assert not _shapes(words), path.name
