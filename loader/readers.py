@@ -11,19 +11,28 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from charset_normalizer import from_path
 from python_calamine import CalamineError, load_workbook
 
 from contract import TABLES, Table
 
 HEADER_SCAN_ROWS = 10          # a title block above the header is at most this many rows
 CHUNK = 4 * 1024 * 1024        # bytes per read when checking or transcoding an encoding
+PLAUSIBLE = 0.9                # share of common characters a decoding needs to be believed (see _plausible)
+PLAUSIBLE_SAMPLE = 200_000     # non-ASCII characters counted for that share (a decoding is judged early)
+BAD_SPOTS = 10                 # a file that is UTF-8 but for this many bad spots (or 1 per 100 lines) is
+                               # UTF-8 with damaged rows: those rows are rejected (rule bad_bytes)
+MAX_CELL_CHARS = 1_000_000     # an XLSX cell longer than this is rejected (cell_too_long), not loaded
+_CODECS = {"big5": "cp950"}    # encoding as reported -> Python codec (cp950: Big5 as Windows writes it)
 
 
 class ContractError(Exception):
@@ -63,6 +72,10 @@ class PreparedFile:
     id_numeric_column: int | None = None   # position of `__id_numeric` (xlsx)
     has_data: bool = False                 # the first lines already show data rows below the header
     notes: list[str] = field(default_factory=list)
+    workdir: Path | None = None            # the load's scratch folder (copies the loader writes go there)
+    has_nul: bool = False                  # the file holds a NUL character somewhere (its rows are rejected)
+    flags_column: int | None = None        # position of `__flags` (xlsx): `rule@position;…` per row
+    repaired: int = 0                      # lines the reader replaced by a marked line (validate.stage)
 
 
 # ----------------------------------------------------------------------------------------- files
@@ -182,42 +195,148 @@ def _check_required(table: Table, path: Path, cols: list[SourceColumn]) -> None:
 
 
 # ------------------------------------------------------------------------------------- encoding
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+def _chunks(f) -> Iterator[bytes]:
+    """The open binary file in CHUNK-sized reads; a read never ends between a CR and its LF."""
+    while chunk := f.read(CHUNK):
+        while chunk.endswith(b"\r"):
+            more = f.read(1)
+            if not more:
+                break
+            chunk += more
+        yield chunk
+
+
+@dataclass(frozen=True)
+class ByteScan:
+    """What one pass over a file's bytes found (memchr-speed checks beside the UTF-8 decode)."""
+
+    utf8: bool                     # the whole file is valid UTF-8
+    nul: bool                      # a NUL byte somewhere
+    cr: bool                       # a CR somewhere (CRLF, or CR-only or mixed line endings)
+
+
+def scan_bytes(path: Path) -> ByteScan:
+    """One streaming pass: is the file UTF-8, does it hold a NUL, a CR? No per-line work."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    utf8, nul, cr = True, False, False
+    with path.open("rb") as f:
+        for chunk in _chunks(f):
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            nul = nul or b"\x00" in chunk
+            cr = cr or b"\r" in chunk
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return ByteScan(utf8, nul, cr)
+
+
+def _mixed_line_endings(path: Path) -> bool:
+    """Not every line ends in CRLF (a file with a CR somewhere): CR-only, or CRLF mixed with LF or CR.
+    DuckDB takes the line ending from the first line and cannot read such a file as one."""
+    crlf = cr = lf = 0
+    with path.open("rb") as f:
+        for chunk in _chunks(f):
+            crlf += chunk.count(b"\r\n")
+            cr += chunk.count(b"\r")
+            lf += chunk.count(b"\n")
+    return not (crlf == cr == lf)
+
+
+@functools.lru_cache(maxsize=None)
+def _common_chars(encoding: str) -> frozenset[str]:
+    """The characters of everyday Chinese text in `encoding`: the punctuation rows and the common hanzi
+    (GB2312 rows A1, A3 and B0-F7; Big5 rows A1-A3 and the 5,401 common characters A440-C67E). Text
+    decoded with the wrong one of the two is mostly rare characters, kana, Cyrillic or private use."""
+    if encoding == "gb18030":
+        codec, leads, trails = "gb2312", [0xA1, 0xA3, *range(0xB0, 0xF8)], list(range(0xA1, 0xFF))
+    else:
+        codec, leads, trails = "cp950", list(range(0xA1, 0xC7)), [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    out = set()
+    for lead in leads:
+        for trail in trails:
+            if lead == 0xC6 and trail > 0x7E and codec == "cp950":
+                continue  # C6A1 onwards: kana and symbols of some Big5 variants, not common characters
+            try:
+                out.add(bytes([lead, trail]).decode(codec))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(out)
+
+
+_WIDE = re.compile(r"[^\x00-\x7f]")
+
+
+def _plausible(path: Path, encoding: str) -> float | None:
+    """The share of the first PLAUSIBLE_SAMPLE non-ASCII characters that are common characters of
+    `encoding` (see _common_chars), or None when the file does not decode strictly as `encoding`."""
+    decoder = codecs.getincrementaldecoder(_CODECS.get(encoding, encoding))(errors="strict")
+    common = _common_chars(encoding)
+    seen = hits = 0
     try:
         with path.open("rb") as f:
             while chunk := f.read(CHUNK):
-                decoder.decode(chunk)
+                text = decoder.decode(chunk)
+                if seen < PLAUSIBLE_SAMPLE:
+                    wide = _WIDE.findall(text)[: PLAUSIBLE_SAMPLE - seen]
+                    seen += len(wide)
+                    hits += sum(1 for ch in wide if ch in common)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+    return hits / seen if seen else 1.0
 
 
-def detect_encoding(path: Path) -> str:
-    """The text encoding of a CSV, judged from its bytes (never from its name).
+def _utf8_bad_spots(path: Path) -> tuple[int, int]:
+    """(spots that do not decode as UTF-8, lines) of a file."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    spots = lines = 0
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            spots += decoder.decode(chunk).count("\ufffd")
+            lines += chunk.count(b"\n")
+        spots += decoder.decode(b"", final=True).count("\ufffd")
+    return spots, lines
 
-    A BOM settles it; otherwise strict UTF-8, then strict GB18030 (a superset of GBK, what Chinese
-    Excel writes), then charset-normalizer's best guess for anything else."""
+
+def detect_encoding(path: Path, scan: ByteScan | None = None) -> str:
+    """The text encoding of a CSV, judged from its bytes (never from its name), or ContractError.
+
+    A BOM settles it; otherwise strict UTF-8. A file that is not UTF-8 is GB18030 (a superset of GBK,
+    what Chinese Excel writes) or Big5 only when it decodes strictly as that encoding *and* reads as
+    Chinese text in it (PLAUSIBLE): Big5 bytes mostly decode as GB18030 too, into rare characters.
+    Failing both, a file that is UTF-8 but for a few bad spots (BAD_SPOTS) stays UTF-8 and the reader
+    rejects the damaged rows (one bad byte must not turn a whole file into cp1250). Anything else is
+    refused: a guess would load wrong text."""
     with path.open("rb") as f:
         head = f.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if _decodes(path, "utf-8"):
-        return "utf-8"
-    if _decodes(path, "gb18030"):
-        return "gb18030"
-    best = from_path(path).best()
-    if best is None:
-        raise ContractError(f"{path.name}: 无法识别文件编码 (cannot tell the text encoding; save as UTF-8 or GB18030)")
-    return best.encoding
+    bom = head.startswith(codecs.BOM_UTF8)
+    scan = scan or scan_bytes(path)
+    if scan.utf8:
+        return "utf-8-sig" if bom else "utf-8"
+    if not bom:
+        shares = {enc: share for enc in ("gb18030", "big5")
+                  if (share := _plausible(path, enc)) is not None and share >= PLAUSIBLE}
+        if shares:  # the better reading wins; GB18030 (the contract's) on a tie
+            return max(shares, key=lambda enc: (shares[enc], enc == "gb18030"))
+    spots, lines = _utf8_bad_spots(path)
+    if spots <= max(BAD_SPOTS, lines // 100):
+        return "utf-8-sig" if bom else "utf-8"
+    raise ContractError(f"{path.name}: 无法确定文件编码（不是 UTF-8、GB18030/GBK 或 Big5），请另存为 UTF-8 后重新载入 "
+                        f"(cannot tell the text encoding with confidence: not UTF-8, GB18030/GBK or Big5; "
+                        f"save the file as UTF-8 and load again)")
 
 
 def transcode(path: Path, encoding: str, out: Path) -> None:
     """Stream `path` from `encoding` to UTF-8 in `out` (no BOM), chunk by chunk."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    decoder = codecs.getincrementaldecoder(_CODECS.get(encoding, encoding))(errors="strict")
     with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(CHUNK):
             dst.write(decoder.decode(chunk))
@@ -225,11 +344,11 @@ def transcode(path: Path, encoding: str, out: Path) -> None:
 
 
 def normalise_newlines(path: Path, out: Path) -> Path:
-    """Stream a UTF-8 file into `out` with every line ending (CRLF, CR, LF) written as LF."""
-    with (path.open("r", encoding="utf-8-sig", newline=None) as src,
-          out.open("w", encoding="utf-8", newline="\n") as dst):
-        while chunk := src.read(CHUNK):
-            dst.write(chunk)
+    """Stream a file into `out` with every line ending (CRLF, CR, LF) written as LF. Bytes, not text:
+    a BOM and a damaged byte pass through unchanged (the reader rejects that row later)."""
+    with path.open("rb") as src, out.open("wb") as dst:
+        for chunk in _chunks(src):
+            dst.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
     return out
 
 
@@ -241,28 +360,38 @@ def _sniff_delimiter(line: str) -> str:
 
 # ------------------------------------------------------------------------------------------ CSV
 def prepare_csv(table: Table, path: Path, workdir: Path) -> PreparedFile:
-    """Detect the encoding, transcode to UTF-8 if needed, find the header block and name the columns."""
-    encoding = detect_encoding(path)
+    """Detect the encoding, transcode to UTF-8 if needed, give every line an LF ending if the file
+    mixes line endings (or uses CR only), find the header block and name the columns."""
+    scan = scan_bytes(path)
+    encoding = detect_encoding(path, scan)
     csv_path = path
     if encoding not in ("utf-8", "utf-8-sig"):
         csv_path = workdir / f"{table.name}.utf8.csv"
         transcode(path, encoding, csv_path)
+        scan = scan_bytes(csv_path)
+    if scan.cr and _mixed_line_endings(csv_path):
+        # DuckDB takes the line ending from the first line and cannot read a file that mixes CRLF
+        # and LF (a title pasted above an export) or ends lines with CR alone: rewrite it with LF.
+        out = workdir / f"{table.name}.lf.csv"
+        normalise_newlines(csv_path, out)
+        if csv_path != path:
+            csv_path.unlink()
+        csv_path = out
     # A UTF-8 BOM sits in front of the header, which DuckDB skips (skip >= 1), so it needs no copy.
-    with csv_path.open("r", encoding="utf-8-sig" if encoding == "utf-8-sig" else "utf-8", newline="") as f:
+    # A damaged byte is the reader's to reject row by row: the header scan must not fail on it.
+    with csv_path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
         head_text = f.read(256 * 1024)
-    if "\r\n" in head_text and re.search(r"(?<!\r)\n", head_text):
-        # DuckDB takes the line ending from the first line and silently reads nothing from a file
-        # that mixes CRLF and LF (a title pasted above an export): rewrite it with LF throughout.
-        csv_path = normalise_newlines(csv_path, workdir / f"{table.name}.lf.csv")
-        head_text = head_text.replace("\r\n", "\n")
     first_line = head_text.splitlines()[0] if head_text else ""
     delimiter = _sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(head_text), delimiter=delimiter)
     rows: list[list[str]] = []
-    for row in reader:
-        rows.append(row)
-        if len(rows) >= HEADER_SCAN_ROWS:
-            break
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) >= HEADER_SCAN_ROWS:
+                break
+    except csv.Error:
+        pass  # an oversized cell or a stray quote below the header: the reader rejects that row
     if not rows:
         raise ContractError(f"{path.name}: 文件为空 (the file is empty)")
     first, last, names = _find_header(rows, header_lookup(table))
@@ -276,7 +405,8 @@ def prepare_csv(table: Table, path: Path, workdir: Path) -> PreparedFile:
     has_data = any(any(c.strip() for c in row) for row in rows[last + 1:])
     return PreparedFile(table=table.name, source=path, csv_path=csv_path, file_format="csv",
                         encoding=encoding, columns=cols, width=len(cols), skip=last + 1,
-                        delimiter=delimiter, row_offset=last + 1, has_data=has_data)
+                        delimiter=delimiter, row_offset=last + 1, has_data=has_data, workdir=workdir,
+                        has_nul=scan.nul)
 
 
 # ----------------------------------------------------------------------------------------- XLSX
@@ -305,6 +435,82 @@ def _lost_digits(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _first_sheet_part(z: zipfile.ZipFile) -> str | None:
+    """The zip member holding the workbook's first sheet (the one calamine reads as index 0)."""
+    book = ET.fromstring(z.read("xl/workbook.xml"))
+    sheet = next((e for e in book.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"), None)
+    if sheet is None:
+        return None
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    target = next((e.get("Target") for e in rels.iter() if e.get("Id") == sheet.get(_REL_ID)), None)
+    if not target:
+        return None
+    part = PurePosixPath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+    parts: list[str] = []
+    for piece in part.parts:  # resolve "../" the way a zip path means it
+        if piece == "..":
+            parts = parts[:-1]
+        elif piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def formulas_without_value(path: Path) -> set[tuple[int, int]]:
+    """(Excel row, 0-based column) of every formula cell of the first sheet that has no saved result.
+
+    A workbook written by a program (openpyxl, some exporters) keeps the formula but no result until
+    Excel recalculates and saves it; calamine then reads the cell as empty, and a blank is not the
+    value the sheet shows. A result that is an empty string (t="str") is a real result. The sheet is
+    first searched for a formula tag at C speed; only a sheet with formulas is parsed."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = _first_sheet_part(z)
+            if part is None or part not in z.namelist():
+                return set()
+            with z.open(part) as f:
+                tail, found = b"", False
+                while chunk := f.read(CHUNK):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        found = True
+                        break
+                    tail = chunk[-16:]
+            if not found:
+                return set()
+            missing: set[tuple[int, int]] = set()
+            row_no, col_no = 0, -1
+            with z.open(part) as f:
+                for event, elem in ET.iterparse(f, events=("start", "end")):
+                    tag = elem.tag.rsplit("}", 1)[-1]
+                    if event == "start":
+                        if tag == "row":
+                            row_no = int(elem.get("r") or row_no + 1)
+                            col_no = -1
+                        continue
+                    if tag == "c":
+                        ref = _CELL_REF.fullmatch(elem.get("r") or "")
+                        if ref:
+                            col_no = functools.reduce(lambda n, ch: n * 26 + ord(ch) - 64, ref.group(1), 0) - 1
+                            row_no = int(ref.group(2))
+                        else:
+                            col_no += 1
+                        children = {child.tag.rsplit("}", 1)[-1]: child for child in elem}
+                        value = children.get("v")
+                        if ("f" in children and elem.get("t") not in ("str", "inlineStr")
+                                and (value is None or not (value.text or "").strip())):
+                            missing.add((row_no, col_no))
+                        elem.clear()
+                    elif tag == "row":
+                        elem.clear()
+            return missing
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError):
+        return set()  # calamine reports an unreadable workbook itself
+
+
 def prepare_xlsx(table: Table, path: Path, workdir: Path) -> PreparedFile:
     """Flatten the first sheet into a UTF-8 CSV with the Excel row number of every data row."""
     try:
@@ -331,19 +537,27 @@ def prepare_xlsx(table: Table, path: Path, workdir: Path) -> PreparedFile:
     _check_required(table, path, cols)
     id_pos = next((c.position for c in cols if c.contract and c.name == "id_number"), None)
     width = len(cols)
+    no_value = formulas_without_value(path)
     out = workdir / f"{table.name}.xlsx.csv"
     with out.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow([f"c{j}" for j in range(width)] + ["__row", "__id_numeric"])
+        w.writerow([f"c{j}" for j in range(width)] + ["__row", "__id_numeric", "__flags"])
         for i in range(last + 1, len(rows)):
             row = rows[i]
             cells = [_cell_text(c) for c in row[:width]] + [""] * max(0, width - len(row))
-            if not any(c.strip() for c in cells):
+            # cells the reader cannot take as written, as `rule@position` (validate.find_unreadable)
+            flags = [f"formula_no_value@{j}" for j in range(width) if (i + 1, j) in no_value] if no_value else []
+            for j, text in enumerate(cells):
+                if len(text) > MAX_CELL_CHARS:
+                    cells[j] = ""
+                    flags.append(f"cell_too_long@{j}")
+            if not flags and not any(c.strip() for c in cells):
                 continue  # an empty sheet row carries no data; it is not a row read
             numeric = id_pos is not None and id_pos < len(row) and _lost_digits(row[id_pos])
-            w.writerow(cells + [str(i + 1), "1" if numeric else ""])
+            w.writerow(cells + [str(i + 1), "1" if numeric else "", ";".join(flags)])
     return PreparedFile(table=table.name, source=path, csv_path=out, file_format="xlsx", encoding=None,
-                        columns=cols, width=width + 2, skip=1, row_column=width, id_numeric_column=width + 1)
+                        columns=cols, width=width + 3, skip=1, row_column=width, id_numeric_column=width + 1,
+                        workdir=workdir, flags_column=width + 2)
 
 
 def prepare(table_name: str, path: Path, workdir: Path) -> PreparedFile:

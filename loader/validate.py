@@ -21,7 +21,7 @@ from typing import NamedTuple
 import duckdb
 
 from contract import TABLES, Column, Table, idnumber, masking, sql_type
-from loader.readers import ContractError, PreparedFile, normalise_header
+from loader.readers import MAX_CELL_CHARS, ContractError, PreparedFile, normalise_header
 
 
 class RuleWords(NamedTuple):
@@ -63,6 +63,13 @@ RULES: dict[str, RuleWords] = {
     "rejected_program": RuleWords("该项目在补贴项目中被拒绝", "the program's own row was rejected"),
     "unknown_application": RuleWords("申请编号在申请表中不存在", "application_id not found in applications"),
     "rejected_application": RuleWords("该申请在申请表中被拒绝", "the application's own row was rejected"),
+    # rows and cells that cannot be read as written (find_unreadable)
+    "csv_quote": RuleWords("引号不成对", "a quote is never closed"),
+    "line_too_long": RuleWords("该行过长", "line too long"),
+    "bad_bytes": RuleWords("含有不是 UTF-8 编码的字节", "bytes that are not UTF-8"),
+    "nul_char": RuleWords("含有空字符 NUL", "contains a NUL character"),
+    "formula_no_value": RuleWords("公式没有保存计算结果", "formula without a saved result"),
+    "cell_too_long": RuleWords("单元格过长", "cell too long"),
 }
 
 # Extra columns (not in the contract) are never known to be safe: rejects.raw_row masks each one
@@ -80,6 +87,21 @@ PARENT_TABLES = frozenset(c.refs[0] for t in TABLES.values() for c in t.columns 
 SMALL_FILE = 50_000  # rows; below this the parse query is not worth optimising
 OVERFLOW = 16  # spare CSV fields read so that a row with too many fields is rejected, not fatal
 VALUE_CHARS = 40  # characters of an offending cell kept in rejects.value
+MAX_LINE_BYTES = 2_000_000  # a CSV line longer than this is rejected (line_too_long), not read
+REPAIR_ROUNDS = 8  # rounds of finding unreadable lines (each may hide the next) before giving up on a file
+# A line the reader cannot read is replaced, in a copy, by MARK + a code + its text without quotes, so
+# that it is read as one row and rejected. MARK is a Unicode noncharacter: it never occurs in text.
+MARK = "\ufdd0"
+_UNREADABLE = {"UNQUOTED VALUE": "q", "LINE SIZE OVER MAXIMUM": "l", "INVALID ENCODING": "e"}
+_MARKED = {
+    "q": ("csv_quote", "该行有未闭合的引号（多余的双引号？），无法按 CSV 读取；请删除或补全该引号",
+          "a quote in this row is never closed (a stray double quote?), so the row cannot be read as CSV; "
+          "remove or close it"),
+    "l": ("line_too_long", f"该行超过 {MAX_LINE_BYTES:,} 字节（异常长的单元格？），未读取",
+          f"the row is longer than {MAX_LINE_BYTES:,} bytes (an oversized cell?) and was not read"),
+    "e": ("bad_bytes", "该行含有不是 UTF-8 编码的字节（文件损坏，或混入了其他编码的文字）",
+          "the row holds bytes that are not UTF-8 (a damaged file, or text in another encoding)"),
+}
 
 # SQL helpers, created once per connection as temporary macros (they never reach the database file).
 MACROS = r"""
@@ -90,17 +112,20 @@ create or replace temp macro ld_clean(x) as case
     else x end;
 create or replace temp macro ld_int(v) as case when regexp_full_match(v, '[+-]?[0-9]+(\.0*)?')
     then try_cast(regexp_extract(v, '^[+-]?[0-9]+') as integer) end;
-create or replace temp macro ld_money_text(v) as regexp_replace(v, '[,¥￥\s]', '', 'g');
+create or replace temp macro ld_money_text(v) as regexp_replace(v, '[¥￥\s]', '', 'g');
 -- money: the plain spelling (digits, optional point and decimals) is cast directly; only other
 -- spellings (thousands separators, currency signs) go through the slower path. CASE, unlike
 -- coalesce, evaluates a branch only for the rows that reach it.
 create or replace temp macro ld_money(v) as case
     when regexp_full_match(v, '[+-]?[0-9]+(\.[0-9]*)?') then try_cast(v as decimal(14,2))
-    when regexp_full_match(ld_money_text(v), '[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)')
-        then try_cast(ld_money_text(v) as decimal(14,2)) end;
+    -- a comma is a thousands separator only between groups of three digits: 12,34 is not 1234
+    when regexp_full_match(ld_money_text(v), '[+-]?(([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]*)?|\.[0-9]+)')
+        then try_cast(replace(ld_money_text(v), ',', '') as decimal(14,2)) end;
 -- at most two decimals, trailing zeros allowed (string arithmetic: no regular expression needed)
 create or replace temp macro ld_money_decimals_ok(v) as
     strpos(v, '.') = 0 or length(rtrim(v, '0')) - strpos(v, '.') <= 2;
+-- a year written alone (1800-2199, optionally 2020.0 as a General cell saves it)
+create or replace temp macro ld_is_year(v) as regexp_full_match(v, '(1[89]|2[01])[0-9]{2}(\.0*)?');
 -- Every date spelling checks the year range (1900-2100) on the text or the serial number, so that
 -- each macro names its input once: DuckDB inlines macros, and a value used twice is parsed twice.
 create or replace temp macro ld_date_slow(v) as case
@@ -109,8 +134,9 @@ create or replace temp macro ld_date_slow(v) as case
         then try_strptime(regexp_replace(regexp_extract(v, '^[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}'),
                                          '[/.年月]', '-', 'g'), '%Y-%m-%d')::date
     when regexp_full_match(v, '(19[0-9]{2}|20[0-9]{2}|2100)[0-9]{4}') then try_strptime(v, '%Y%m%d')::date
-    -- an Excel serial day number (1900 date system; serial 1 = 1900-01-01, 73415 = 2100-12-31)
-    when regexp_full_match(v, '[0-9]{1,5}(\.[0-9]+)?') and v::double between 1 and 73416
+    -- an Excel serial day number (1900 date system; serial 1 = 1900-01-01, 73415 = 2100-12-31), but
+    -- never a bare year: 2020 is a year typed alone, not serial 2020 (1905-07-12)
+    when regexp_full_match(v, '[0-9]{1,5}(\.[0-9]+)?') and not ld_is_year(v) and v::double between 1 and 73416
         then date '1899-12-30' + floor(v::double)::integer
     end;
 -- The contract spelling YYYY-MM-DD takes a fast cast; every other accepted spelling the slow path.
@@ -160,16 +186,25 @@ def lit(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------- staging
-def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
-    """Read the prepared CSV into temp table `name`: raw text per column, `__row`, `__over`.
+def _csv_options(prep: PreparedFile, n: int) -> str:
+    """read_csv options for the prepared file with `n` VARCHAR columns f0…f<n-1>."""
+    columns = "{" + ", ".join(f"'f{j}': 'VARCHAR'" for j in range(n)) + "}"
+    return (f"header = false, skip = {prep.skip}, auto_detect = false, columns = {columns}, "
+            f"delim = {lit(prep.delimiter)}, quote = '\"', escape = '\"', strict_mode = true, "
+            f"max_line_size = {MAX_LINE_BYTES}")
 
-    Returns the number of rows read (blank rows excluded: they carry no data)."""
+
+def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
+    """Read the prepared CSV into temp table `name`: raw text per column, `__row`, `__over`, and
+    `__bad` / `__flags` for what find_unreadable rejects.
+
+    Returns the number of rows read (blank rows excluded: they carry no data). A line DuckDB cannot
+    read is replaced by a marked line first (_mark_unreadable_lines), so that it is one rejected row."""
     table = TABLES[prep.table]
     width = prep.width
 
-    def read(tolerant: bool) -> None:
+    def read(tolerant: bool) -> int:
         n = width + (OVERFLOW if tolerant else 0)
-        columns = "{" + ", ".join(f"'f{j}': 'VARCHAR'" for j in range(n)) + "}"
         by_pos = {c.position: c for c in prep.columns}
         select = []
         if prep.row_column is not None:
@@ -185,7 +220,10 @@ def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
             c = by_pos[j]
             alias = q(c.name) if c.contract else f"__x{j}"
             present.add(c.name)
-            select.append(f"f{j} as {alias}")
+            cell = f"f{j}"
+            if j == 0 and prep.repaired:  # a marked line: MARK, its code, then its first cell
+                cell = f"case when starts_with(f0, {lit(MARK)}) then nullif(substr(f0, 3), '') else f0 end"
+            select.append(f"{cell} as {alias}")
         for col in table.columns:
             if col.name not in present:
                 select.append(f"null::varchar as {q(col.name)}")
@@ -194,10 +232,15 @@ def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
             select.append(f"concat_ws('', {over}) <> '' as __over")
         else:
             select.append("false as __over")
+        select.append(f"case when starts_with(f0, {lit(MARK)}) then substr(f0, 2, 1) end as __bad"
+                      if prep.repaired else "null::varchar as __bad")
+        flags = f"nullif(f{prep.flags_column}, '')" if prep.flags_column is not None else "null::varchar"
+        select.append(f"{flags} as __flags")
         data_cols = [f"f{j}" for j in range(len(prep.columns))]
+        if prep.flags_column is not None:  # a row whose only cells are unreadable is still a row read
+            data_cols.append(f"f{prep.flags_column}")
         blank = f"ld_clean(concat({', '.join(data_cols)})) is null"
-        opts = (f"header = false, skip = {prep.skip}, auto_detect = false, columns = {columns}, "
-                f"delim = {lit(prep.delimiter)}, quote = '\"', escape = '\"', strict_mode = true")
+        opts = _csv_options(prep, n)
         if tolerant:
             opts += ", null_padding = true, parallel = false"
         con.execute(f"""
@@ -207,23 +250,148 @@ def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
                 from read_csv({lit(str(prep.csv_path))}, {opts})
             ) where not __blank
         """)
+        return con.execute(f"select count(*) from {name}").fetchone()[0]
 
     try:
-        read(tolerant=False)
+        n = read(tolerant=False)
     except duckdb.Error:
-        # Rows with too many or too few fields (or line breaks inside quotes) need the slower,
-        # single-threaded tolerant reader; most files never get here.
-        try:
-            read(tolerant=True)
-        except duckdb.Error as exc:
-            first = str(exc).splitlines()[0][:200]
-            raise ContractError(f"{prep.source.name}: CSV 格式错误，无法读取 (malformed CSV: {first})") from None
-    n = con.execute(f"select count(*) from {name}").fetchone()[0]
+        # Most files never get here. Lines DuckDB cannot read at all are marked first; then rows with
+        # too many or too few fields (or line breaks inside quotes) need the slower, single-threaded
+        # tolerant reader.
+        expected = _mark_unreadable_lines(con, prep)
+        n = None
+        if prep.repaired:
+            try:
+                n = read(tolerant=False)
+            except duckdb.Error:
+                n = None
+        if n is None:
+            try:
+                n = read(tolerant=True)
+            except duckdb.Error as exc:
+                first = str(exc).splitlines()[0][:200]
+                raise ContractError(f"{prep.source.name}: CSV 格式错误，无法读取 (malformed CSV: {first})") from None
+        if n < expected:
+            # the single-threaded reader can swallow lines after a quote it misreads: never silently
+            raise ContractError(f"{prep.source.name}: CSV 格式错误，部分行无法可靠读取，请另存为标准 CSV "
+                                f"(malformed CSV: {expected - n} rows could not be read reliably; "
+                                f"save the file again as a standard CSV)")
     if n == 0 and prep.has_data:
         # a guard, not a path we know to take: data rows seen by Python but none read by DuckDB
         raise ContractError(f"{prep.source.name}: 无法读取数据行，请另存为标准 CSV "
                             f"(no data rows could be read; save the file again as a standard CSV)")
     return n
+
+
+def _unreadable_lines(con: duckdb.DuckDBPyConnection, prep: PreparedFile) -> tuple[dict[int, str], int]:
+    """One parallel pass that skips and records faulty lines: {byte position DuckDB gives for each
+    line it cannot read at all: code of _UNREADABLE}, and the rows it could read (blank ones included:
+    a lower bound for the final read, whose blank rows are dropped the same way).
+
+    Rows with too many or too few fields are not in the dict: the tolerant reader reads them."""
+    errors, scans = "__ld_csv_errors", "__ld_csv_scans"
+    con.execute(f"drop table if exists {errors}; drop table if exists {scans}")
+    opts = (_csv_options(prep, prep.width) + ", ignore_errors = true, store_rejects = true, "
+            f"rejects_table = {lit(errors)}, rejects_scan = {lit(scans)}")
+    data_cols = ", ".join(f"f{j}" for j in range(len(prep.columns)))
+    # fetchall, not fetchone: DuckDB writes the rejects table only once the result is consumed
+    ((good,),) = con.execute(f"select count(*) filter (where ld_clean(concat({data_cols})) is not null) "
+                             f"from read_csv({lit(str(prep.csv_path))}, {opts})").fetchall()
+    types = ", ".join(lit(t) for t in _UNREADABLE)
+    rows = con.execute(f"select line_byte_position, any_value(error_type) from {errors} "
+                       f"where error_type in ({types}) group by all order by 1").fetchall()
+    miscounted = con.execute(f"select count(distinct line) from {errors} where error_type not in ({types}) "
+                             f"and ld_clean(replace(csv_line, {lit(prep.delimiter)}, '')) is not null"
+                             ).fetchone()[0]
+    con.execute(f"drop table if exists {errors}; drop table if exists {scans}")
+    return {int(pos): _UNREADABLE[kind] for pos, kind in rows}, good + miscounted
+
+
+def _line_at(f, hint: int) -> tuple[int, int]:
+    """(start, end) of the physical line DuckDB reports at byte `hint` (1-based in the versions we
+    know; 0-based accepted too): the line starts at the file's start or right after an LF; `end` is
+    the position of its line ending (CR of a CRLF, LF, or the end of the file)."""
+    start = None
+    for cand in (hint - 1, hint):
+        if cand == 0:
+            start = 0
+            break
+        if cand > 0:
+            f.seek(cand - 1)
+            if f.read(1) == b"\n":
+                start = cand
+                break
+    if start is None:  # not at a line start: take the line around the position
+        lo = max(0, hint - 65536)
+        f.seek(lo)
+        back = f.read(hint - lo)
+        start = lo + back.rfind(b"\n") + 1
+    f.seek(start)
+    end = start
+    while block := f.read(65536):
+        cut = block.find(b"\n")
+        if cut >= 0:
+            end += cut
+            break
+        end += len(block)
+    if end > start:  # a CRLF stays whole: the marked line keeps the file's line ending
+        f.seek(end - 1)
+        if f.read(1) == b"\r":
+            end -= 1
+    return start, end
+
+
+def _mark_unreadable_lines(con: duckdb.DuckDBPyConnection, prep: PreparedFile) -> int:
+    """Replace, in a copy, every line DuckDB cannot read (a quote never closed, a line over
+    MAX_LINE_BYTES, bytes that are not UTF-8) by MARK + its code + its text without quotes (cut to the
+    header's width; nothing of an oversized line), so that it becomes one row, rejected by
+    find_unreadable, instead of failing the file or swallowing the rows after it. A quote never closed
+    hides the faulty lines after it, so the search repeats on the copy until none is left.
+
+    Returns the rows the final read must find at least (see _unreadable_lines)."""
+    mark = MARK.encode()
+    delim = prep.delimiter.encode()
+    data_fields = len(prep.columns)
+    for _ in range(REPAIR_ROUNDS):
+        lines, expected = _unreadable_lines(con, prep)
+        if not lines:
+            return expected
+        out = (prep.workdir or prep.csv_path.parent) / f"{prep.table}.marked-{prep.repaired}.csv"
+        with prep.csv_path.open("rb") as src, out.open("wb") as dst:
+            done = 0
+            for hint, code in sorted(lines.items()):
+                start, end = _line_at(src, hint)
+                if start < done:
+                    continue  # two reports for one line
+                src.seek(done)
+                _copy(src, dst, start - done)
+                if code == "l":
+                    payload = b""
+                else:
+                    src.seek(start)
+                    text = src.read(end - start).decode("utf-8", errors="replace").replace('"', "")
+                    payload = delim.join(text.encode().split(delim)[:data_fields])
+                dst.write(mark + code.encode() + payload)
+                done = end
+                prep.repaired += 1
+            src.seek(done)
+            _copy(src, dst, None)
+        if prep.workdir is not None and prep.csv_path.parent == prep.workdir:
+            prep.csv_path.unlink(missing_ok=True)  # an earlier copy of ours, not the federation's file
+        prep.csv_path = out
+    raise ContractError(f"{prep.source.name}: CSV 格式错误，无法读取的行太多 "
+                        f"(malformed CSV: too many lines that cannot be read)")
+
+
+def _copy(src, dst, size: int | None) -> None:
+    """Copy `size` bytes (all the rest when None) from `src` to `dst` in blocks."""
+    while size is None or size > 0:
+        block = src.read(4 * 1024 * 1024 if size is None else min(size, 4 * 1024 * 1024))
+        if not block:
+            return
+        dst.write(block)
+        if size is not None:
+            size -= len(block)
 
 
 # ------------------------------------------------------------------------------------ expressions
@@ -291,8 +459,9 @@ def parse(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedFile, stag
         if not c.contract:
             inner.append(f"ld_clean(__x{c.position}) as __x{c.position}")
             cols.append(f"__x{c.position}")
+    unreadable = " where __bad is null" if prep.repaired else ""  # rejected by find_unreadable alone
     sql = (f"create or replace temp table {parsed} as "
-           f"select {', '.join(cols)} from (select {', '.join(inner)} from {stage_name})")
+           f"select {', '.join(cols)} from (select {', '.join(inner)} from {stage_name}{unreadable})")
     rows = con.execute(f"select count(*) from {stage_name}").fetchone()[0]
     if rows < SMALL_FILE:
         # Optimising this wide expression tree (inlined macros, enum CASEs) costs ~0.2 s, more than
@@ -353,6 +522,14 @@ def _row_rules(table: Table, today: dt.date) -> list[Check]:
         def add(rule: str, broken: str, words_zh: str, words_en: str) -> None:
             rules.append(Check(name, rule, broken, lit(f"{label} {words_zh}"), lit(f"{name}: {words_en}"), shown))
 
+        def add_if(rule: str, broken: str, words_zh: str, words_en: str, cond: str, cond_zh: str,
+                   cond_en: str) -> None:
+            # the reason for the rows where `cond` (on the raw text) holds names what went wrong
+            def either(this: str, that: str) -> str:
+                return f"case when {cond} then {lit(this)} else {lit(that)} end"
+            rules.append(Check(name, rule, broken, either(f"{label} {cond_zh}", f"{label} {words_zh}"),
+                               either(f"{name}: {cond_en}", f"{name}: {words_en}"), shown))
+
         if col.required:
             rules.append(Check(name, "required", f"not {h}", lit(f"{label} 为必填项，不能为空"),
                                lit(f"{name}: required, but empty")))
@@ -362,11 +539,17 @@ def _row_rules(table: Table, today: dt.date) -> list[Check]:
         if col.kind == "int":
             add("int", broken, "不是整数", "not a whole number")
         elif col.kind == "money":
-            add("money", broken, "不是金额（元）", "not an amount in yuan")
+            add_if("money", broken, "不是金额（元）", "not an amount in yuan", f"contains({raw(name)}, ',')",
+                   "不是金额：逗号只能用作千位分隔符（如 1,234.50），小数请用小数点",
+                   "not an amount: a comma only separates thousands (1,234.50); write decimals with a point")
         elif col.kind == "date":
-            add("date", broken, "不是有效日期（应为 YYYY-MM-DD）", "not a valid date (YYYY-MM-DD)")
+            add_if("date", broken, "不是有效日期（应为 YYYY-MM-DD）", "not a valid date (YYYY-MM-DD)",
+                   f"ld_is_year({raw(name)})", "只有年份，不是完整日期（应为 YYYY-MM-DD）",
+                   "a year alone is not a date (YYYY-MM-DD)")
         elif col.kind == "month":
-            add("month", broken, "不是有效月份（应为 YYYY-MM）", "not a valid month (YYYY-MM)")
+            add_if("month", broken, "不是有效月份（应为 YYYY-MM）", "not a valid month (YYYY-MM)",
+                   f"ld_is_year({raw(name)})", "只有年份，不是月份（应为 YYYY-MM）",
+                   "a year alone is not a month (YYYY-MM)")
         elif col.kind == "flag":
             add("flag", broken, "应为 0 或 1", "must be 0 or 1")
         elif col.kind == "enum" and col.values:
@@ -518,6 +701,65 @@ def find_rejects(con: duckdb.DuckDBPyConnection, table: Table, stage_name: str, 
         """)
 
 
+def find_unreadable(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedFile, stage_name: str,
+                    rej: str) -> None:
+    """Add to `rej` what could not be read as written, once find_rejects has filled it: marked lines
+    (a quote never closed, an oversized line, bytes that are not UTF-8: the whole row, no column),
+    XLSX cells flagged by the reader (a formula without a saved result, an oversized cell) and cells
+    holding a NUL character. Each query runs only for a file that has such rows."""
+    if prep.repaired:
+        rule = " ".join(f"when {lit(code)} then {lit(r)}" for code, (r, _, _) in _MARKED.items())
+        zh = " ".join(f"when {lit(code)} then {lit(words)}" for code, (_, words, _) in _MARKED.items())
+        en = " ".join(f"when {lit(code)} then {lit(words)}" for code, (_, _, words) in _MARKED.items())
+        con.execute(f"""
+            insert into {rej}
+            select __row, null, case __bad {rule} end, null, case __bad {zh} end, case __bad {en} end
+            from {stage_name} where __bad is not null
+        """)
+    labels = {c.position: (c.name, f"{table.column(c.name).zh}({c.name})" if c.contract else c.name)
+              for c in prep.columns}
+    if prep.flags_column is not None:
+        words = {
+            "formula_no_value": ("是公式，但文件中没有保存它的计算结果；请在 Excel 中打开、保存后再导出",
+                                 "a formula whose result is not saved in the file; open and save it in Excel, "
+                                 "then export again"),
+            "cell_too_long": (f"单元格超过 {MAX_CELL_CHARS:,} 个字符，未读取",
+                              f"the cell is longer than {MAX_CELL_CHARS:,} characters and was not read"),
+        }
+        column = " ".join(f"when {pos} then {lit(name)}" for pos, (name, _) in labels.items())
+        zh = " ".join(f"when {pos} then {lit(label)}" for pos, (_, label) in labels.items())
+        en = " ".join(f"when {pos} then {lit(name)}" for pos, (name, _) in labels.items())
+        rule_zh = " ".join(f"when {lit(r)} then {lit(w[0])}" for r, w in words.items())
+        rule_en = " ".join(f"when {lit(r)} then {lit(w[1])}" for r, w in words.items())
+        con.execute(f"""
+            insert into {rej}
+            select __row, case pos {column} end, rule, null,
+                   (case pos {zh} end) || ' ' || (case rule {rule_zh} end),
+                   (case pos {en} end) || ': ' || (case rule {rule_en} end)
+            from (select __row, split_part(flag, '@', 1) as rule, split_part(flag, '@', 2)::integer as pos
+                  from (select __row, unnest(string_split(__flags, ';')) as flag
+                        from {stage_name} where __flags is not null))
+        """)
+        # the cell reads as empty; "required" or "not a date" would only say so again
+        flagged = ", ".join(lit(r) for r in words)
+        con.execute(f"""
+            delete from {rej} r where r.rule not in ({flagged}) and exists (
+                select 1 from {rej} f where f.rule in ({flagged}) and f.__row = r.__row
+                                        and f.column_name = r.column_name)
+        """)
+    if prep.has_nul:
+        for c in prep.columns:
+            src = q(c.name) if c.contract else f"__x{c.position}"
+            name, label = labels[c.position]
+            con.execute(f"""
+                insert into {rej}
+                select __row, {lit(name)}, 'nul_char', null,
+                       {lit(label + ' 含有空字符（NUL），文件可能已损坏')},
+                       {lit(name + ': contains a NUL character (a damaged file?)')}
+                from {stage_name} where contains({src}, chr(0))
+            """)
+
+
 def load_good_rows(con: duckdb.DuckDBPyConnection, table: Table, prep: PreparedFile, parsed: str,
                    rej: str) -> int:
     """Insert the rows with no broken rule into the contract table; returns how many."""
@@ -596,5 +838,5 @@ def empty_keys(con: duckdb.DuckDBPyConnection, table_name: str) -> None:
     con.execute(f"create or replace temp table __keys_{table_name} (k varchar)")
 
 
-__all__ = ["RULES", "RuleWords", "install_macros", "stage", "find_rejects", "load_good_rows",
+__all__ = ["RULES", "RuleWords", "install_macros", "stage", "find_rejects", "find_unreadable", "load_good_rows",
            "record_rejects", "record_rules", "remember_keys", "empty_keys", "value_expr", "sql_type"]

@@ -4,8 +4,10 @@ The loader (`loader`) knows nothing of the analytical SQL; this module is where 
 `build_database` loads a folder with `loader.load.build_database` and installs `queries` views on the
 new file before it replaces the old one, so a dashboard never sees tables without their views.
 
-Exit status: 0 loaded; 1 the folder breaks the contract (missing file or column, unreadable file);
-3 the load was mostly rejected and `--force` was not given; 2 wrong command-line arguments.
+Exit status: 0 loaded; 1 the folder breaks the contract (missing file or column, unreadable file) or
+the new database could not be written (disk full); 3 the load was mostly rejected, or would shrink a
+table to less than half of the current database, and `--force` was not given; 4 another load onto the
+same database is running; 2 wrong command-line arguments.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from contract import paths
 from loader import load
-from loader.load import LoadRejected, LoadReport
+from loader.load import LoadBusy, LoadFailed, LoadRejected, LoadReport
 from loader.readers import ContractError
 from queries.install import install_views
 from simulator.generate import generate
@@ -66,7 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--source", type=Path, help="folder of contract files (DATA_CONTRACT.md)")
     parser.add_argument("--persons", type=int, help="demo district size (with --demo)")
     parser.add_argument("--db", type=Path, help="DuckDB file to write (default $SUBSIDY_DB or data/subsidy.duckdb)")
-    parser.add_argument("--force", action="store_true", help="replace the database even if a file is mostly rejected")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the database even if a file is mostly rejected or a table would shrink "
+                             "to less than half of the current database")
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -82,6 +86,12 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         report = build_database(source, args.db, force=args.force, info=info,
                                 progress=lambda text: print(text, file=sys.stderr, flush=True))
     except ContractError as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return 1
+    except LoadBusy as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return 4
+    except LoadFailed as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # unwritable target folder, unreadable file, disk full: the user's to fix

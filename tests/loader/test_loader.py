@@ -152,6 +152,7 @@ CASES = [
     ("persons", 5, {"hukou": "城市"}, "enum", "hukou", 7),
     ("persons", 5, {"nursing_level": "4"}, "enum", "nursing_level", 7),
     ("persons", 5, {"cert_date": "2020-13-01"}, "date", "cert_date", 7),
+    ("persons", 5, {"cert_date": "2015"}, "date", "cert_date", 7),          # a year, not Excel serial 2015
     ("persons", 2, {"id_number": "33010620190520"}, "id_format", "id_number", 4),
     ("persons", 2, {"id_number": "330106201905200A3X"}, "id_format", "id_number", 4),
     ("persons", 2, {"id_number": "330106190520033"}, "id_old_15", "id_number", 4),
@@ -190,9 +191,11 @@ CASES = [
     ("payments", 7, {"amount": "-12"}, "amount_positive", "amount", 9),
     ("payments", 7, {"amount": "12.345"}, "money_decimals", "amount", 9),
     ("payments", 7, {"amount": "abc"}, "money", "amount", 9),
+    ("payments", 7, {"amount": "12,34"}, "money", "amount", 9),            # not 1,234
     ("payments", 7, {"amount": ""}, "required", "amount", 9),
     ("payments", 7, {"period": "2020-13"}, "month", "period", 9),
     ("payments", 7, {"period": "2020-06-15"}, "month", "period", 9),
+    ("payments", 7, {"period": "2009"}, "month", "period", 9),              # not serial 2009 = 1905-07-01
     ("payments", 7, {"paid_date": "yesterday"}, "date", "paid_date", 9),
     ("payments", 7, {"application_id": "A9"}, "unknown_application", "application_id", 9),
     ("payments", 7, {"tier": "0"}, "min_value", "tier", 9),
@@ -342,7 +345,7 @@ def test_reject_rules_names_every_rule_in_both_languages(tmp_path):
         rows = con.execute("select rule, label_zh, label_en from reject_rules").fetchall()
         words = {r[0]: (r[1], r[2]) for r in rows}
         orphans = con.execute("select count(*) from rejects anti join reject_rules using (rule)").fetchone()[0]
-    assert set(words) == set(validate.RULES) and len(words) == 28
+    assert set(words) == set(validate.RULES) and len(words) == 34   # 28 + 6 for unreadable rows and cells
     assert words["flag"] == ("应为 0 或 1", "must be 0 or 1")
     assert words["enum"] == ("不是允许的值", "not an accepted value")
     assert words["id_check_digit"] == ("身份证号校验位错误", "ID number check digit is wrong")
