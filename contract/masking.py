@@ -116,8 +116,5 @@ def find_personal(text: Any) -> list[str]:
     return row[0]
 
 
-# The older name of the detector (it masked ID numbers only); kept for callers not yet moved.
-mask_id_like = mask_personal
-
 __all__ = ["SQL_PATH", "install_macros", "mask_id", "mask_name", "mask_series", "mask_personal",
-           "mask_personal_series", "find_personal", "mask_id_like", "macro_sql"]
+           "mask_personal_series", "find_personal", "macro_sql"]
