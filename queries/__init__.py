@@ -51,6 +51,7 @@ from queries.api import (
     gap_definitions,
     gap_people,
     kpi_overview,
+    load_comparison,
     load_info,
     load_summary,
     medication_adherence,
@@ -74,7 +75,8 @@ __all__ = [
     "coverage_by_category", "coverage_by", "targeting_errors", "priority_children",
     "spend_by_program", "spend_by_tier", "benefit_incidence", "processing_times",
     "application_durations", "duration_stats", "reform_savings", "census_gaps", "census_gaps_by_area",
-    "gap_people", "gap_catalog", "load_summary", "rejects_summary", "rejects", "load_info", "gap_definitions",
+    "gap_people", "gap_catalog", "load_summary", "rejects_summary", "rejects", "load_info", "load_comparison",
+    "gap_definitions",
     "medication_adherence",
     # constants: the gap keys and families (from the seed), the priority groups, the allow-lists
     "GAP_KEYS", "PAYMENT_GAPS", "MONTH_GAPS", "PRIORITY_GROUPS", "COVERAGE_BY", "INCIDENCE_BY",

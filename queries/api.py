@@ -492,6 +492,21 @@ def rejects(con, file: str | None = None) -> pd.DataFrame:
     return run(con, "rejects", normalise(dict(file=file)))
 
 
+@api_query("load_comparison")
+def load_comparison(con) -> pd.DataFrame:
+    """Rows per table before and after the last load (queries/sql/api/load_comparison.sql).
+
+    Reads the table load_comparison, written by the loader when the load replaced a database.
+    Columns: table_name, rows_before, rows_after, change (after - before), change_share (change /
+    before, NaN when before is 0), shrunk (fewer than half of the rows remain: the load was forced).
+    One row per contract table in load order; empty when the load replaced no database, or when the
+    database was built before the loader kept the comparison.
+    """
+    if not exists(con, "load_comparison"):
+        return pd.DataFrame(columns=["table_name", "rows_before", "rows_after", "change", "change_share", "shrunk"])
+    return run(con, "load_comparison")
+
+
 @api_query("load_info")
 def load_info(con) -> pd.DataFrame:
     """What the loader recorded about this load (queries/sql/api/load_info.sql).

@@ -138,6 +138,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "load_header": ("数据来源与入库时间", "Where and when the data was loaded"),
     "files_header": ("各文件读取、入库、拒绝行数", "Rows read, loaded and rejected per file"),
     "rules_header": ("按规则汇总的拒绝原因（示例已脱敏）", "Rejects by rule (examples masked)"),
+    "compare_header": ("与上次入库相比（被替换的数据库）", "Compared with the previous load (the database replaced)"),
+    "compare_help": ("一张表的行数少于上次的一半时，入库会停止，除非用 --force 强制载入。",
+                     "A load that leaves a table with less than half of its previous rows stops unless forced with --force."),
+    "quality_shrunk": ("与上次入库相比，{tables} 的行数减少了一半以上，本次是用 --force 强制载入的。若并非有意，请检查源文件后重新入库。",
+                       "Compared with the previous load, {tables} kept less than half of their rows; this load was forced "
+                       "with --force. Unless that was intended, check the source files and load again."),
+    "compare.before": ("上次行数", "Rows before"),
+    "compare.after": ("本次行数", "Rows now"),
+    "compare.change": ("变化", "Change"),
+    "compare.shrunk": ("减少一半以上", "Less than half kept"),
+    "compare.yes": ("是", "yes"),
     "rejects_download": ("下载全部拒绝行及原因 CSV", "Download every rejected row with its reason (CSV)"),
     "rejects_download_help": ("供源系统维护人员逐行修正；UTF-8 带 BOM，Excel 可直接打开中文。身份证号和姓名已脱敏。",
                               "For the people who fix the source system, row by row; UTF-8 with BOM so Excel shows "

@@ -63,6 +63,29 @@ st.dataframe(
                    for k in ("kpi_rows_read", "kpi_rows_loaded", "kpi_rows_rejected")},
 )
 
+# ---------------------------------------------------------------- against the database this load replaced
+comparison = store.run(queries.load_comparison)
+if not comparison.empty:
+    st.subheader(L("compare_header"))
+    st.caption(L("compare_help"))
+    shrunk = comparison[comparison["shrunk"].astype(bool)]
+    if not shrunk.empty:
+        st.warning(L("quality_shrunk", tables=L.list_sep().join(
+            f"{L.code('table', r.table_name)} {fmt_int(r.rows_before)} → {fmt_int(r.rows_after)}"
+            for r in shrunk.itertuples())), icon=":material/warning:")
+    st.dataframe(
+        {
+            L("quality.table"): [L.code("table", x) for x in comparison["table_name"]],
+            L("compare.before"): comparison["rows_before"],
+            L("compare.after"): comparison["rows_after"],
+            L("compare.change"): [fmt_pct(x, 1) for x in comparison["change_share"]],  # — when none before
+            L("compare.shrunk"): [L("compare.yes") if s else "" for s in comparison["shrunk"].astype(bool)],
+        },
+        hide_index=True, key="load_comparison_table",
+        column_config={L(k): st.column_config.NumberColumn(format="localized")
+                       for k in ("compare.before", "compare.after")},
+    )
+
 # ---------------------------------------------------------------- rejects
 if totals.rows_rejected:
     st.subheader(L("rules_header"))

@@ -9,13 +9,13 @@ of a file is row i + 2 (header = row 1), and the clean district's counts are CLE
 from __future__ import annotations
 
 import datetime as dt
-import os
 import resource
 import signal
 import stat
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -175,8 +175,6 @@ def test_xlsx_formula_cells_without_a_cached_value_are_rejected_not_blank(tmp_pa
 
 
 def test_xlsx_formula_cells_with_a_cached_value_load_that_value(tmp_path):
-    import zipfile
-
     src = write_district(tmp_path / "src")
     (src / "parameters.csv").unlink()
     wb = openpyxl.Workbook()
