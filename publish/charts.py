@@ -27,6 +27,7 @@ before the builder sees it and marks hidden points, so page, pack and notebook p
 from __future__ import annotations
 
 import functools
+import html
 import inspect
 import math
 from collections.abc import Callable, Mapping
@@ -410,7 +411,8 @@ def mark_hidden_points(fig, frame: pd.DataFrame, sup: suppress.Suppression, labe
     small, other = suppress.small_label(k), suppress.SECONDARY_MARK
 
     def marker(*names: str) -> str | None:
-        want = {str(x).replace("<br>", "") for x in names}
+        # the figure's labels are HTML-escaped loaded text (style.html_text); the frame's are raw
+        want = {html.unescape(str(x).replace("<br>", "")) for x in names}
         for cand, is_primary in rows:
             if want <= cand:
                 return small if is_primary else other

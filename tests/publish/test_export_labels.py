@@ -30,3 +30,16 @@ def test_bar_labels_show_small_and_complementary_marks():
     assert math.isnan(xs["A"]) and math.isnan(xs["B"])
     custom = dict(zip(bar.y, [tuple(c) for c in bar.customdata]))
     assert all(math.isnan(v) for v in custom["A"] + custom["B"])
+
+
+def test_marks_find_a_bar_whose_name_needs_escaping():
+    """A town called "A&B" is drawn as "A&amp;B" (loaded text is escaped for plotly); its "<5" still lands."""
+    df = pd.DataFrame({"value": ["A&B", "C", "D"], "certified_population": [3, 100, 200],
+                       "persons_paid": [3, 60, 150]})
+    df["coverage"] = df.persons_paid / df.certified_population
+    sup = suppress_frame(df, k=5, lines=API_LINES["coverage_by"])
+    L = charts.labels("zh")
+    chart = figures.coverage_bars(masked_numeric(df, sup.hidden), L, title="t", year=2020, by="town")
+    charts.mark_hidden_points(chart.fig, df, sup, L, 5)
+    labels = dict(zip(chart.fig.data[0].y, chart.fig.data[0].text))
+    assert labels["A&amp;B"] == "<5"
