@@ -435,7 +435,7 @@ def _lost_digits(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA_OR_ERROR = re.compile(rb"<(?:\w+:)?f[\s>/]|\st=\"e\"")
 _CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -460,28 +460,30 @@ def _first_sheet_part(z: zipfile.ZipFile) -> str | None:
     return "/".join(parts)
 
 
-def formulas_without_value(path: Path) -> set[tuple[int, int]]:
-    """(Excel row, 0-based column) of every formula cell of the first sheet that has no saved result.
+def unreadable_cells(path: Path) -> dict[tuple[int, int], str]:
+    """{(Excel row, 0-based column): rule} for the cells of the first sheet that calamine reads as empty
+    although they are not: a formula with no saved result (formula_no_value) and an Excel error value
+    such as #DIV/0! or #N/A (cell_error).
 
-    A workbook written by a program (openpyxl, some exporters) keeps the formula but no result until
-    Excel recalculates and saves it; calamine then reads the cell as empty, and a blank is not the
-    value the sheet shows. A result that is an empty string (t="str") is a real result. The sheet is
-    first searched for a formula tag at C speed; only a sheet with formulas is parsed."""
+    A workbook written by a program (openpyxl, some exporters) keeps a formula but no result until
+    Excel recalculates and saves it; a blank is not the value the sheet shows. A result that is an
+    empty string (t="str") is a real result. The sheet is first searched for a formula tag or an
+    error cell at C speed; only a sheet that has one is parsed."""
     try:
         with zipfile.ZipFile(path) as z:
             part = _first_sheet_part(z)
             if part is None or part not in z.namelist():
-                return set()
+                return {}
             with z.open(part) as f:
                 tail, found = b"", False
                 while chunk := f.read(CHUNK):
-                    if _FORMULA_TAG.search(tail + chunk):
+                    if _FORMULA_OR_ERROR.search(tail + chunk):
                         found = True
                         break
                     tail = chunk[-16:]
             if not found:
-                return set()
-            missing: set[tuple[int, int]] = set()
+                return {}
+            cells: dict[tuple[int, int], str] = {}
             row_no, col_no = 0, -1
             with z.open(part) as f:
                 for event, elem in ET.iterparse(f, events=("start", "end")):
@@ -500,15 +502,17 @@ def formulas_without_value(path: Path) -> set[tuple[int, int]]:
                             col_no += 1
                         children = {child.tag.rsplit("}", 1)[-1]: child for child in elem}
                         value = children.get("v")
-                        if ("f" in children and elem.get("t") not in ("str", "inlineStr")
+                        if elem.get("t") == "e":
+                            cells[(row_no, col_no)] = "cell_error"
+                        elif ("f" in children and elem.get("t") not in ("str", "inlineStr")
                                 and (value is None or not (value.text or "").strip())):
-                            missing.add((row_no, col_no))
+                            cells[(row_no, col_no)] = "formula_no_value"
                         elem.clear()
                     elif tag == "row":
                         elem.clear()
-            return missing
+            return cells
     except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError):
-        return set()  # calamine reports an unreadable workbook itself
+        return {}  # calamine reports an unreadable workbook itself
 
 
 def prepare_xlsx(table: Table, path: Path, workdir: Path) -> PreparedFile:
@@ -537,7 +541,7 @@ def prepare_xlsx(table: Table, path: Path, workdir: Path) -> PreparedFile:
     _check_required(table, path, cols)
     id_pos = next((c.position for c in cols if c.contract and c.name == "id_number"), None)
     width = len(cols)
-    no_value = formulas_without_value(path)
+    unreadable = unreadable_cells(path)
     out = workdir / f"{table.name}.xlsx.csv"
     with out.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -546,7 +550,8 @@ def prepare_xlsx(table: Table, path: Path, workdir: Path) -> PreparedFile:
             row = rows[i]
             cells = [_cell_text(c) for c in row[:width]] + [""] * max(0, width - len(row))
             # cells the reader cannot take as written, as `rule@position` (validate.find_unreadable)
-            flags = [f"formula_no_value@{j}" for j in range(width) if (i + 1, j) in no_value] if no_value else []
+            flags = ([f"{unreadable[(i + 1, j)]}@{j}" for j in range(width) if (i + 1, j) in unreadable]
+                     if unreadable else [])
             for j, text in enumerate(cells):
                 if len(text) > MAX_CELL_CHARS:
                     cells[j] = ""

@@ -69,6 +69,7 @@ RULES: dict[str, RuleWords] = {
     "bad_bytes": RuleWords("含有不是 UTF-8 编码的字节", "bytes that are not UTF-8"),
     "nul_char": RuleWords("含有空字符 NUL", "contains a NUL character"),
     "formula_no_value": RuleWords("公式没有保存计算结果", "formula without a saved result"),
+    "cell_error": RuleWords("单元格是 Excel 错误值", "an Excel error value"),
     "cell_too_long": RuleWords("单元格过长", "cell too long"),
 }
 
@@ -705,7 +706,8 @@ def find_unreadable(con: duckdb.DuckDBPyConnection, table: Table, prep: Prepared
                     rej: str) -> None:
     """Add to `rej` what could not be read as written, once find_rejects has filled it: marked lines
     (a quote never closed, an oversized line, bytes that are not UTF-8: the whole row, no column),
-    XLSX cells flagged by the reader (a formula without a saved result, an oversized cell) and cells
+    XLSX cells flagged by the reader (a formula without a saved result, an Excel error value, an
+    oversized cell: calamine reads the first two as empty) and cells
     holding a NUL character. Each query runs only for a file that has such rows."""
     if prep.repaired:
         rule = " ".join(f"when {lit(code)} then {lit(r)}" for code, (r, _, _) in _MARKED.items())
@@ -723,6 +725,9 @@ def find_unreadable(con: duckdb.DuckDBPyConnection, table: Table, prep: Prepared
             "formula_no_value": ("是公式，但文件中没有保存它的计算结果；请在 Excel 中打开、保存后再导出",
                                  "a formula whose result is not saved in the file; open and save it in Excel, "
                                  "then export again"),
+            "cell_error": ("是 Excel 错误值（如 #DIV/0!、#N/A），不是数据；请在源表中修正公式后再导出",
+                           "an Excel error value (#DIV/0!, #N/A, …), not data; fix the formula in the sheet and "
+                           "export again"),
             "cell_too_long": (f"单元格超过 {MAX_CELL_CHARS:,} 个字符，未读取",
                               f"the cell is longer than {MAX_CELL_CHARS:,} characters and was not read"),
         }

@@ -198,6 +198,31 @@ def test_xlsx_formula_cells_with_a_cached_value_load_that_value(tmp_path):
     assert one(tmp_path / "db.duckdb", "select dibao_standard::double from parameters where year = 2020") == [(950.0,)]
 
 
+def test_xlsx_error_values_are_rejected_not_blank(tmp_path):
+    src = write_district(tmp_path / "src")
+    (src / "parameters.csv").unlink()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["year", "dibao_standard", "备注"])
+    ws.append([2019, 900, "ok"])
+    ws.append([2020, "=1/0", "ok"])                     # row 3: a required column
+    ws.append([2021, 1000.5, "=NA()"])                  # row 4: an extra column
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    # what Excel saves for those formulas: the error as the cell's value (t="e"); calamine reads ''
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src / "parameters.xlsx", "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="B3"><f>1/0</f><v /></c>', b'<c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+                data = data.replace(b'<c r="C4"><f>NA()</f><v /></c>', b'<c r="C4" t="e"><f>NA()</f><v>#N/A</v></c>')
+            zout.writestr(item, data)
+    report = build_database(src, tmp_path / "db.duckdb", force=True)
+    db = tmp_path / "db.duckdb"
+    assert [(r[0], r[1], r[2]) for r in rejects(db)] == [(3, "dibao_standard", "cell_error"), (4, "备注", "cell_error")]
+    assert counts(report, "parameters") == (3, 1, 2)
+
+
 # --------------------------------------------------------------------- one bad row, one reject
 def test_one_stray_quote_rejects_one_row(tmp_path):
     src = write_district(tmp_path / "src")
