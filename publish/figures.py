@@ -203,6 +203,12 @@ def town_ranking(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -
 
 
 # ---------------------------------------------------------------- coverage
+def _with_coverage(d: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a coverage to rank: a certified population above 0 and a coverage shown (not hidden)."""
+    valid = d.dropna(subset=["coverage"])
+    return valid[valid["certified_population"] > 0]
+
+
 def coverage_heatmap(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Chart:
     """Coverage by category × grade.
 
@@ -230,8 +236,7 @@ def coverage_heatmap(df: pd.DataFrame, L: Labels, *, title: str, year: Any = Non
     ))
     base_layout(fig, title, legend=False, height=420)
     fig.update_yaxes(autorange="reversed")
-    valid = d.dropna(subset=["coverage"])
-    valid = valid[valid["certified_population"] > 0]
+    valid = _with_coverage(d)
     if valid.empty:
         return _no_data(L)
     hi = valid.loc[valid["coverage"].idxmax()]
@@ -281,8 +286,7 @@ def coverage_bars(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, 
     base_layout(fig, title, legend=False, height=max(320, 40 + 30 * len(d)) if horizontal else 340)
     (fig.update_xaxes if horizontal else fig.update_yaxes)(tickformat=".0%", range=[0, 1.12],
                                                             title_text=L("kpi_coverage"))
-    valid = d.dropna(subset=["coverage"])
-    valid = valid[valid["certified_population"] > 0]
+    valid = _with_coverage(d)
     if valid.empty:
         return _no_data(L)
     hi = valid.loc[valid["coverage"].idxmax()]

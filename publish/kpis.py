@@ -81,11 +81,11 @@ def _format(d: KpiDef, row: pd.Series | None, labels: Labels, short: bool) -> st
     return fmt_int(v)
 
 
-def _shown(sup: suppress.Suppression | None, col: str) -> str | None:
-    """The "<5" / "*" mark of cell `col` when the public edition hides it, else None."""
-    if sup is None or col not in sup.hidden.columns or not bool(sup.hidden[col].iloc[0]):
+def _shown(sup: suppress.Suppression | None, col: str, row: int = 0) -> str | None:
+    """The "<5" / "*" mark of cell (`row`, `col`) when the public edition hides it, else None."""
+    if sup is None or col not in sup.hidden.columns or not bool(sup.hidden[col].iloc[row]):
         return None
-    return str(sup.frame[col].iloc[0])
+    return str(sup.frame[col].iloc[row])
 
 
 def kpi_tiles(cur: pd.DataFrame | None, prev: pd.DataFrame | None, labels: Labels, *, public: bool = False,
@@ -137,8 +137,5 @@ def published_value(fn, frame: pd.DataFrame | None, col: str, *, public: bool, k
     edition hides it (the same suppression lines as the charts: publish/suppress.py)."""
     if frame is None or frame.empty or row >= len(frame):
         return fmt(None)
-    if public:
-        sup = suppress.suppress_api_frame(fn.__name__, frame, k=k)
-        if col in sup.hidden.columns and bool(sup.hidden[col].iloc[row]):
-            return str(sup.frame[col].iloc[row])
-    return fmt(frame[col].iloc[row])
+    mark = _shown(suppress.suppress_api_frame(fn.__name__, frame, k=k), col, row) if public else None
+    return mark if mark is not None else fmt(frame[col].iloc[row])
