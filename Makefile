@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# the local OIDC provider of the sign-in tests (tests/oidc/): npm ci from its committed lock
+OIDC_DEPS := tests/oidc/node_modules/.installed
 PORT ?= 8501
 # the dashboard shows personal data: it listens on this machine only unless ADDRESS says otherwise
 # (README.md, "Opening the dashboard to a network")
@@ -29,7 +31,11 @@ run: $(STAMP) system-deps
 	@[ -f "$(DB)" ] || $(PY) -m subsidy build --demo
 	$(VENV)/bin/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true
 
-test: $(STAMP) system-deps
+$(OIDC_DEPS): tests/oidc/package.json tests/oidc/package-lock.json | system-deps
+	npm ci --prefix tests/oidc --no-audit --no-fund
+	touch $(OIDC_DEPS)
+
+test: $(STAMP) system-deps $(OIDC_DEPS)
 	$(PY) -m pytest
 
 demo: $(STAMP)
@@ -39,4 +45,4 @@ bench: $(STAMP)
 	$(PY) scripts/benchmark.py
 
 clean:
-	rm -rf $(VENV) data/subsidy.duckdb data/demo test-output
+	rm -rf $(VENV) data/subsidy.duckdb data/demo test-output tests/oidc/node_modules

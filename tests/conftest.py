@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# real servers for any test: postgres_server / postgres_url (tests/support/postgres.py)
+pytest_plugins = ["tests.support.postgres"]
+
 
 @pytest.fixture(scope="session")
 def demo_source(tmp_path_factory) -> Path:

@@ -1,0 +1,92 @@
+"""The real servers the tests lean on: PostgreSQL (tests/support/postgres.py) answers, and each test gets a
+database of its own, empty, whatever an earlier test left in its own."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# filled by test_each_test_gets_an_empty_database_of_its_own: the database names seen so far
+_SEEN: list[str] = []
+
+
+@pytest.mark.parametrize("round_", [1, 2])
+def test_each_test_gets_an_empty_database_of_its_own(postgres_server, postgres_url, round_):
+    db = make_url(postgres_url).database
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.begin() as con:
+            # whatever round ran before created `marker` in its own database: none here
+            assert not sa.inspect(con).has_table("marker")
+            assert con.execute(sa.text("select count(*) from pg_tables where schemaname = 'public'")).scalar() == 0
+            con.execute(sa.text("create table marker (round int)"))
+            con.execute(sa.text("insert into marker values (:r)"), {"r": round_})
+        with engine.connect() as con:
+            assert con.execute(sa.text("select round from marker")).scalar() == round_
+    finally:
+        engine.dispose()
+    assert db not in _SEEN
+    with postgres_server.connect() as admin:
+        names = {r[0] for r in admin.execute("select datname from pg_database")}
+    assert db in names
+    # the earlier test's database was dropped when that test ended
+    assert not names & set(_SEEN)
+    _SEEN.append(db)
+
+
+def test_server_answers_version(postgres_server):
+    with postgres_server.connect() as con:
+        version = con.execute("select version()").fetchone()[0]
+    assert version.startswith("PostgreSQL ")
+    assert postgres_server.host == "127.0.0.1"
+
+
+def test_url_is_psycopg_on_loopback_and_sqlalchemy_core_works(postgres_url):
+    url = make_url(postgres_url)
+    assert url.drivername == "postgresql+psycopg"
+    assert url.host == "127.0.0.1" and url.port and url.username and url.password
+    assert url.database.startswith("t_")
+    engine = sa.create_engine(postgres_url)
+    meta = sa.MetaData()
+    people = sa.Table("people", meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("town", sa.Text))
+    try:
+        meta.create_all(engine)
+        with engine.begin() as con:
+            con.execute(people.insert(), [{"town": "城东街道"}, {"town": "城西街道"}, {"town": "城东街道"}])
+        with engine.connect() as con:
+            rows = con.execute(sa.select(people.c.town, sa.func.count()).group_by(people.c.town)
+                               .order_by(people.c.town)).all()
+        # UTF-8 text round-trips; counts as inserted by hand
+        assert sorted(rows) == sorted([("城东街道", 2), ("城西街道", 1)])
+    finally:
+        engine.dispose()
+
+
+def _pytest_in(folder: Path, conftest: str, test: str) -> subprocess.CompletedProcess:
+    """Run a one-test pytest session in `folder` with the project importable and the given conftest."""
+    (folder / "conftest.py").write_text(conftest)
+    (folder / "test_probe.py").write_text(test)
+    env = {k: v for k, v in os.environ.items() if k != "SUBSIDY_TEST_PG_URL"}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder),
+                           str(folder)], cwd=folder, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_without_postgresql_the_fixture_fails_naming_the_package(tmp_path):
+    proc = _pytest_in(
+        tmp_path,
+        "import tests.support.postgres as pg\n"
+        "pg.find_bin_dir = lambda: None  # as on a machine without Debian's postgresql\n"
+        "pytest_plugins = ['tests.support.postgres']\n",
+        "def test_needs_a_database(postgres_url):\n    assert postgres_url\n",
+    )
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "1 error" in proc.stdout and "skipped" not in proc.stdout
+    assert "apt-get install --no-install-recommends postgresql" in proc.stdout
