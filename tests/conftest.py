@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-# real servers for any test: postgres_server / postgres_url (tests/support/postgres.py)
-pytest_plugins = ["tests.support.postgres"]
+# real servers for any test: postgres_server / postgres_url, oidc_provider (tests/support/)
+pytest_plugins = ["tests.support.postgres", "tests.support.oidc"]
 
 
 @pytest.fixture(scope="session")

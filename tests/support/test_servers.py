@@ -1,5 +1,7 @@
 """The real servers the tests lean on: PostgreSQL (tests/support/postgres.py) answers, and each test gets a
-database of its own, empty, whatever an earlier test left in its own."""
+database of its own, empty, whatever an earlier test left in its own; without PostgreSQL or Node.js the
+fixtures fail (never skip) and name the package to install. (st.login against the OIDC provider is proven
+in test_oidc_login.py.)"""
 from __future__ import annotations
 
 import os
@@ -90,3 +92,15 @@ def test_without_postgresql_the_fixture_fails_naming_the_package(tmp_path):
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "1 error" in proc.stdout and "skipped" not in proc.stdout
     assert "apt-get install --no-install-recommends postgresql" in proc.stdout
+
+
+def test_without_node_the_oidc_fixture_fails_naming_the_packages(tmp_path):
+    conftest = "pytest_plugins = ['tests.support.oidc']\n"
+    (tmp_path / "conftest.py").write_text(conftest)
+    (tmp_path / "test_probe.py").write_text("def test_needs_a_provider(oidc_provider):\n    assert oidc_provider\n")
+    env = {"PYTHONPATH": str(ROOT), "PATH": str(tmp_path / "no-bin"), "HOME": os.environ.get("HOME", "/root")}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
+                           str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "1 error" in proc.stdout and "skipped" not in proc.stdout
+    assert "apt-get install --no-install-recommends nodejs npm" in proc.stdout

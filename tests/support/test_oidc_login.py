@@ -1,0 +1,142 @@
+"""st.login() works end to end against the local OIDC provider (tests/support/oidc.py), in real Chromium.
+
+tests/oidc/probe_app.py runs under `streamlit run ... --secrets.files <a temp secrets.toml>` (the
+repository's .streamlit/ is not read for secrets nor touched); the browser presses its Log in button, signs
+in on the provider's own form and consent page, and the app then shows what st.user holds: the account's
+email, sub and name as the provider's ID token carries them.
+"""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.support.oidc import TEST_ACCOUNTS, complete_oidc_login
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+PROBE = ROOT / "tests" / "oidc" / "probe_app.py"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def probe(oidc_provider, tmp_path_factory):
+    """The probe app on 127.0.0.1:<free port>, its secrets.toml from the provider; yields its base URL."""
+    port = _free_port()
+    secrets_file = oidc_provider.write_secrets(tmp_path_factory.mktemp("probe") / "secrets.toml", port)
+    (ROOT / "test-output").mkdir(exist_ok=True)
+    log_path = ROOT / "test-output" / "streamlit-oidc-probe.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(PROBE), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--secrets.files", str(secrets_file)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"streamlit did not start (exit {proc.poll()}); see {log_path}")
+        time.sleep(0.2)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), (
+        f"{CHROMIUM} is missing: install it with `apt-get install -y --no-install-recommends chromium` "
+        "(the browser test must not be skipped)"
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield b
+        b.close()
+
+
+def _start_login(browser, base):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(base)
+    page.get_by_text("STATUS=signed-out").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Log in").click()
+    return context, page
+
+
+@pytest.mark.parametrize("login", ["wang", "alice"])
+def test_st_login_through_the_local_provider_shows_the_accounts_claims(oidc_provider, probe, browser, login):
+    account = TEST_ACCOUNTS[login]
+    context, page = _start_login(browser, probe)
+    try:
+        # st.login() sent the browser to the provider's login page, not to the app's
+        page.wait_for_url(oidc_provider.issuer + "/interaction/**", timeout=30_000)
+        complete_oidc_login(page, login, account["password"])
+        assert page.url.startswith(probe)
+        page.get_by_text("STATUS=signed-in").wait_for(timeout=30_000)
+        body = page.locator("body").inner_text()
+        assert f"EMAIL={account['email']}" in body
+        assert f"SUB={account['sub']}" in body
+        assert f"NAME={account['name']}" in body  # UTF-8 (王芳) survives the ID token and Streamlit's cookie
+        assert f"USERNAME={login}" in body
+        assert f"ISSUER={oidc_provider.issuer}" in body
+        # no other test account's identity is on the page
+        for other, acc in TEST_ACCOUNTS.items():
+            if other != login:
+                assert acc["email"] not in body and acc["sub"] not in body
+        # the sign-in lasts: a new page of the same browser context is still signed in (the cookie)
+        again = context.new_page()
+        again.goto(probe)
+        again.get_by_text(f"SUB={account['sub']}").wait_for(timeout=30_000)
+    finally:
+        context.close()
+
+
+def test_wrong_password_is_refused_and_the_app_stays_signed_out(oidc_provider, probe, browser):
+    context, page = _start_login(browser, probe)
+    try:
+        with pytest.raises(AssertionError, match="Invalid login or password"):
+            complete_oidc_login(page, "alice", "not-her-password")
+        page.goto(probe)
+        page.get_by_text("STATUS=signed-out").wait_for(timeout=30_000)
+        assert TEST_ACCOUNTS["alice"]["email"] not in page.locator("body").inner_text()
+    finally:
+        context.close()
+
+
+def test_an_account_added_while_running_can_sign_in(oidc_provider, probe, browser):
+    added = oidc_provider.add_account("carol", "carol-pw", email="carol@federation.test", name="Carol Example",
+                                      sub="oidc-sub-carol-0004")
+    context, page = _start_login(browser, probe)
+    try:
+        complete_oidc_login(page, "carol", "carol-pw")
+        page.get_by_text(f"SUB={added['sub']}").wait_for(timeout=30_000)
+        assert f"EMAIL={added['email']}" in page.locator("body").inner_text()
+    finally:
+        context.close()
