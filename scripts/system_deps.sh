@@ -3,9 +3,10 @@
 # kaleido, browser tests), a CJK font whose PDF text extracts cleanly (fonts-wqy-microhei), PostgreSQL
 # (the operational-database tests start a throwaway server with its initdb + pg_ctl), poppler-utils
 # (pdftotext / pdfinfo in the report tests) and Node.js + npm (the local OIDC provider of the sign-in
-# tests, tests/oidc/). Installs what is missing when it can (root with apt-get), each with
-# --no-install-recommends; when everything is present it only looks (well under a second). Otherwise it
-# says exactly what to install and carries on.
+# tests, tests/oidc/; on a node older than 20.18, e.g. Debian 12's 18, the tests fetch a newer Node
+# build from the npm registry themselves: tests/support/oidc.py). Installs what is missing when it can
+# (root with apt-get), each with --no-install-recommends; when everything is present it only looks (well
+# under a second). Otherwise it says exactly what to install and carries on.
 set -u
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)

