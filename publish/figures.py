@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import plotly.colors as pc
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from contract import CATEGORIES, PROGRAM_GROUPS
 from publish.style import (
@@ -37,11 +38,17 @@ from publish.style import (
     GROUP_COLORS,
     OKABE_ITO,
     SEQUENTIAL,
+    TEMPLATE,
     base_layout,
     html_text,
     tint,
 )
 from vocab import Labels, fmt_int, fmt_num, fmt_pct, fmt_wan
+
+# Every figure's template, set once as plotly's default: a new figure takes the default without
+# validating it, while `update_layout(template=...)` re-validated the whole template for every figure
+# (most of a figure's build time). The figures' JSON is the same either way (tests/publish/test_figures.py).
+pio.templates.default = go.layout.Template(pio.templates[TEMPLATE])
 
 # A breakdown's name inside a sentence ("coverage by town") and as a table header ("Town"): message
 # keys. A breakdown not listed keeps its code.

@@ -345,7 +345,7 @@ def build_pack_zip(con, year: int, *, lang: str = "zh", public: bool = False, k:
 def _placeholder(title: str, text: str):
     fig = go.Figure()
     fig.update_layout(
-        title=dict(text=html_text(title), x=0, xanchor="left"), height=300, template="plotly_white",
+        title=dict(text=html_text(title), x=0, xanchor="left"), height=300,
         xaxis_visible=False, yaxis_visible=False, font_family=FONT_FAMILY,
     )
     fig.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font_size=18)

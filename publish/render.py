@@ -1,13 +1,12 @@
 """Static rendering of plotly figures with kaleido and Debian's Chromium (no Streamlit import).
 
-One long-lived kaleido sync server (one Chromium) serves a whole export run: starting Chromium costs
-3–4 s, a render on a running server about 0.25 s. `render_session()` starts it, checks that it came
-up, and stops it at the end even when the export fails.
+One kaleido renderer (one Chromium, on its own event-loop thread) serves a whole export run: starting
+Chromium costs 3–4 s; kaleido's own sync server then reloads its page after every render (0.24 s an
+SVG), the renderer here keeps the page loaded (0.04 s an SVG, 0.08 s a 3000-px PNG, 0.09 s a PDF).
+`render_session()` starts it, checks that it came up, and stops it at the end even when the export fails.
 
-kaleido's sync server is a process-wide singleton fed by one request queue and one answer queue;
-two threads rendering at once could receive each other's images. `render_session()` therefore holds
-a module lock for the whole run: a second export in the same process (another dashboard session)
-waits for the first.
+`render_session()` holds a module lock for the whole run: a second export in the same process
+(another dashboard session) waits for the first, so two Chromiums never share the 2 cores.
 
 Chinese text: the figures name the font family explicitly (`FONT_FAMILY`). fonts-wqy-microhei gives
 PDFs whose text extracts cleanly; fonts-noto-cjk would embed Type 3 fonts that map some characters to
@@ -15,6 +14,7 @@ Kangxi radicals (人 → ⼈) when extracted.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import glob
 import os
@@ -25,8 +25,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import kaleido
 from choreographer.browsers.chromium import Chromium
+from kaleido import Kaleido
 
 from vocab import t
 
@@ -110,14 +110,75 @@ def check_export_prerequisites(lang: str = "zh") -> list[str]:
     return problems
 
 
-def _server():
-    return kaleido._global_server  # noqa: SLF001 - needed to see whether its thread died
+class _PageKeepingKaleido(Kaleido):
+    """kaleido's renderer, keeping its page loaded between renders.
+
+    kaleido reloads its page (plotly.js, about 4 MB of script) after every render: on this machine
+    that is 0.2 s of a 0.24 s SVG render. A render creates its own plot and purges it, and a PDF
+    render replaces the one image the page prints, so nothing of one render reaches the next
+    (tests/publish/test_render.py renders the same figure around others and compares the bytes).
+    The page is still reloaded every `RELOAD_EVERY` renders, so a long export's page memory stays bounded.
+    """
+
+    renders = 0
+
+    async def _return_kaleido_tab(self, tab) -> None:
+        self.renders += 1
+        if self.renders % RELOAD_EVERY == 0:
+            await tab.reload()
+        await self.tabs_ready.put(tab)
+
+
+RELOAD_EVERY = 100
+
+
+class _Server:
+    """One Chromium (kaleido) on its own event loop thread; `call` runs a coroutine of it and waits."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="kaleido", daemon=True)
+        self.thread.start()
+        self.kaleido: Kaleido | None = None
+
+    def call(self, coro, timeout: float | None = None):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def open(self) -> None:
+        async def start() -> Kaleido:
+            # mathjax=False: the default loads MathJax from a CDN, which there is no internet to reach
+            k = _PageKeepingKaleido(mathjax=False)
+            await k.__aenter__()
+            return k
+
+        try:
+            self.kaleido = self.call(start(), STARTUP_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - whatever stops Chromium from starting is a missing prerequisite
+            self.stop()
+            raise ExportPrerequisiteError(
+                "Chromium 启动失败 / Chromium did not start. " + install_command(missing_packages() or ["chromium"])
+            ) from exc
+
+    def render(self, spec: dict, opts: dict, timeout: float | None = None) -> bytes:
+        assert self.kaleido is not None
+        return self.call(self.kaleido.calc_fig(spec, opts=opts), timeout)
+
+    def stop(self) -> None:
+        try:
+            if self.kaleido is not None:
+                self.call(self.kaleido.__aexit__(None, None, None), STARTUP_TIMEOUT_S)
+        finally:
+            self.kaleido = None
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(STARTUP_TIMEOUT_S)
+            self.loop.close()
 
 
 class Renderer:
     """Renders figures on the running kaleido server (obtain one from `render_session`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: _Server) -> None:
+        self._server = server
         self.calls = 0
         self.seconds = 0.0
 
@@ -125,69 +186,34 @@ class Renderer:
         """The figure as `fmt` (png, svg, pdf) bytes; width/height in CSS px, png scaled by `scale`."""
         spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
         t0 = time.perf_counter()
-        out = _call_watched(
-            kaleido.calc_fig_sync, spec,
-            opts={"format": fmt, "width": width, "height": height, "scale": scale},
-        )
+        out = self._server.render(spec, {"format": fmt, "width": width, "height": height, "scale": scale})
         self.seconds += time.perf_counter() - t0
         self.calls += 1
         return out
 
 
-def _call_watched(fn, *args, timeout: float | None = None, **kwargs):
-    """Call fn in a helper thread, failing (instead of hanging) if the kaleido server thread dies.
-
-    kaleido's sync server waits forever on its queue when its Chromium could not start; watching
-    the server thread turns that into an error.
-    """
-    box: dict[str, Any] = {}
-
-    def run():
-        try:
-            box["value"] = fn(*args, **kwargs)
-        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
-            box["error"] = e
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    deadline = None if timeout is None else time.monotonic() + timeout
-    server = _server()
-    while worker.is_alive():
-        worker.join(0.1)
-        thread = getattr(server, "_thread", None)
-        if worker.is_alive() and thread is not None and not thread.is_alive():
-            raise ExportPrerequisiteError(
-                "Chromium 启动失败 / Chromium did not start. " + install_command(missing_packages() or ["chromium"])
-            )
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimeoutError("kaleido did not answer in time")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
 @contextlib.contextmanager
 def render_session() -> Iterator[Renderer]:
-    """One kaleido server for the whole block; stopped on exit, also after an error.
+    """One kaleido server (one Chromium, its page loaded once) for the whole block; stopped on exit,
+    also after an error.
 
-    Raises ExportPrerequisiteError (with the install command) when Chromium or the font is missing.
+    Raises ExportPrerequisiteError (with the install command) when Chromium or the font is missing,
+    or when Chromium does not start.
     """
     problems = check_export_prerequisites()
     if problems:
         raise ExportPrerequisiteError("\n".join(problems))
     with _LOCK:
-        # mathjax=False: the default loads MathJax from a CDN, which there is no internet to reach
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        server = _Server()
+        server.open()
         try:
-            renderer = Renderer()
-            # a tiny first render: Chromium's start-up cost lands here, and a broken start shows now
-            _call_watched(
-                kaleido.calc_fig_sync, {"data": [], "layout": {}},
-                opts={"format": "svg", "width": 10, "height": 10}, timeout=STARTUP_TIMEOUT_S,
-            )
+            renderer = Renderer(server)
+            # a tiny first render: the page's first plot costs more, and a broken page shows now
+            server.render({"data": [], "layout": {}}, {"format": "svg", "width": 10, "height": 10},
+                          timeout=STARTUP_TIMEOUT_S)
             yield renderer
         finally:
-            kaleido.stop_sync_server(silence_warnings=True)
+            server.stop()
 
 
 def to_png(fig, scale: float = 2, width: int = 1100) -> bytes:

@@ -20,6 +20,7 @@ FONT_FAMILY = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", san
 # Okabe & Ito (2008), black moved last; the order keeps the two most distinct colours first.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SEQUENTIAL = "Cividis"
+TEMPLATE = "plotly_white"   # plotly's default template, set once by publish.figures (base_layout does not repeat it)
 BEFORE_COLOR, AFTER_COLOR = "#D55E00", "#0072B2"   # vermillion / blue: distinct for every CVD type
 GROUP_COLORS = dict(zip(PROGRAM_GROUPS, OKABE_ITO))
 AGE_BAND_ORDER = ("0-6", "7-17", "18-59", "60+")
@@ -36,9 +37,9 @@ def html_text(value: object) -> str:
 
 
 def base_layout(fig: go.Figure, title: str, *, height: int = 420, legend: bool = True) -> go.Figure:
-    """Common look: CJK font, white template, `title`, compact margins, horizontal legend on top."""
+    """Common look: CJK font, `title`, compact margins, horizontal legend on top (the white template
+    `TEMPLATE` is plotly's default, set once by publish.figures)."""
     fig.update_layout(
-        template="plotly_white",
         font=dict(family=FONT_FAMILY, size=14, color="#222"),
         # left-aligned like the axis labels, but padded: at x=0 of the container it touched the image edge
         title=dict(text=html_text(title), x=0, xanchor="left", xref="container", pad=dict(l=14), font=dict(size=17)),

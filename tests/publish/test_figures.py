@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import plotly.io as pio
 import pytest
 
 import vocab as i18n
@@ -298,6 +299,22 @@ def test_layout_uses_cjk_font_and_safe_palette():
     assert "WenQuanYi Micro Hei" in c.fig.layout.font.family
     colours = {tr.marker.color for tr in c.fig.data}
     assert colours <= set(style.OKABE_ITO)
+
+
+def test_the_default_template_gives_the_json_of_the_template_set_per_figure(monkeypatch):
+    # figures take plotly_white as plotly's default (set once, not validated per figure); the JSON sent to
+    # the page and to kaleido must be byte for byte what setting it on every figure gave
+    now = figures.spend_programs(spend_frame(), ZH, title="各补贴项目支出").fig.to_json()
+    layout = style.base_layout
+
+    def per_figure(fig, title, **kw):   # how base_layout set the template before
+        return layout(fig.update_layout(template=style.TEMPLATE), title, **kw)
+
+    monkeypatch.setattr(pio.templates, "default", "plotly")   # plotly's own default
+    monkeypatch.setattr(figures, "base_layout", per_figure)
+    before = figures.spend_programs(spend_frame(), ZH, title="各补贴项目支出").fig
+    assert before.layout.template.layout.plot_bgcolor == "white"
+    assert now == before.to_json()
 
 
 def test_gap_people_table_drops_unmasked_columns():

@@ -1,0 +1,63 @@
+"""The kaleido renderer keeps its page loaded between renders (publish/render.py): nothing of one
+render may reach the next. Real Chromium, real kaleido; a missing Chromium fails these tests.
+
+Plotly names its clip paths and traces with random ids on every render; the figures here give their
+traces fixed uids and the comparison replaces the layout's random id, so the SVGs compare exactly.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import plotly.graph_objects as go
+import pytest
+from pypdf import PdfReader
+
+from publish.render import render_session
+
+pytestmark = [pytest.mark.browser]
+
+
+def _bars(title: str, n: int) -> go.Figure:
+    fig = go.Figure(go.Bar(x=[f"类别{i}" for i in range(n)], y=list(range(1, n + 1)), uid="bars",
+                           text=[str(i) for i in range(1, n + 1)], textposition="outside"))
+    return fig.update_layout(title=title, font_family="WenQuanYi Micro Hei")
+
+
+def _table(title: str) -> go.Figure:
+    fig = go.Figure(go.Table(uid="table", header=dict(values=["指标", "数值"]),
+                             cells=dict(values=[["发放金额", "人数"], ["1,234 元", "56"]])))
+    return fig.update_layout(title=title, font_family="WenQuanYi Micro Hei")
+
+
+def _stable(svg: bytes) -> str:
+    text = svg.decode("utf-8")
+    for uid in set(re.findall(r'id="defs-([0-9a-f]+)"', text)):
+        text = text.replace(uid, "UID")
+    return text
+
+
+def _page_size(pdf: bytes) -> tuple[float, float]:
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    return float(box.width), float(box.height)
+
+
+def test_a_render_on_the_kept_page_is_the_render_on_a_fresh_one():
+    first = _bars("第一张 first", 3)
+    other = _table("另一张 other")
+    with render_session() as r:
+        fresh = r.render(first, "svg", width=600, height=400)
+        # other figures, other sizes and every format in between: a PDF render leaves its image in the page
+        r.render(other, "pdf", width=1123, height=794)
+        r.render(_bars("第三张", 9), "png", width=900, height=300, scale=2)
+        r.render(other, "svg", width=800, height=500)
+        again = r.render(first, "svg", width=600, height=400)
+        pdf_small = r.render(first, "pdf", width=600, height=400)
+        pdf_page = r.render(other, "pdf", width=1123, height=794)
+        assert r.calls == 7
+    assert _stable(again) == _stable(fresh)
+    assert "第一张 first" in fresh.decode("utf-8") and "另一张" not in again.decode("utf-8")
+    # each PDF is its own figure's size (CSS px × 0.75 pt), not the size of the page printed before it
+    assert _page_size(pdf_small) == pytest.approx((450, 300), abs=1.5)
+    assert _page_size(pdf_page) == pytest.approx((842, 595.5), abs=1.5)
+
