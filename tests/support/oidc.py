@@ -9,6 +9,7 @@
   Streamlit `[auth]` section; run Streamlit with `--secrets.files <path>` (see tests/support/test_oidc_login.py).
 - `complete_oidc_login(page, login, password)`: on a page that Streamlit's `st.login()` has sent to the
   provider, fill its login form and its consent screen, and return once the browser is back on the app.
+  `complete_oidc_logout(page)`: after `st.logout()`, confirm on the provider's sign-out page.
 
 When Node.js or npm is missing the fixture fails (never skips) and names the packages to install.
 """
@@ -304,5 +305,19 @@ def complete_oidc_login(page, login: str, password: str, timeout: float = 30_000
     raise AssertionError(f"the browser did not come back from the OIDC provider; it is on {page.url}")
 
 
-__all__ = ["TEST_ACCOUNTS", "OidcProvider", "complete_oidc_login", "ensure_node_modules", "node_binary",
-           "oidc_provider"]
+def complete_oidc_logout(page, timeout: float = 30_000) -> None:
+    """After the app called st.logout(): confirm on the provider's sign-out page; return back on the app.
+
+    Streamlit sends the browser to the provider's end_session_endpoint (RP-initiated logout, with
+    post_logout_redirect_uri = the app's /oauth2callback), so the provider's session ends too.
+    """
+    page.wait_for_url(re.compile(r"/session/end"), timeout=timeout)
+    parts = urlsplit(page.url)
+    provider_origin = f"{parts.scheme}://{parts.netloc}"
+    page.locator("button[name=logout][value=yes]").click()
+    page.wait_for_url(re.compile(r"^(?!" + re.escape(provider_origin) + r")(?!.*/oauth2callback).*$"),
+                      timeout=timeout)
+
+
+__all__ = ["TEST_ACCOUNTS", "OidcProvider", "complete_oidc_login", "complete_oidc_logout", "ensure_node_modules",
+           "node_binary", "oidc_provider"]

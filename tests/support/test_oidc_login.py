@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.oidc import TEST_ACCOUNTS, complete_oidc_login
+from tests.support.oidc import TEST_ACCOUNTS, complete_oidc_login, complete_oidc_logout
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -138,5 +138,26 @@ def test_an_account_added_while_running_can_sign_in(oidc_provider, probe, browse
         complete_oidc_login(page, "carol", "carol-pw")
         page.get_by_text(f"SUB={added['sub']}").wait_for(timeout=30_000)
         assert f"EMAIL={added['email']}" in page.locator("body").inner_text()
+    finally:
+        context.close()
+
+
+def test_st_logout_ends_the_session_at_the_app_and_the_provider(oidc_provider, probe, browser):
+    account = TEST_ACCOUNTS["bob"]
+    context, page = _start_login(browser, probe)
+    try:
+        complete_oidc_login(page, "bob", account["password"])
+        page.get_by_text(f"SUB={account['sub']}").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Log out").click()
+        complete_oidc_logout(page)
+        page.get_by_text("STATUS=signed-out").wait_for(timeout=30_000)
+        assert account["email"] not in page.locator("body").inner_text()
+        # the cookie is gone for the whole browser context, and signing in again asks for the password
+        again = context.new_page()
+        again.goto(probe)
+        again.get_by_text("STATUS=signed-out").wait_for(timeout=30_000)
+        again.get_by_role("button", name="Log in").click()
+        again.wait_for_url(oidc_provider.issuer + "/interaction/**", timeout=30_000)
+        assert again.locator("input[name=password]").count() == 1
     finally:
         context.close()
