@@ -109,7 +109,9 @@ class _Cluster:
     def __init__(self, bin_dir: Path):
         self.bin = bin_dir
         self.as_root = os.geteuid() == 0
-        self.root = Path(tempfile.mkdtemp(prefix="subsidy-pg-"))
+        # as root the cluster runs as `postgres`, which must be able to reach the folder: /tmp, not a $TMPDIR
+        # that may sit under root's closed home
+        self.root = Path(tempfile.mkdtemp(prefix="subsidy-pg-", dir="/tmp" if self.as_root else None))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.user = "subsidy_test"
