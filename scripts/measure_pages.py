@@ -9,6 +9,13 @@ the time from navigation to "script finished, every chart drawn". The page is th
 caches are filled, the browser's are not). The server runs with $DASHBOARD_TIMING, so the Python
 script's own duration (cold = first run, warm = median of the others) is reported beside the
 browser's. Prints a table and writes JSON.
+
+    .venv/bin/python scripts/measure_pages.py --concurrent 20       # 20 sessions at once, distinct filters
+
+With `--concurrent N` one fresh server serves N browser sessions (one Chromium, N contexts, on the same
+machine) that open the overview at the same moment, each with its own filters in the URL (town ×
+category, so no two share a cache entry for the filtered calls): per session the seconds to its first
+KPI tiles and to the whole page. The floor beside it is one session alone on a fresh server.
 """
 from __future__ import annotations
 
@@ -20,11 +27,14 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+import queries
+from contract import CATEGORIES
 from contract.paths import db_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,18 +113,98 @@ def time_page(browser, url: str, timeout_ms: int, charts: int = 1) -> float:
     return elapsed
 
 
+TILES_JS = "() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 4"
+
+
+def concurrent_sessions(browser, base: str, urls: list[str], timeout_s: float) -> list[dict]:
+    """Open every url at once in its own context; seconds to the first KPI tiles and to the finished page."""
+    pages = []
+    for url in urls:
+        ctx = browser.new_context(viewport={"width": 1440, "height": 2400})
+        pg = ctx.new_page()
+        pages.append({"ctx": ctx, "page": pg, "url": url})
+    for p in pages:
+        p["t0"] = time.perf_counter()
+        p["page"].goto(base + p["url"], wait_until="commit")
+    deadline = time.perf_counter() + timeout_s
+    pending = list(pages)
+    while pending and time.perf_counter() < deadline:
+        for p in list(pending):
+            pg = p["page"]
+            if "tiles_s" not in p and pg.evaluate(TILES_JS):
+                p["tiles_s"] = time.perf_counter() - p["t0"]
+            if "tiles_s" in p and pg.evaluate(WAIT_JS, CHARTS["overview"]):
+                p["done_s"] = time.perf_counter() - p["t0"]
+                pending.remove(p)
+        time.sleep(0.05)
+    out = []
+    for p in pages:
+        errors = p["page"].get_by_test_id("stException").count()
+        out.append({"url": p["url"], "tiles_s": round(p.get("tiles_s", float("nan")), 2),
+                    "done_s": round(p.get("done_s", float("nan")), 2), "errors": errors})
+        p["ctx"].close()
+    return out
+
+
+def session_urls(db: Path, n: int) -> list[str]:
+    """n overview URLs with distinct filters: each town with all categories, then town × category."""
+    con = queries.connect(db)
+    towns = [str(t) for t in queries.towns(con)]
+    con.close()
+    combos = [(t, "") for t in towns] + [(t, c) for t in towns for c in CATEGORIES]
+    urls = []
+    for town, category in combos[:n]:
+        q = urllib.parse.urlencode({"town": town, **({"category": category} if category else {})})
+        urls.append(f"/?{q}")
+    return urls
+
+
+def main_concurrent(db: Path, n: int, timeout_s: float, out_path: Path) -> int:
+    urls = session_urls(db, n + 1)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        proc, base = start_server(db)
+        try:
+            alone = concurrent_sessions(browser, base, urls[-1:], timeout_s)[0]
+        finally:
+            stop(proc)
+        proc, base = start_server(db)
+        try:
+            sessions = concurrent_sessions(browser, base, urls[:n], timeout_s)
+        finally:
+            runs = stop(proc)
+        browser.close()
+    tiles = [s["tiles_s"] for s in sessions]
+    done = [s["done_s"] for s in sessions]
+    result = {"db": str(db), "sessions": n, "load_average_at_start": round(os.getloadavg()[0], 2),
+              "floor_one_session": alone, "tiles_max_s": max(tiles), "tiles_median_s": statistics.median(tiles),
+              "done_max_s": max(done), "done_median_s": statistics.median(done),
+              "ratio_tiles_max": round(max(tiles) / alone["tiles_s"], 2), "server_runs_s": runs,
+              "sessions_detail": sessions}
+    print(f"{n} sessions at once: first tiles median {result['tiles_median_s']} s, max {result['tiles_max_s']} s; "
+          f"page done median {result['done_median_s']} s, max {result['done_max_s']} s | one session alone: tiles "
+          f"{alone['tiles_s']} s, done {alone['done_s']} s | ratio (max tiles / alone) {result['ratio_tiles_max']}×")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    print(f"results: {out_path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None, help="database (default: $SUBSIDY_DB or data/subsidy.duckdb)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=600, help="seconds per page load")
     parser.add_argument("--out", type=Path, default=ROOT / "test-output" / "page_timings.json")
+    parser.add_argument("--concurrent", type=int, default=0, help="N sessions at once on one server (overview)")
     args = parser.parse_args(argv)
 
     db = (args.db or db_path()).resolve()
     if not db.exists():
         print(f"{db} does not exist: build it with `python -m subsidy build --demo`", file=sys.stderr)
         return 2
+    if args.concurrent:
+        return main_concurrent(db, args.concurrent, args.timeout, args.out.with_name("concurrent_sessions.json"))
     results = {"db": str(db), "db_mb": round(db.stat().st_size / 1e6, 1), "pages": {}}
     load = os.getloadavg()[0]
     results["load_average_at_start"] = round(load, 2)
