@@ -7,6 +7,7 @@ Layout of DIR:
     png/NN_<chart id>.png     print resolution (1000 CSS px × scale 3 = 3000 px wide)
     svg/NN_<chart id>.svg     vector, text kept as text (the viewer needs a CJK font)
     pdf/NN_<chart id>.pdf     vector, fonts embedded
+    (only the formats asked for: `build_pack(..., formats=("svg",))`, `--formats svg`; default all three)
     tables_<year>[_public].xlsx   one sheet per distinct API call + 目录 (index, with each chart's SQL file) + 说明
     report_<year>_<lang>[_public].pdf   cover, KPI summary, one page per chart with its one-line summary
     manifest.json             what was written, with timings
@@ -49,6 +50,8 @@ Progress = Callable[[int, int, str], None]
 
 CHART_WIDTH = 1000   # CSS px; a report page is 1123 px wide
 PNG_SCALE = 3        # 3000 px wide PNGs: 300 dpi at 25 cm
+FORMATS = ("png", "svg", "pdf")   # the chart files a pack can hold (`formats=` picks; default all)
+REPORT_FORMAT = "pdf"             # what the combined report lays in: rendered whether or not its files are asked for
 DEFAULT_HEIGHT = 450
 TALL_CHART = 1100    # px; taller charts get a note pointing to the full-size PNG and the sheet
 
@@ -187,9 +190,12 @@ def build_pack(
     village: str | None = None,
     category: str | None = None,
     program_group: str | None = None,
+    formats: tuple[str, ...] = FORMATS,
 ) -> PackResult:
     """Write the annual-report pack for `year` and the selection into `out_dir` (see the module docstring).
 
+    `formats` names the chart files to write (png, svg, pdf; default all): each is rendered once per
+    chart, and a format nobody asked for is not rendered unless the report needs it (REPORT_FORMAT).
     progress(done, total, label) is called after every step (one per chart rendered, one for the
     workbook, one per report page). Raises ExportPrerequisiteError when Chromium or the CJK font is
     missing, before anything is written.
@@ -202,7 +208,8 @@ def build_pack(
     got = collect(con, sel, lang=lang, public=public, k=k)
     L = got.labels
     out = Path(out_dir)
-    for sub in ("png", "svg", "pdf"):
+    formats = tuple(f for f in FORMATS if f in formats)
+    for sub in formats:
         (out / sub).mkdir(parents=True, exist_ok=True)
     n = len(got.rendered)
     total_steps = 2 * n + 4
@@ -242,24 +249,27 @@ def build_pack(
             fig = r.chart.fig
             if fig is None:
                 fig = _placeholder(r.title, L("report.no_data"))
-            else:
+            elif public and r.hidden:
                 fig = go.Figure(fig)  # the rendered figure stays as the page would draw it
-                if public and r.hidden:
-                    add_figure_note(fig, L("report.figure_note", k=k))
+                add_figure_note(fig, L("report.figure_note", k=k))
             height = int(fig.layout.height or DEFAULT_HEIGHT)
-            fig.update_layout(width=CHART_WIDTH, height=height)
+            # one plain copy of the figure for every format (the page's figure is not changed); a
+            # go.Figure copy would validate the whole figure again for each chart
+            figure = fig.to_dict()
+            figure["layout"] = {**figure["layout"], "width": CHART_WIDTH, "height": height}
             if height > TALL_CHART:
                 # shrunk to fit one report page it is hard to read: point to the full-size files
                 notes.append(L("report.note_tall", png=f"png/{stem}.png", sheet=L.list_sep().join(sheets)))
-            pdf_bytes = b""
-            for fmt in ("png", "svg", "pdf"):
-                data = renderer.render(fig, fmt, width=CHART_WIDTH, height=height,
-                                       scale=PNG_SCALE if fmt == "png" else 1)
+            rendered: dict[str, bytes] = {}
+            for fmt in FORMATS:   # each format the pack writes or the report needs, rendered once
+                if fmt in formats or fmt == REPORT_FORMAT:
+                    rendered[fmt] = renderer.render(figure, fmt, width=CHART_WIDTH, height=height,
+                                                    scale=PNG_SCALE if fmt == "png" else 1)
+            for fmt in formats:
                 path = out / fmt / f"{stem}.{fmt}"
-                path.write_bytes(data)
+                path.write_bytes(rendered[fmt])
                 res.files[fmt] = str(path.relative_to(out))
-                if fmt == "pdf":
-                    pdf_bytes = data
+            pdf_bytes = rendered[REPORT_FORMAT]
             res.seconds = time.perf_counter() - t0
             results.append(res)
             report_charts.append(ReportChart(number, spec.id, r.title, r.chart.summary, pdf_bytes, notes))

@@ -14,7 +14,7 @@ import duckdb
 import queries
 from contract.paths import db_path
 from publish import suppress
-from publish.pack import build_pack
+from publish.pack import FORMATS, build_pack
 from publish.render import ExportPrerequisiteError, check_export_prerequisites
 
 
@@ -29,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--category", default=None)
     parser.add_argument("--program-group", dest="program_group", default=None)
     parser.add_argument("--db", default=None, help="DuckDB file (default: $SUBSIDY_DB or data/subsidy.duckdb)")
+    parser.add_argument("--formats", default=",".join(FORMATS),
+                        help=f"chart files to write, comma-separated (default {','.join(FORMATS)})")
     parser.add_argument("--quiet", action="store_true")
 
 
@@ -41,6 +43,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None)
         return 2
     if args.k < 1:
         print("--k must be at least 1", file=sys.stderr)
+        return 1
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    if not formats or set(formats) - set(FORMATS):
+        print(f"--formats: choose from {', '.join(FORMATS)}", file=sys.stderr)
         return 1
     db = Path(args.db) if args.db else db_path()
     if not db.exists():
@@ -60,7 +66,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None)
 
         result = build_pack(con, args.year, args.out, lang=args.lang, public=args.public, k=args.k,
                             progress=progress, town=args.town, category=args.category,
-                            program_group=args.program_group)
+                            program_group=args.program_group, formats=formats)
     except ExportPrerequisiteError as e:
         print(str(e), file=sys.stderr)
         return 2

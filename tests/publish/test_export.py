@@ -102,6 +102,23 @@ def test_every_chart_in_every_format(pack, manifest):
     assert (pack / f"report_{YEAR}_zh.pdf").is_file()
 
 
+def test_only_the_formats_asked_for_are_made(demo_db, tmp_path, manifest):
+    out = tmp_path / "svg_only"
+    proc = _run_cli("--year", str(YEAR), "--out", str(out), "--db", str(demo_db), "--quiet", "--formats", "svg")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    made = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["id"] for c in made["charts"]] == [c["id"] for c in manifest["charts"]]
+    assert all(set(c["files"]) == {"svg"} for c in made["charts"])
+    assert not (out / "png").exists() and not (out / "pdf").exists()
+    assert sorted(p.name for p in (out / "svg").iterdir()) == sorted(Path(c["files"]["svg"]).name
+                                                                      for c in manifest["charts"])
+    # the report still gets its charts: each chart once as SVG, once as the PDF the report lays in
+    assert made["renders"] == manifest["renders"] - len(manifest["charts"])
+    assert (out / f"report_{YEAR}_zh.pdf").stat().st_size > 10_000
+    bad = _run_cli("--year", str(YEAR), "--out", str(tmp_path / "bad"), "--db", str(demo_db), "--formats", "gif")
+    assert bad.returncode == 1 and "--formats" in bad.stderr and "Traceback" not in bad.stderr
+
+
 @needs_chromium
 def test_png_is_print_resolution(pack, manifest):
     for c in manifest["charts"]:
