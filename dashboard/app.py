@@ -25,6 +25,7 @@ PAGES = (  # (file, url path, title key, icon)
     ("spend.py", "spend", "page_spend", ":material/payments:"),
     ("processing.py", "processing", "page_processing", ":material/timer:"),
     ("gaps.py", "gaps", "page_gaps", ":material/person_search:"),
+    ("policy.py", "policy", "page_policy", ":material/calculate:"),
     ("quality.py", "quality", "page_quality", ":material/fact_check:"),
 )
 

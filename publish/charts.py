@@ -39,7 +39,7 @@ import pandas as pd
 
 import queries
 import vocab
-from publish import figures, suppress
+from publish import figures, figures_policy, suppress
 from publish.figures import Chart
 from vocab import Labels
 
@@ -64,6 +64,9 @@ class Selection:
     category: str | None = None
     program_group: str | None = None
     gap: str | None = None
+    # a policy simulation's change (the keyword arguments of queries.policy_simulation besides the filters,
+    # as sorted (name, value) pairs); None = no simulation asked, the policy charts do not apply
+    policy: tuple[tuple[str, Any], ...] | None = None
 
     def filters(self) -> dict[str, Any]:
         """The five filters (None = all)."""
@@ -229,6 +232,14 @@ def _district(sel: Selection) -> bool:
     return sel.town is None
 
 
+def _policy(sel: Selection) -> dict[str, Any]:
+    return dict(sel.policy or ())
+
+
+def _policy_asked(sel: Selection) -> bool:
+    return sel.policy is not None
+
+
 def _spec(id_: str, builder, *calls: Call, scope_note: str | None = None, applies=None, **options) -> ChartSpec:
     return ChartSpec(id_, id_.split(".")[0], builder, tuple(calls), tuple(options.items()), scope_note,
                      applies or (lambda sel: True))
@@ -266,6 +277,11 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
           applies=_district),
     _spec("gaps.by_village", figures.gaps_by_area, _call(q.census_gaps_by_area, dynamic=_gap_area), level="village",
           applies=_town_chosen),
+    _spec("policy.by_town", figures_policy.policy_costs, _call(q.policy_simulation, by="town", dynamic=_policy),
+          by="town", scope_note="policy_assumption", applies=_policy_asked),
+    _spec("policy.by_category", figures_policy.policy_costs,
+          _call(q.policy_simulation, by="category", dynamic=_policy), by="category", scope_note="policy_assumption",
+          applies=_policy_asked),
 )}
 del q
 

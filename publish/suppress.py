@@ -56,6 +56,10 @@ COUNT_COLUMNS = (
     "eligible_person_months", "paid_person_months", "eligible_paid_person_months",
     "excluded_person_months", "included_person_months",
     "n",   # duration_stats: applications behind a box
+    # policy_simulation (persons of a cell under the rule in force and simulated; expected paid persons)
+    "persons_eligible_current", "persons_eligible_simulated", "persons_paid_current", "persons_paid_simulated",
+    "person_months_eligible_current", "person_months_eligible_simulated", "person_months_paid_current",
+    "person_months_paid_simulated",
 )
 # derived column -> the counts it is computed from (hidden if any of them is hidden)
 DERIVED_COLUMNS = {
@@ -78,6 +82,11 @@ DERIVED_COLUMNS = {
     # reform_savings and the KPI median (publish.kpis adds the count of applications behind it)
     "working_days_saved_total": ("applications",), "trips_saved_total": ("applications",),
     "materials_saved_total": ("applications",), "median_processing_days": ("applications",),
+    # policy_simulation: a cell's money tells its persons' amounts
+    "cost_current": ("persons_paid_current",), "actual_spend": ("persons_paid_current",),
+    "cost_simulated": ("persons_paid_simulated", "persons_eligible_simulated"),
+    "change": ("persons_paid_current", "persons_paid_simulated"),
+    "change_vs_actual": ("persons_paid_current", "persons_paid_simulated"),
 }
 # Suppression lines per API table : along which groups do the counts add
 # up to a published total? () = the column total (district figure); [] = rows are not additive
@@ -99,6 +108,7 @@ API_LINES: dict[str, list[tuple[str, ...]]] = {
     "monthly_spend": [],
     "kpi_overview": [],
     "programs": [],
+    "policy_simulation": [("program_id",)],   # towns (categories) of a program add up to its total
 }
 # Per API table, a column that adds up along other groups than the table's counts (rule 7): column -> lines.
 API_COLUMN_LINES: dict[str, dict[str, list[tuple[str, ...]]]] = {

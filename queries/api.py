@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from contract import CATEGORIES
+from contract import CATEGORIES, CATEGORY, CERT_STATUS
 from contract.paths import db_path
 from queries._sql import api_query, check_choice, exists, normalise, run, values
 
@@ -517,3 +517,96 @@ def load_info(con) -> pd.DataFrame:
     if not exists(con, "load_info"):
         return pd.DataFrame(columns=["key", "value"])
     return run(con, "load_info")
+
+
+# ----------------------------------------------------------------------------- policy simulation (政策测算)
+RULE_SEED = SEED_DIR / "eligibility_rules.csv"
+POLICY_BY = {"program": ["program_id"], "town": ["program_id", "town"], "village": ["program_id", "town", "village"],
+             "category": ["program_id", "category"], "cell": ["program_id", "town", "village", "category"]}
+POLICY_COUNTS = ("persons_eligible_current", "persons_eligible_simulated", "persons_paid_current",
+                 "persons_paid_simulated", "person_months_eligible_current", "person_months_eligible_simulated",
+                 "person_months_paid_current", "person_months_paid_simulated", "cost_current", "cost_simulated",
+                 "actual_spend")
+HOUSEHOLDS = ("dibao_or_dibian", "dibao", "dibian")
+
+
+@functools.lru_cache(maxsize=1)
+def rule_seed() -> pd.DataFrame:
+    """The eligibility rule seed (queries/seeds/eligibility_rules.csv) as it stands, without a connection:
+    one row per (rule, branch), the starting point of a policy simulation's changed row."""
+    return pd.read_csv(RULE_SEED, dtype=str, keep_default_na=False)
+
+
+def _policy_change(rule: str, branch: str | None, change: dict) -> dict:
+    """The changed row's bound values, checked: a known rule key, known codes, sane numbers."""
+    seed = rule_seed()
+    check_choice("rule", rule, tuple(dict.fromkeys(seed["rule"])))
+    if branch is None and any(v is not None for v in change.values()):
+        raise ValueError("a changed rule row needs its branch (an existing branch of the seed, or a new name)")
+    out = dict(change)
+    if out["categories"] is not None:
+        names = [CATEGORY.get(str(c).strip(), str(c).strip()) for c in str(out["categories"]).split("|") if c.strip()]
+        for name in names:
+            check_choice("categories", name, CATEGORIES)
+        out["categories"] = "|".join(names)
+    if out["cert_statuses"] is not None:
+        for status in str(out["cert_statuses"]).split("|"):
+            check_choice("cert_statuses", status, CERT_STATUS)
+    if out["requires_household"] not in (None, ""):
+        check_choice("requires_household", out["requires_household"], HOUSEHOLDS)
+    for key in ("grade_max", "grade_equals"):
+        if out[key] is not None and not 1 <= int(out[key]) <= 4:
+            raise ValueError(f"{key}={out[key]!r} is not a grade 1–4")
+    if out["share"] is not None and not 0 < float(out["share"]) <= 1:
+        raise ValueError(f"share={out['share']!r} must be a fraction of the 低保 standard in (0, 1]")
+    return out
+
+
+@api_query("policy_simulation")
+def policy_simulation(con, year: int, rule: str, branch: str | None = None, *, share: float | None = None,
+                      categories: str | None = None, grade_max: int | None = None, grade_equals: int | None = None,
+                      min_age_months: int | None = None, max_age_months: int | None = None,
+                      cert_statuses: str | None = None, requires_household: str | None = None,
+                      dibao_standard: float | None = None, amount: float | None = None, by: str = "town",
+                      town=None, village=None, category=None) -> pd.DataFrame:
+    """政策测算: a rule of the seed changed, costed for a year (queries/sql/api/policy_simulation.sql).
+
+    Reads int_eligibility_months (the rule as it stands) and the table macro int_eligibility_months_of
+    (the same month-by-month SQL over the seed with one row changed or added), int_payments, stg_persons.
+    The changed row is (rule, branch) of queries/seeds/eligibility_rules.csv (`rule_seed()`): the keyword
+    arguments given replace that row's columns (share = amount_share_of_dibao, categories '|'-separated
+    names or codes, '' clears a condition); a branch the seed does not have is added as a new OR-branch.
+    dibao_standard replaces the year's 低保 standard; amount is the monthly amount of a newly eligible
+    person-month for a rule without a share (e.g. the nursing tier of grade 3 肢体). Values are bound.
+
+    Take-up as today (stated with every result): months paid today stay paid, months eligible under both
+    rules and unpaid stay unpaid, months eligible only under the simulated rule are paid at the program's
+    take-up rate today (eligible paid / eligible person-months, persons likewise, whole district).
+
+    One row per program of the rule key and `by` value (by ∈ program, town, village, category, cell =
+    town × village × category), ordered. Columns: program_id, name, name_en, the by columns;
+    persons_eligible_current / _simulated; persons_paid_current / persons_paid_simulated (expected);
+    person_months_eligible_*; person_months_paid_current / _simulated (expected); cost_current (the rule
+    as it stands: paid eligible months × the rule's amount); cost_simulated; change = simulated −
+    current; actual_spend (METRICS.md spend of the programs in the cell); change_vs_actual = simulated −
+    actual_spend; takeup_months, takeup_persons (the district rates used).
+    """
+    check_choice("by", by, POLICY_BY)
+    change = _policy_change(rule, branch, dict(
+        share=share, categories=categories, grade_max=grade_max, grade_equals=grade_equals,
+        min_age_months=min_age_months, max_age_months=max_age_months, cert_statuses=cert_statuses,
+        requires_household=requires_household))
+    params = normalise(dict(year=year, town=town, village=village, category=category))
+    params |= change | dict(rule=rule, branch=branch, dibao_standard=dibao_standard, amount=amount)
+    frame = run(con, "policy_simulation", params)
+    keys = POLICY_BY[by]
+    rates = frame.groupby("program_id")[["takeup_months", "takeup_persons"]].first()
+    out = frame.groupby(keys, dropna=False, as_index=False)[list(POLICY_COUNTS)].sum()
+    out = out.merge(rates, left_on="program_id", right_index=True, how="left")
+    catalog = programs(con)[["program_id", "name", "name_en"]]
+    out = catalog.merge(out, on="program_id", how="right")
+    out["change"] = out["cost_simulated"] - out["cost_current"]
+    out["change_vs_actual"] = out["cost_simulated"] - out["actual_spend"]
+    columns = ["program_id", "name", "name_en", *keys[1:], *POLICY_COUNTS[:-1], "change", "actual_spend",
+               "change_vs_actual", "takeup_months", "takeup_persons"]
+    return out[columns].sort_values(keys, ignore_index=True)

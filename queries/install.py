@@ -79,7 +79,8 @@ SEED_TYPES: dict[str, dict[str, str]] = {
 
 HOUSEHOLD_VALUES = {None, "dibao_or_dibian", "dibao", "dibian"}
 
-_HEADER_RE = re.compile(r"^\s*--\s*(grain|materialized|depends)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_HEADER_RE = re.compile(r"^\s*--\s*(grain|materialized|depends|params)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_PARAM_NAME_RE = re.compile(r"[a-z_][a-z0-9_]*")
 _REF_RE = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
 _COMMENT_RE = re.compile(r"--[^\n]*")
 
@@ -161,6 +162,16 @@ def install_order(sql_dir: Path = SQL_DIR) -> list[str]:
         order.extend(ready)
         sorter.done(*ready)
     return order
+
+
+def macro_params(header: dict[str, str], file_name: str) -> str:
+    """The parameter list of a `-- materialized: macro` file: every name of its `-- params:` line, each
+    defaulting to NULL (called with no argument, the macro is the view it replaces)."""
+    names = [p.strip() for p in header.get("params", "").split(",") if p.strip()]
+    bad = [p for p in names if not _PARAM_NAME_RE.fullmatch(p)]
+    if bad or not names:
+        raise ValueError(f"{file_name}: a macro needs '-- params: a, b' with plain names, got {bad or 'none'}")
+    return ", ".join(f"{p} := null" for p in names)
 
 
 # ----------------------------------------------------------------------------- calendar
@@ -335,7 +346,9 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     kind = con.execute(
         "select 'table' from duckdb_tables() where table_name = $n "
-        "union all select 'view' from duckdb_views() where view_name = $n and not internal",
+        "union all select 'view' from duckdb_views() where view_name = $n and not internal "
+        "union all select distinct 'macro table' from duckdb_functions() "
+        "where function_name = $n and function_type = 'table_macro' and not internal",
         {"n": name},
     ).fetchall()
     if kind:
@@ -444,10 +457,14 @@ def _install(con, step, timing: bool, timings: list) -> list[str]:
     for name in order:
         text = files[name].read_text(encoding="utf-8")
         header = read_header(text)
-        kind = "table" if header.get("materialized", "view").lower().startswith("table") else "view"
+        kind = header.get("materialized", "view").lower().split()[0]
+        kind = kind if kind in ("table", "macro") else "view"
         t0 = time.perf_counter()
         try:
-            con.execute(f"create {kind} {name} as\n{text}")
+            if kind == "macro":
+                con.execute(f"create macro {name}({macro_params(header, files[name].name)}) as table\n{text}")
+            else:
+                con.execute(f"create {kind} {name} as\n{text}")
         except duckdb.Error as exc:
             raise RuntimeError(f"installing {files[name].name}: {exc}") from exc
         label = f"{kind:5} {name}"

@@ -5,6 +5,8 @@ the gap seed (queries/seeds/gap_keys.csv) through `vocab.Labels`.
 """
 from __future__ import annotations
 
+from vocab.text_analysis import ANALYSIS_COLUMNS
+
 CATEGORY_LABELS = {
     "视力": "Vision", "听力": "Hearing", "言语": "Speech", "肢体": "Physical",
     "智力": "Intellectual", "精神": "Mental", "多重": "Multiple",
@@ -61,9 +63,10 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "application_id": ("申请编号", "Application ID"), "submitted_date": ("申请日期", "Submitted"),
     "first_paid_date": ("首次发放日期", "First paid"), "working_days": ("工作日", "Working days"),
     "trips": ("跑次", "Trips"), "materials": ("材料数", "Materials"),
+    **ANALYSIS_COLUMNS,   # policy simulation, trends, flows, decisions (vocab/text_analysis.py)
 }
 
 # How API columns are formatted in tables and workbooks: fractions 0–1 as percentages, money in yuan.
 RATIO_COLUMNS = frozenset({"coverage", "share", "exclusion_error", "inclusion_error", "cap_use", "zero_trip_share",
-                           "missed_share"})
+                           "missed_share", "takeup_months", "takeup_persons"})
 MONEY_COLUMNS = frozenset({"spend_yuan", "amount_yuan", "avg_per_person", "amount"})

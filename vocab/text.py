@@ -4,6 +4,7 @@ Looked up only through `vocab.t` / `vocab.Labels`; a key used anywhere must be h
 """
 from __future__ import annotations
 
+from vocab.text_analysis import ANALYSIS_TEXT
 from vocab.text_charts import CHART_TEXT
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -348,6 +349,10 @@ def _merge() -> None:
     if twice:
         raise KeyError(f"message keys defined twice (vocab/text.py and vocab/text_charts.py): {twice}")
     TEXT.update(CHART_TEXT)
+    twice = sorted(set(TEXT) & set(ANALYSIS_TEXT))
+    if twice:
+        raise KeyError(f"message keys defined twice (vocab/text_analysis.py and another file): {twice}")
+    TEXT.update(ANALYSIS_TEXT)
 
 
 _merge()

@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-output" / "screenshots"
 PAGES = {"overview": "", "coverage": "coverage", "spend": "spend", "processing": "processing", "gaps": "gaps",
-         "quality": "quality"}
-WITH_METRICS = {"overview", "processing", "gaps", "quality"}  # coverage and spend are charts and tables only
+         "quality": "quality", "policy": "policy"}
+WITH_METRICS = {"overview", "processing", "gaps", "quality", "policy"}  # coverage and spend are charts and tables only
 WITHOUT_CHARTS = {"quality"}  # tables only
 VIEWPORT = {"width": 1440, "height": 3800}
 TIMEOUT_MS = 120_000

@@ -174,3 +174,10 @@ def test_macros_are_installed_before_the_views():
     assert con.execute("select age_in_months(date '2020-05-10', date '2020-06-01'), "
                        "age_in_months(date '2020-05-10', date '2020-06-10'), age_band(7), age_band(-1)"
                        ).fetchall()[0] == (0, 1, "7-17", None)
+
+
+def test_a_macro_file_needs_plain_parameter_names():
+    assert install.macro_params({"params": "a, b_2"}, "m.sql") == "a := null, b_2 := null"
+    for bad in ({}, {"params": "a, b; drop table x"}):
+        with pytest.raises(ValueError, match="m.sql"):
+            install.macro_params(bad, "m.sql")

@@ -1,87 +1,14 @@
 -- grain: one row per person per program per month in which the person is eligible
 -- materialized: table
--- Eligibility of a program = the OR of the branches of its rule key (programs.rule → seed
--- eligibility_rules). Programs with an empty rule, or a rule key the seed does not know, have no
--- eligibility rows (METRICS.md: "Programs without a rule have no eligibility figures, only spend").
--- monthly_amount: for rules with amount_share_of_dibao (living_subsidy: 30%), the year's 低保 standard ×
--- share, rounded to whole yuan (half away from zero, exact decimal arithmetic); NULL otherwise (the
--- nursing tier depends on program_tiers conditions held as free text).
--- branches: the rule branches met that month, '|'-separated (why the person is eligible).
--- The branches met are aggregated as a bit mask (one bit per branch of the rule, in branch order) and
--- spelled out once per distinct (rule, mask) afterwards: a fixed-size aggregate state instead of a
--- list per person-month (18M groups on a 1,000,000-person district). install.validate_rules keeps a
--- rule under 63 branches.
-with rule_months as (
-    select * from int_rule_months
-),
-
-programs as (
-    select * from stg_programs
-),
-
-parameters as (
-    select * from stg_parameters
-),
-
-rules as (
-    select
-        rule,
-        branch,
-        amount_share_of_dibao,
-        (1::bigint << (row_number() over (partition by rule order by branch) - 1)::integer) as branch_bit
-    from eligibility_rules
-),
-
-joined as (
-    select
-        m.person_id,
-        pr.program_id,
-        pr.rule,
-        m.month,
-        m.year,
-        r.branch_bit,
-        round(par.dibao_standard * r.amount_share_of_dibao::decimal(6, 4), 0) as monthly_amount
-    from rule_months as m
-    inner join programs as pr on pr.rule = m.rule
-    inner join rules as r on r.rule = m.rule and r.branch = m.branch
-    left join parameters as par on par.year = m.year
-),
-
-grouped as (
-    select
-        person_id,
-        program_id,
-        month,
-        any_value(rule) as rule,
-        any_value(year) as year,
-        bit_or(branch_bit) as branch_mask,
-        max(monthly_amount)::decimal(14, 2) as monthly_amount
-    from joined
-    group by person_id, program_id, month
-),
-
-branch_names as (
-    select
-        m.rule,
-        m.branch_mask,
-        array_to_string(list_sort(list(r.branch)), '|') as branches
-    from (select distinct rule, branch_mask from grouped) as m
-    inner join rules as r
-        on r.rule = m.rule
-        and (m.branch_mask & r.branch_bit) <> 0
-    group by m.rule, m.branch_mask
+-- depends: int_eligibility_months_of, int_rule_months
+-- The rule seed as it stands: the definition (OR of a rule key's branches, the living subsidy's amount,
+-- the branches met) is the table macro int_eligibility_months_of, shared with the policy simulation.
+with eligible as (
+    select * from int_eligibility_months_of()
 ),
 
 final as (
-    select
-        g.person_id,
-        g.program_id,
-        g.month,
-        g.year,
-        b.branches,
-        g.monthly_amount
-    from grouped as g
-    inner join branch_names as b on b.rule = g.rule and b.branch_mask = g.branch_mask
+    select * from eligible
 )
 
 select * from final

@@ -1,0 +1,95 @@
+"""The 政策测算 page under AppTest on the tiny hand-typed district (tests/contract_fixtures.py, real loader):
+the numbers it shows are the ones worked out by hand in tests/queries/test_policy_simulation.py, the
+assumption is on the page, and its charts are the registry's (the same figure the report pack prints).
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import plotly.io as pio
+import pytest
+from apptest import run_app
+
+import queries
+import vocab
+from publish import charts, figures_policy
+from publish.charts import Selection
+from tests.contract_fixtures import write_district
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory):
+    from subsidy.build import build_database
+
+    root = tmp_path_factory.mktemp("policy_page")
+    build_database(write_district(root / "src"), root / "subsidy.duckdb")
+    return root / "subsidy.duckdb"
+
+
+@pytest.fixture
+def page(tiny_db, monkeypatch):
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("policy", year=2020)
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def tiles(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_rule_in_force_changes_nothing(page):
+    got = tiles(page)
+    L = charts.labels("zh")
+    assert got[L("policy_tile_change")] == "±0 元"
+    assert got[L("policy_tile_actual")] == "±0 元"         # LS 2020: 3 × 285 modelled = 855 paid
+    assert L("policy_assumption") in [i.value for i in page.info]
+
+
+def test_living_subsidy_at_35_percent_on_the_page(page, tiny_db):
+    page.number_input(key="policy_share").set_value(35.0).run()
+    assert not page.exception, [e.message for e in page.exception]
+    L = charts.labels("zh")
+    got = tiles(page)
+    assert got[L("policy_tile_change")] == "+144 元"       # 3 paid months × (333 − 285)
+    assert got[L("policy_tile_cost")] == "999 元"
+    # the charts are the registry's for the same change: what the pack prints
+    drawn = {el.proto.id.split("chart_")[-1]: json.loads(el.proto.spec) for el in page.get("plotly_chart")}
+    assert set(drawn) == {"policy.by_town", "policy.by_category"}
+    con = queries.connect(tiny_db)
+    sel = Selection(year=2020, policy=(("branch", "dibao_or_dibian"), ("rule", "living_subsidy"), ("share", 0.35)))
+    r = charts.render("policy.by_town", sel, L, run=charts.direct_runner(con))
+    con.close()
+    assert drawn["policy.by_town"]["data"] == json.loads(pio.to_json(r.chart.fig, validate=False))["data"]
+    assert L("policy_assumption") in [c.value for c in page.caption]      # the chart's scope note
+
+
+def test_a_new_nursing_branch_and_the_export_states_the_assumption(page):
+    page.selectbox(key="policy_rule").set_value("nursing_subsidy").run()
+    page.selectbox(key="policy_branch").set_value("__new__").run()
+    page.multiselect(key="policy_categories").set_value(["视力"]).run()
+    page.selectbox(key="policy_grade_equals").set_value("3").run()
+    page.number_input(key="policy_amount").set_value(135.0).run()
+    assert not page.exception, [e.message for e in page.exception]
+    L = charts.labels("zh")
+    assert tiles(page)[L("policy_tile_change")] == "+90 元"   # P004: 8 months × 2/24 take-up × 135
+    assert vocab.t("policy_export") in [b.proto.label for b in page.get("download_button")]
+
+
+def test_the_export_workbook_states_the_change_and_the_assumption(tiny_db):
+    """The workbook the page offers (publish.figures_policy.policy_workbook, the function the page calls)."""
+    con = queries.connect(tiny_db)
+    change = dict(rule="living_subsidy", branch="dibao_or_dibian", share=0.35)
+    frame = queries.policy_simulation(con, year=2020, **change)
+    con.close()
+    L = charts.labels("zh")
+    book = pd.read_excel(io.BytesIO(figures_policy.policy_workbook(frame, change, L, "2020 年")), sheet_name=None,
+                         engine="openpyxl")
+    result, notes = book[L("policy_sheet_result")], book[L("policy_sheet_notes")]
+    assert result[L.column("change")].sum() == 144 and result[L.column("cost_simulated")].sum() == 999
+    text = notes.iloc[:, 0].tolist()
+    assert text == ["rule=living_subsidy, branch=dibao_or_dibian, share=0.35", L("policy_assumption"), "2020 年"]

@@ -1,0 +1,143 @@
+"""政策测算 (queries.policy_simulation) on the tiny hand-typed district (tests/contract_fixtures.py), loaded by
+the real loader. Every number below is worked out by hand from that district's rows (the arithmetic is in
+the comments), following METRICS.md month-by-month eligibility and the take-up-as-today assumption of
+queries/sql/api/policy_simulation.sql.
+
+The district in 2020 (低保 standard 950, living subsidy 30% = 285):
+- P001 东城街道/一村 肢体 1级, 低保 since 2018-05: living and nursing eligible all 12 months; paid LS Jan–Mar
+  (3 × 285) and NS Jan, Feb (2 × 270).
+- P002 东城街道/二村 精神 2级, 低边 since 2019-03: living and nursing eligible all 12 months; paid nothing in
+  2020 (its LS application is pending, its NS payments are in 2021).
+- P004 西湖镇/三村 视力 3级, dies 2020-08-20 (alive on day 1 of Jan–Aug, 8 months): eligible for neither;
+  paid NS 135 for 2020-09 (after death).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import queries
+from subsidy.build import build_database
+from tests.contract_fixtures import write_district
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    root = tmp_path_factory.mktemp("policy")
+    db = root / "subsidy.duckdb"
+    build_database(write_district(root / "src"), db)
+    c = queries.connect(db)
+    yield c
+    c.close()
+
+
+def one(frame: pd.DataFrame, **where) -> pd.Series:
+    rows = frame
+    for k, v in where.items():
+        rows = rows[rows[k] == v]
+    assert len(rows) == 1, (where, frame)
+    return rows.iloc[0]
+
+
+def test_the_rule_as_it_stands_costs_what_is_paid_for_eligible_months(con):
+    row = one(queries.policy_simulation(con, year=2020, rule="living_subsidy", by="program"), program_id="LS")
+    # E = P001 12 + P002 12 = 24 person-months; paid and eligible = P001 Jan–Mar = 3
+    assert (row.persons_eligible_current, row.persons_eligible_simulated) == (2, 2)
+    assert (row.person_months_eligible_current, row.person_months_paid_current) == (24, 3)
+    assert row.persons_paid_current == 1
+    assert row.cost_current == row.cost_simulated == 3 * 285
+    assert row.change == 0
+    assert row.actual_spend == 855            # Y01 + Y02 + Y03
+    assert row.takeup_months == pytest.approx(3 / 24)
+    assert row.takeup_persons == pytest.approx(1 / 2)
+
+
+def test_living_subsidy_at_35_percent(con):
+    row = one(queries.policy_simulation(con, year=2020, rule="living_subsidy", branch="dibao_or_dibian", share=0.35,
+                                        by="program"), program_id="LS")
+    # 950 × 0.35 = 332.5 → 333 (half away from zero); the same 3 paid months, the unpaid 21 stay unpaid
+    assert row.cost_simulated == 3 * 333
+    assert row.change == 3 * (333 - 285)
+    assert row.change_vs_actual == 999 - 855
+    assert row.persons_paid_simulated == 1
+    assert row.person_months_paid_simulated == 3
+
+
+def test_a_higher_dibao_standard_raises_the_living_subsidy(con):
+    row = one(queries.policy_simulation(con, year=2020, rule="living_subsidy", dibao_standard=1000, by="program"),
+              program_id="LS")
+    assert row.cost_simulated == 3 * 300          # 1000 × 30%
+    assert row.change == 3 * 15
+
+
+def test_nursing_extended_to_grade_3_vision_by_town(con):
+    got = queries.policy_simulation(con, year=2020, rule="nursing_subsidy", branch="grade_3_vision", categories="视力",
+                                    grade_equals=3, amount=135, by="town")
+    east, west = one(got, town="东城街道"), one(got, town="西湖镇")
+    # 东城街道: P001 and P002 eligible both ways; P001's 2 paid months at their paid amount 270
+    assert (east.persons_eligible_current, east.persons_eligible_simulated) == (2, 2)
+    assert east.cost_current == east.cost_simulated == 540
+    assert east.actual_spend == 540
+    # 西湖镇: P004 newly eligible Jan–Aug = 8 months, none paid today; take-up today: NS months 2 / 24,
+    # persons 1 / 2 → 8 / 12 expected paid months × 135 = 90; 0.5 expected persons
+    assert (west.persons_eligible_current, west.persons_eligible_simulated) == (0, 1)
+    assert west.person_months_eligible_simulated == 8
+    assert west.person_months_paid_simulated == pytest.approx(8 / 12)
+    assert west.cost_simulated == pytest.approx(90)
+    assert west.persons_paid_simulated == pytest.approx(0.5)
+    assert west.actual_spend == 135                # the 2020-09 payment after death: spend, never eligible
+    assert west.change_vs_actual == pytest.approx(90 - 135)
+    # without an amount a new month is valued at the mean paid eligible month today (270)
+    free = one(queries.policy_simulation(con, year=2020, rule="nursing_subsidy", branch="grade_3_vision",
+                                         categories="4|视力", grade_equals=3, by="town"), town="西湖镇")
+    assert free.cost_simulated == pytest.approx(8 / 12 * 270)
+
+
+def test_narrowing_a_branch_drops_persons(con):
+    got = queries.policy_simulation(con, year=2020, rule="nursing_subsidy", branch="grade_1_2", grade_max=1,
+                                    by="category")
+    mental = one(got, category="精神")
+    # P002 (grade 2) leaves; P001 (grade 1) stays with its 2 paid months
+    assert (mental.persons_eligible_current, mental.persons_eligible_simulated) == (1, 0)
+    assert mental.cost_simulated == 0
+    assert one(got, category="肢体").change == 0
+
+
+def test_filters_narrow_the_cell(con):
+    got = queries.policy_simulation(con, year=2020, rule="living_subsidy", branch="dibao_or_dibian", share=0.35,
+                                    village="二村", by="cell")
+    assert got["village"].tolist() == ["二村"]
+    assert got["persons_eligible_simulated"].tolist() == [1] and got["cost_simulated"].tolist() == [0]
+
+
+def test_the_macro_without_arguments_is_the_materialised_table(con):
+    """The simulation's path (a rule key re-evaluated from the seed by int_rule_months_of) with no row
+    changed gives every month of int_eligibility_months, 2019–2021: LS P001 36 (低保 since 2018-05) + P002 34
+    (低边 from 2019-03); NS P001 36 + P002 36."""
+    cur = con.cursor()
+    sim = ("select * from int_eligibility_months_of(sim_rule := 'living_subsidy') union all "
+           "select * from int_eligibility_months_of(sim_rule := 'nursing_subsidy')")
+    a = cur.execute(f"select * from ({sim}) except select * from int_eligibility_months").fetchall()
+    b = cur.execute(f"select * from int_eligibility_months except select * from ({sim})").fetchall()
+    n = cur.execute(f"select count(*) from ({sim})").fetchall()[0][0]
+    assert a == b == [] and n == 36 + 34 + 36 + 36
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(rule="no_such_rule"), "rule="),
+    (dict(rule="living_subsidy", share=0.35), "branch"),
+    (dict(rule="living_subsidy", branch="dibao_or_dibian", share=1.5), "share"),
+    (dict(rule="nursing_subsidy", branch="x", categories="火星"), "categories"),
+    (dict(rule="nursing_subsidy", branch="x", grade_equals=7), "grade"),
+    (dict(rule="living_subsidy", branch="x", requires_household="rich"), "requires_household"),
+    (dict(rule="living_subsidy", by="planet"), "by="),
+])
+def test_bad_changes_are_refused_with_a_message(con, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        queries.policy_simulation(con, year=2020, **kwargs)
+
+
+def test_values_are_bound_never_sql(con):
+    """A category name holding SQL is a value that matches nothing, not a statement."""
+    got = queries.policy_simulation(con, year=2020, rule="living_subsidy", town="x' or 1=1 --", by="town")
+    assert got.empty

@@ -1,0 +1,81 @@
+"""Words of the analyses leadership asks for next (issue 14): policy simulation (政策测算), trends over the
+years, flows in and out of monthly programs, application decisions: key -> (Chinese, English).
+
+Merged into `vocab.text.TEXT` (a key may live in only one file); ANALYSIS_COLUMNS into
+`vocab.codes.COLUMN_LABELS` (the headers of these API frames).
+"""
+from __future__ import annotations
+
+ANALYSIS_TEXT: dict[str, tuple[str, str]] = {
+    # ---------------------------------------------------------------- policy simulation
+    "page_policy": ("政策测算", "Policy simulation"),
+    "policy_title": ("{year} 年政策测算", "Policy simulation, {year}"),
+    "policy_intro": ("改动一条资格规则（规则表 eligibility_rules 的一行）或低保标准，按与现行规则相同的逐月资格口径，"
+                     "测算本年度的人数、人月和金额，并与现行规则和实际发放比较。",
+                     "Change one eligibility rule (a row of the rule table eligibility_rules) or the dibao (minimum living security) standard; "
+                     "the year's persons, person-months and cost are evaluated month by month exactly like the rule "
+                     "in force, and compared with the rule as it stands and with actual spend."),
+    "policy_assumption": ("测算假设：领取率保持现状——今天已领取的月份继续领取；现行规则下符合条件但未领取的月份仍不领取；"
+                          "仅在新规则下符合条件的人月按该项目今天的领取率（全区已领人月/应享人月，人数同理）计入。"
+                          "金额：生活补贴按低保标准×比例取整；其他规则按当月实际发放金额，新增人月按所填月额"
+                          "（未填则按今天已领人月的平均额）。",
+                          "Assumption: take-up as today. Months paid today stay paid; months eligible under the rule "
+                          "in force but unpaid stay unpaid; person-months eligible only under the new rule are paid at "
+                          "the program's take-up rate today (district paid / eligible person-months; persons "
+                          "likewise). Money: the living subsidy at the dibao standard × share, rounded; other rules at "
+                          "the month's actual payment, newly eligible months at the monthly amount entered (without "
+                          "one, the mean paid month today)."),
+    "policy_rule": ("规则", "Rule"),
+    "policy_branch": ("规则分支（条件行）", "Rule branch (condition row)"),
+    "policy_new_branch": ("新增分支", "New branch"),
+    "policy_new_branch_name": ("新分支名称", "Name of the new branch"),
+    "policy_share": ("补贴额占低保标准比例（%）", "Amount as a share of the dibao standard (%)"),
+    "policy_dibao": ("低保标准（元/月，留空=现行）", "Dibao standard (yuan a month, empty = as it stands)"),
+    "policy_categories": ("残疾类别（空=不限）", "Disability categories (none = any)"),
+    "policy_grade_max": ("等级不高于（1 最重）", "Grade at most (1 = most severe)"),
+    "policy_grade_equals": ("等级等于", "Grade equals"),
+    "policy_amount": ("新增人月的月额（元，留空=今天平均）", "Monthly amount of a newly eligible month (yuan; empty = mean today)"),
+    "policy_keep": ("不变", "unchanged"),
+    "policy_run": ("测算", "Simulate"),
+    "policy_result": ("测算结果", "Result"),
+    "policy_by_town": ("按镇街", "By town"),
+    "policy_by_category": ("按残疾类别", "By category"),
+    "policy_export": ("下载测算表（Excel，含假设）", "Download the simulation (Excel, with the assumption)"),
+    "policy_sheet_result": ("测算结果", "Result"),
+    "policy_sheet_notes": ("说明", "Notes"),
+    "policy_change_desc": ("测算内容", "Change simulated"),
+    "policy_seconds": ("测算用时 {s} 秒", "Simulated in {s} s"),
+    "policy_tile_persons": ("获补人数（预计）", "Persons paid (expected)"),
+    "policy_tile_cost": ("测算金额", "Simulated cost"),
+    "policy_tile_change": ("较现行规则", "Change vs the rule in force"),
+    "policy_tile_actual": ("较实际发放", "Change vs actual spend"),
+    "chart.policy.by_town.title": ("政策测算：各镇街金额（现行规则与测算）", "Policy simulation: cost by town (rule in force and simulated)"),
+    "chart.policy.by_category.title": ("政策测算：各残疾类别金额（现行规则与测算）",
+                                       "Policy simulation: cost by category (rule in force and simulated)"),
+    "chart.policy.current": ("现行规则", "Rule in force"),
+    "chart.policy.simulated": ("测算", "Simulated"),
+    "chart.policy.actual": ("实际发放", "Actual spend"),
+    "chart.policy.summary": ("{prefix}按测算规则，{program}的金额为 {sim}，较现行规则 {change}（{cur}），"
+                             "较实际发放 {vs_actual}；预计获补 {persons} 人（现行 {persons_now} 人）。",
+                             "{prefix}under the simulated rule {program} costs {sim}, {change} against the rule in "
+                             "force ({cur}) and {vs_actual} against actual spend; {persons} persons expected to be paid "
+                             "({persons_now} today)."),
+}
+
+ANALYSIS_COLUMNS: dict[str, tuple[str, str]] = {
+    "persons_eligible_current": ("应享人数（现行）", "Persons eligible (in force)"),
+    "persons_eligible_simulated": ("应享人数（测算）", "Persons eligible (simulated)"),
+    "persons_paid_current": ("获补人数（现行）", "Persons paid (in force)"),
+    "persons_paid_simulated": ("获补人数（测算，预计）", "Persons paid (simulated, expected)"),
+    "person_months_eligible_current": ("应享人月（现行）", "Eligible person-months (in force)"),
+    "person_months_eligible_simulated": ("应享人月（测算）", "Eligible person-months (simulated)"),
+    "person_months_paid_current": ("获补人月（现行）", "Paid person-months (in force)"),
+    "person_months_paid_simulated": ("获补人月（测算，预计）", "Paid person-months (simulated, expected)"),
+    "cost_current": ("金额（现行规则，元）", "Cost, rule in force (yuan)"),
+    "cost_simulated": ("金额（测算，元）", "Cost, simulated (yuan)"),
+    "change": ("较现行规则（元）", "Change vs rule in force (yuan)"),
+    "actual_spend": ("实际发放（元）", "Actual spend (yuan)"),
+    "change_vs_actual": ("较实际发放（元）", "Change vs actual spend (yuan)"),
+    "takeup_months": ("领取率（人月）", "Take-up (person-months)"),
+    "takeup_persons": ("领取率（人数）", "Take-up (persons)"),
+}
