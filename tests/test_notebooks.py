@@ -16,8 +16,8 @@ pytestmark = pytest.mark.slow
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_at_least_four_notebooks():
-    assert len(NOTEBOOKS) >= 4
+def test_there_are_at_least_five_notebooks():
+    assert len(NOTEBOOKS) >= 5
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
