@@ -39,7 +39,7 @@ import pandas as pd
 
 import queries
 import vocab
-from publish import figures, figures_policy, suppress
+from publish import figures, figures_policy, figures_trends, suppress
 from publish.figures import Chart
 from vocab import Labels
 
@@ -253,6 +253,10 @@ q = queries
 CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("overview.monthly_spend", figures.monthly_spend, _call(q.monthly_spend)),
     _spec("overview.towns", figures.town_ranking, _call(q.benefit_incidence, by="town")),
+    _spec("overview.trends", figures_trends.kpi_trends, _call(q.kpi_trends, all_years=True),
+          _call(q.programs, lookup=True), scope_note="trends_all_years"),
+    _spec("overview.gap_trends", figures_trends.gap_trends, _call(q.gap_trends, all_years=True),
+          _call(q.programs, lookup=True), scope_note="trends_all_years"),
     _spec("coverage.heatmap", figures.coverage_heatmap, _call(q.coverage_by_category)),
     _spec("coverage.town", figures.coverage_bars, _call(q.coverage_by, by="town"), by="town"),
     _spec("coverage.sex", figures.coverage_bars, _call(q.coverage_by, by="sex"), by="sex"),

@@ -108,7 +108,9 @@ API_LINES: dict[str, list[tuple[str, ...]]] = {
     "monthly_spend": [],
     "kpi_overview": [],
     "programs": [],
-    "policy_simulation": [("program_id",)],   # towns (categories) of a program add up to its total
+    "policy_simulation": [("program_id",)],
+    "kpi_trends": [],   # one row per year: persons overlap across years
+    "gap_trends": [],   # towns (categories) of a program add up to its total
 }
 # Per API table, a column that adds up along other groups than the table's counts (rule 7): column -> lines.
 API_COLUMN_LINES: dict[str, dict[str, list[tuple[str, ...]]]] = {

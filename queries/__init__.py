@@ -51,7 +51,9 @@ from queries.api import (
     gap_catalog,
     gap_definitions,
     gap_people,
+    gap_trends,
     kpi_overview,
+    kpi_trends,
     load_comparison,
     load_info,
     load_summary,
@@ -81,7 +83,7 @@ __all__ = [
     "gap_people", "gap_catalog", "load_summary", "rejects_summary", "rejects", "load_info", "load_comparison",
     "gap_definitions",
     "medication_adherence",
-    "policy_simulation", "rule_seed",
+    "policy_simulation", "rule_seed", "kpi_trends", "gap_trends",
     # constants: the gap keys and families (from the seed), the priority groups, the allow-lists
     "GAP_KEYS", "PAYMENT_GAPS", "MONTH_GAPS", "PRIORITY_GROUPS", "COVERAGE_BY", "INCIDENCE_BY",
     "PROCESSING_BY", "AREA_LEVELS", "POLICY_BY",

@@ -610,3 +610,34 @@ def policy_simulation(con, year: int, rule: str, branch: str | None = None, *, s
     columns = ["program_id", "name", "name_en", *keys[1:], *POLICY_COUNTS[:-1], "change", "actual_spend",
                "change_vs_actual", "takeup_months", "takeup_persons"]
     return out[columns].sort_values(keys, ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- trends over every year
+@api_query("kpi_overview", "years")
+def kpi_trends(con, town=None, village=None, category=None, program=None, program_group=None) -> pd.DataFrame:
+    """Headline KPIs of every year of the data, one row per year (queries/sql/api/kpi_overview.sql, once per year).
+
+    The year list is queries/sql/api/years.sql; each row is exactly `kpi_overview(con, year, **filters)`
+    (the one definition of spend, 人次, coverage and the median processing days), so a trend point and
+    the year's tile never disagree. Columns: those of kpi_overview, ascending by year.
+    """
+    f = _filters(None, town, village, category, program, program_group)
+    rows = [run(con, "kpi_overview", f | {"year": int(y)}) for y in values(con, "years")]
+    if not rows:
+        return run(con, "kpi_overview", f | {"year": 0}).iloc[0:0]
+    return pd.concat(rows, ignore_index=True)
+
+
+@api_query("census_gaps", "years")
+def gap_trends(con, town=None, village=None, category=None) -> pd.DataFrame:
+    """Every census gap of every year, one row per (year, gap key) (queries/sql/api/census_gaps.sql, once per year).
+
+    Each year's rows are exactly `census_gaps(con, year, **filters)` (the 15 METRICS.md keys, zeros
+    included); years from queries/sql/api/years.sql. Columns: year, gap, persons, cases, months, amount_yuan.
+    """
+    f = normalise(dict(town=town, village=village, category=category))
+    rows = [run(con, "census_gaps", f | {"year": int(y)}).assign(year=int(y)) for y in values(con, "years")]
+    if not rows:
+        return pd.DataFrame(columns=["year", "gap", "persons", "cases", "months", "amount_yuan"])
+    out = pd.concat(rows, ignore_index=True)
+    return out[["year", *[c for c in out.columns if c != "year"]]]

@@ -79,3 +79,25 @@ ANALYSIS_COLUMNS: dict[str, tuple[str, str]] = {
     "takeup_months": ("领取率（人月）", "Take-up (person-months)"),
     "takeup_persons": ("领取率（人数）", "Take-up (persons)"),
 }
+
+ANALYSIS_TEXT |= {
+    # ---------------------------------------------------------------- trends over every year
+    "chart.overview.trends.title": ("历年主要指标", "Headline figures, every year"),
+    "chart.overview.gap_trends.title": ("历年各类缺口涉及人数", "Persons behind each gap, every year"),
+    "chart.trends.spend": ("发放金额（万元）", "Spend (¥10,000)"),
+    "chart.trends.person_times": ("人次", "Person-times"),
+    "chart.trends.coverage": ("覆盖率", "Coverage"),
+    "chart.trends.median_days": ("办理时长中位数（工作日）", "Median processing time (working days)"),
+    "chart.trends.reform": ("虚线：“最多跑一次”改革 {date}", "Dashed line: the reform of {date}"),
+    "chart.trends.summary": ("{first}–{last} 年，发放金额从 {spend_first} 到 {spend_last}，覆盖率从 {cov_first} 到 {cov_last}，"
+                             "办理时长中位数从 {days_first} 到 {days_last}。",
+                             "From {first} to {last} spend went from {spend_first} to {spend_last}, coverage from "
+                             "{cov_first} to {cov_last} and the median processing time from {days_first} to "
+                             "{days_last}."),
+    "chart.gap_trends.summary": ("{first}–{last} 年，{total} 类缺口中有 {n} 类涉及人数上升：{gaps}。",
+                                 "From {first} to {last}, {n} of {total} gaps involve more persons: {gaps}."),
+    "trends_all_years": ("历年趋势使用 {first}–{last} 年全部数据（不受年度筛选影响；当前年度以大圆点标出），"
+                         "每年的数字与该年总览的指标口径相同。",
+                         "The trends use every year {first}–{last} (the year filter does not apply; the selected "
+                         "year is the large dot); each year's figures are that year's overview figures."),
+}

@@ -26,4 +26,7 @@ with left:
 with right:
     ui.chart("overview.towns", sel, L)
 
+ui.chart("overview.trends", sel, L)        # every year of the data, the reform date marked
+ui.chart("overview.gap_trends", sel, L)
+
 ui.report_pack(sel, L)

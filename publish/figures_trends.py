@@ -1,0 +1,122 @@
+"""Chart builders for the trends over every year of the data (issue 14): small multiples of the headline
+KPIs and of each census gap, with the reform date marked. Conventions of `publish.figures`: a `Chart`
+(figure, summary, table), words from vocab/text_analysis.py, colours and layout from `publish.style`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from publish.figures import Chart, _no_data, _payment_gaps, _plain
+from publish.style import AFTER_COLOR, BEFORE_COLOR, OKABE_ITO, base_layout
+from vocab import Labels, fmt_int, fmt_pct
+
+# (API column, panel title key, value → plotted number, tick format, text of a value)
+KPI_PANELS = (
+    ("spend_yuan", "chart.trends.spend", lambda v: v / 10_000, ",.0f", None),
+    ("person_times", "chart.trends.person_times", lambda v: v, ",d", fmt_int),
+    ("coverage", "chart.trends.coverage", lambda v: v, ".0%", fmt_pct),
+    ("median_processing_days", "chart.trends.median_days", lambda v: v, ",.0f", None),
+)
+
+
+def reform_date(programs: pd.DataFrame | None) -> dt.date | None:
+    """The reform date most programs share (the 最多跑一次 reform of the catalog); None without one."""
+    if programs is None or programs.empty or "reform_date" not in programs:
+        return None
+    dates = pd.to_datetime(programs["reform_date"], errors="coerce").dropna()
+    return None if dates.empty else dates.mode().min().date()
+
+
+def _year_fraction(day: dt.date) -> float:
+    start = dt.date(day.year, 1, 1)
+    return day.year + (day - start).days / (dt.date(day.year + 1, 1, 1) - start).days
+
+
+def _mark_reform(fig: go.Figure, reform: dt.date | None, years: list[int], L: Labels, rows: int, cols: int) -> None:
+    """A dashed vertical line at the reform date on every panel (when it falls inside the years shown)."""
+    if reform is None or not years or not (min(years) - 1 < _year_fraction(reform) < max(years) + 1):
+        return
+    x = _year_fraction(reform)
+    for r in range(1, rows + 1):
+        for c in range(1, cols + 1):
+            fig.add_vline(x=x, line_dash="dash", line_color=BEFORE_COLOR, line_width=1.2, row=r, col=c)
+    fig.add_annotation(text=L("chart.trends.reform", date=reform.isoformat()), xref="paper", yref="paper",
+                       x=1, y=1.0, xanchor="right", yanchor="bottom", yshift=22, showarrow=False,
+                       font=dict(color=BEFORE_COLOR, size=12))
+
+
+def kpi_trends(df: pd.DataFrame, programs: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Chart:
+    """Spend, 人次, coverage and median processing days per year (kpi_trends), the selected year marked."""
+    if df is None or df.empty or not df["payments"].fillna(0).any():
+        return _no_data(L)
+    d = df.sort_values("year")
+    years = [int(y) for y in d["year"]]
+    fig = make_subplots(rows=2, cols=2, subplot_titles=[L(key) for _, key, *_ in KPI_PANELS],
+                        horizontal_spacing=0.1, vertical_spacing=0.2)
+    for i, (col, key, scale, fmt, _) in enumerate(KPI_PANELS):
+        r, c = divmod(i, 2)
+        values = [None if pd.isna(v) else scale(float(v)) for v in d[col]]
+        sizes = [13 if y == year else 8 for y in years]
+        fig.add_scatter(x=years, y=values, mode="lines+markers", name=L(key), line=dict(color=OKABE_ITO[0]),
+                        marker=dict(size=sizes, color=[AFTER_COLOR if y == year else OKABE_ITO[0] for y in years]),
+                        hovertemplate="%{x}<br>%{y:" + fmt + "}<extra></extra>", row=r + 1, col=c + 1)
+        fig.update_yaxes(tickformat=fmt, rangemode="tozero", row=r + 1, col=c + 1)
+        fig.update_xaxes(tickvals=years, ticktext=[str(y) for y in years], row=r + 1, col=c + 1)
+    base_layout(fig, title, legend=False, height=560)
+    _mark_reform(fig, reform_date(programs), years, L, 2, 2)
+    first, last = d.iloc[0], d.iloc[-1]
+    summary = L("chart.trends.summary", first=years[0], last=years[-1], spend_first=L.money(first["spend_yuan"]),
+                spend_last=L.money(last["spend_yuan"]), cov_first=fmt_pct(first["coverage"]),
+                cov_last=fmt_pct(last["coverage"]),
+                days_first="—" if pd.isna(first["median_processing_days"]) else L.days(first["median_processing_days"]),
+                days_last="—" if pd.isna(last["median_processing_days"]) else L.days(last["median_processing_days"]))
+    table = pd.DataFrame({
+        L.column("year"): years,
+        L("chart.money_axis"): (d["spend_yuan"] / 10_000).round(2).to_numpy(),
+        L.column("person_times"): d["person_times"].to_numpy(),
+        L.column("persons_paid"): d["persons_paid"].to_numpy(),
+        L.column("certified_population"): d["certified_population"].to_numpy(),
+        L.column("coverage"): (d["coverage"] * 100).round(1).to_numpy(),
+        L("chart.trends.median_days"): d["median_processing_days"].to_numpy(),
+    })
+    return Chart(fig, summary, table)
+
+
+def gap_trends(df: pd.DataFrame, programs: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Chart:
+    """Persons behind each census gap per year (gap_trends), one small panel per gap in the seed's order."""
+    if df is None or df.empty:
+        return _no_data(L)
+    order = {g: i for i, g in enumerate(L.gap_keys)}
+    gaps = sorted(df["gap"].unique(), key=lambda g: order.get(g, 99))
+    years = sorted(int(y) for y in df["year"].unique())
+    cols = 3
+    rows = math.ceil(len(gaps) / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=_plain(L.gap(g) for g in gaps),
+                        horizontal_spacing=0.07, vertical_spacing=min(0.12, 0.5 / rows))
+    paid_wrongly = _payment_gaps(L)
+    for i, gap in enumerate(gaps):
+        part = df[df["gap"] == gap].sort_values("year")
+        r, c = divmod(i, cols)
+        fig.add_scatter(x=part["year"].astype(int), y=part["persons"], mode="lines+markers", name=L.gap(gap),
+                        line=dict(color=OKABE_ITO[5] if gap in paid_wrongly else OKABE_ITO[0]),
+                        marker=dict(size=[11 if y == year else 6 for y in part["year"]]),
+                        hovertemplate="%{x}<br>%{y:,d}<extra></extra>", row=r + 1, col=c + 1)
+        fig.update_yaxes(rangemode="tozero", tickformat=",d", row=r + 1, col=c + 1)
+        fig.update_xaxes(tickvals=years, ticktext=[str(y) for y in years], row=r + 1, col=c + 1)
+    fig.update_annotations(font_size=12)
+    base_layout(fig, title, legend=False, height=140 + 170 * rows)
+    _mark_reform(fig, reform_date(programs), years, L, rows, cols)
+    wide = df.pivot_table(index="gap", columns="year", values="persons", aggfunc="sum")
+    wide = wide.reindex([g for g in gaps if g in wide.index])
+    rising = [g for g in wide.index if len(years) > 1 and wide.loc[g, years[-1]] > wide.loc[g, years[0]]]
+    summary = L("chart.gap_trends.summary", first=years[0], last=years[-1], n=len(rising), total=len(gaps),
+                gaps=L.list_sep().join(L.gap(g) for g in rising[:3]) or "—")
+    table = pd.DataFrame({L("gap"): [L.gap(g) for g in wide.index],
+                          **{str(y): wide[y].to_numpy() for y in years}})
+    return Chart(fig, summary, table)
