@@ -263,6 +263,7 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("coverage.age_band", figures.coverage_bars, _call(q.coverage_by, by="age_band"), by="age_band"),
     _spec("coverage.targeting", figures.targeting, _call(q.targeting_errors)),
     _spec("coverage.priority_children", figures.priority_children, _call(q.priority_children)),
+    _spec("coverage.flows", figures_trends.program_flows, _call(q.program_flows)),
     _spec("spend.programs", figures.spend_programs, _call(q.spend_by_program)),
     _spec("spend.groups", figures.spend_groups, _call(q.spend_by_program)),
     _spec("spend.tiers", figures.spend_tiers, _call(q.spend_by_tier), _call(q.programs, lookup=True)),

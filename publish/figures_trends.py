@@ -120,3 +120,62 @@ def gap_trends(df: pd.DataFrame, programs: pd.DataFrame, L: Labels, *, title: st
     table = pd.DataFrame({L("gap"): [L.gap(g) for g in wide.index],
                           **{str(y): wide[y].to_numpy() for y in years}})
     return Chart(fig, summary, table)
+
+
+# ---------------------------------------------------------------- flows in and out of monthly programs
+FLOW_COLORS = {
+    "death": "#000000", "moved_out": OKABE_ITO[3], "revocation": OKABE_ITO[5], "dibao_exit": OKABE_ITO[1],
+    "eligible_unpaid": OKABE_ITO[6], "continuing": OKABE_ITO[4], "new_in_register": OKABE_ITO[3],
+    "new_certificate": OKABE_ITO[2], "dibao_entry": OKABE_ITO[1], "reaching_age": OKABE_ITO[6],
+    "late_take_up": OKABE_ITO[0], "other": "#999999",
+}
+
+
+def program_flows(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Chart:
+    """Persons leaving (left, by reason), continuing and entering (right, by reason) each monthly program
+    from the year before to the year (program_flows)."""
+    if df is None or df.empty:
+        return _no_data(L)
+    d = df.copy()
+    programs = d.drop_duplicates("program_id")
+    continuing = d[d["flow"] == "continuing"].groupby("program_id")["persons"].sum()
+    # the continuing persons are far more than the movers: named on the axis, not drawn as a bar
+    names = {p: _plain([n])[0] + "<br>" + L("chart.flows.continuing", n=fmt_int(continuing.get(p, 0)))
+             for p, n in zip(programs["program_id"], L.programs(programs))}
+    ids = list(names)
+    fig = go.Figure()
+    for flow, sign in (("leaving", -1), ("entering", 1)):
+        part = d[d["flow"] == flow]
+        for reason in dict.fromkeys(part["reason"]):
+            sub = part[part["reason"] == reason].set_index("program_id")
+            x = [sign * int(sub.loc[p, "persons"]) if p in sub.index else None for p in ids]
+            money = [float(sub.loc[p, "spend_to" if flow == "entering" else "spend_from"]) / 10_000
+                     if p in sub.index else None for p in ids]
+            fig.add_bar(y=[names[p] for p in ids], x=x, orientation="h", name=L(f"flow.reason.{reason}"),
+                        marker_color=FLOW_COLORS.get(reason, "#999999"), customdata=money,
+                        legendgroup=flow, legendgrouptitle_text=L(f"flow.{flow}"),
+                        hovertemplate="%{y}<br>" + L(f"flow.reason.{reason}")
+                        + L("chart.flows.hover", persons="%{x:,}", money="%{customdata:,.2f}") + "<extra></extra>")
+    base_layout(fig, title, height=max(360, 160 + 90 * len(ids)))
+    fig.update_layout(barmode="relative", legend=dict(orientation="h", y=-0.3, yanchor="top", x=0, xanchor="left"),
+                      margin=dict(b=150))
+    fig.update_xaxes(title_text=L("chart.flows.axis"), tickformat=",d", zeroline=True, zerolinecolor="#333")
+    by_flow = d.groupby("flow")["persons"].sum()
+    money_in = d.loc[d["flow"] == "entering", "spend_to"].sum()
+    money_out = d.loc[d["flow"] == "leaving", "spend_from"].sum()
+    summary = L("chart.flows.summary", prefix=_year_prefix_pair(year, L),
+                leaving=fmt_int(by_flow.get("leaving", 0)), continuing=fmt_int(by_flow.get("continuing", 0)),
+                entering=fmt_int(by_flow.get("entering", 0)), money_in=L.money(money_in), money_out=L.money(money_out))
+    table = pd.DataFrame({
+        L.column("name"): L.programs(d),
+        L("chart.flows.flow"): [L(f"flow.{f}") for f in d["flow"]],
+        L("chart.flows.reason"): [L(f"flow.reason.{r}") for r in d["reason"]],
+        L("persons"): d["persons"].to_numpy(),
+        L.column("spend_from"): (d["spend_from"] / 10_000).round(2).to_numpy(),
+        L.column("spend_to"): (d["spend_to"] / 10_000).round(2).to_numpy(),
+    })
+    return Chart(fig, summary, table)
+
+
+def _year_prefix_pair(year: Any, L: Labels) -> str:
+    return "" if year is None else L("chart.flows.prefix", first=int(year) - 1, last=int(year))

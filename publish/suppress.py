@@ -87,6 +87,7 @@ DERIVED_COLUMNS = {
     "cost_simulated": ("persons_paid_simulated", "persons_eligible_simulated"),
     "change": ("persons_paid_current", "persons_paid_simulated"),
     "change_vs_actual": ("persons_paid_current", "persons_paid_simulated"),
+    "spend_from": ("persons",), "spend_to": ("persons",),
 }
 # Suppression lines per API table : along which groups do the counts add
 # up to a published total? () = the column total (district figure); [] = rows are not additive
@@ -108,9 +109,10 @@ API_LINES: dict[str, list[tuple[str, ...]]] = {
     "monthly_spend": [],
     "kpi_overview": [],
     "programs": [],
-    "policy_simulation": [("program_id",)],
+    "policy_simulation": [("program_id",)],   # towns (categories) of a program add up to its total
     "kpi_trends": [],   # one row per year: persons overlap across years
-    "gap_trends": [],   # towns (categories) of a program add up to its total
+    "gap_trends": [],
+    "program_flows": [("program_id",)],   # the reasons of a program add up to its persons paid in either year
 }
 # Per API table, a column that adds up along other groups than the table's counts (rule 7): column -> lines.
 API_COLUMN_LINES: dict[str, dict[str, list[tuple[str, ...]]]] = {

@@ -33,6 +33,8 @@ from queries._sql import api_sql as api_sql
 from queries.api import (
     AREA_LEVELS,
     COVERAGE_BY,
+    FLOW_REASONS,
+    FLOWS,
     GAP_KEYS,
     INCIDENCE_BY,
     MONTH_GAPS,
@@ -62,6 +64,7 @@ from queries.api import (
     policy_simulation,
     priority_children,
     processing_times,
+    program_flows,
     programs,
     reform_savings,
     rejects,
@@ -83,8 +86,8 @@ __all__ = [
     "gap_people", "gap_catalog", "load_summary", "rejects_summary", "rejects", "load_info", "load_comparison",
     "gap_definitions",
     "medication_adherence",
-    "policy_simulation", "rule_seed", "kpi_trends", "gap_trends",
+    "policy_simulation", "rule_seed", "kpi_trends", "gap_trends", "program_flows",
     # constants: the gap keys and families (from the seed), the priority groups, the allow-lists
     "GAP_KEYS", "PAYMENT_GAPS", "MONTH_GAPS", "PRIORITY_GROUPS", "COVERAGE_BY", "INCIDENCE_BY",
-    "PROCESSING_BY", "AREA_LEVELS", "POLICY_BY",
+    "PROCESSING_BY", "AREA_LEVELS", "POLICY_BY", "FLOWS", "FLOW_REASONS",
 ]

@@ -615,7 +615,7 @@ def policy_simulation(con, year: int, rule: str, branch: str | None = None, *, s
 # ----------------------------------------------------------------------------- trends over every year
 @api_query("kpi_overview", "years")
 def kpi_trends(con, town=None, village=None, category=None, program=None, program_group=None) -> pd.DataFrame:
-    """Headline KPIs of every year of the data, one row per year (queries/sql/api/kpi_overview.sql, once per year).
+    """Headline KPIs of every year of the data, once per year (queries/sql/api/kpi_overview.sql).
 
     The year list is queries/sql/api/years.sql; each row is exactly `kpi_overview(con, year, **filters)`
     (the one definition of spend, 人次, coverage and the median processing days), so a trend point and
@@ -630,7 +630,7 @@ def kpi_trends(con, town=None, village=None, category=None, program=None, progra
 
 @api_query("census_gaps", "years")
 def gap_trends(con, town=None, village=None, category=None) -> pd.DataFrame:
-    """Every census gap of every year, one row per (year, gap key) (queries/sql/api/census_gaps.sql, once per year).
+    """Every census gap of every year, one row per (year, gap key) (queries/sql/api/census_gaps.sql).
 
     Each year's rows are exactly `census_gaps(con, year, **filters)` (the 15 METRICS.md keys, zeros
     included); years from queries/sql/api/years.sql. Columns: year, gap, persons, cases, months, amount_yuan.
@@ -641,3 +641,37 @@ def gap_trends(con, town=None, village=None, category=None) -> pd.DataFrame:
         return pd.DataFrame(columns=["year", "gap", "persons", "cases", "months", "amount_yuan"])
     out = pd.concat(rows, ignore_index=True)
     return out[["year", *[c for c in out.columns if c != "year"]]]
+
+
+# ----------------------------------------------------------------------------- flows of monthly programs
+FLOWS = ("leaving", "continuing", "entering")
+FLOW_REASONS = {
+    "leaving": ("death", "moved_out", "revocation", "dibao_exit", "eligible_unpaid", "other"),
+    "continuing": ("continuing",),
+    "entering": ("new_in_register", "new_certificate", "dibao_entry", "reaching_age", "late_take_up", "other"),
+}
+
+
+@api_query("program_flows", "years")
+def program_flows(con, year: int, town=None, village=None, category=None, program=None,
+                  year_from: int | None = None) -> pd.DataFrame:
+    """Flows in and out of each monthly program, year_from → year (queries/sql/api/program_flows.sql).
+
+    Reads mart_person_program_years (paid = a payment for a period in the year), int_eligibility_months,
+    int_person_months (the state on day 1 of January of `year` for a leaver, of December of year_from for
+    an entrant), stg_programs and the rule seed. year_from defaults to year − 1. One row per (program,
+    flow, reason) with a person: program_id, name, name_en; flow ∈ FLOWS; reason ∈ FLOW_REASONS[flow]
+    (leaving: death, moved_out, revocation, dibao_exit, eligible_unpaid, other; entering: new_in_register,
+    new_certificate, dibao_entry, reaching_age, late_take_up, other; the first that holds); persons;
+    spend_from / spend_to (their spend in year_from / year). Person filters are the current values.
+    Empty when either year is outside the data range (queries/sql/api/years.sql).
+    """
+    f = normalise(dict(year=year, town=town, village=village, category=category, program=program))
+    f["year_from"] = int(year) - 1 if year_from is None else int(year_from)
+    frame = run(con, "program_flows", f)
+    known = set(values(con, "years"))
+    if not {f["year_from"], f["year"]} <= known:   # a year outside the data: no flow to tell, not "all entered"
+        frame = frame.iloc[0:0]
+    names = programs(con)[["program_id", "name", "name_en"]]
+    out = names.merge(frame, on="program_id", how="right")
+    return out[["program_id", "name", "name_en", "flow", "reason", "persons", "spend_from", "spend_to"]]

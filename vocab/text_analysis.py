@@ -101,3 +101,52 @@ ANALYSIS_TEXT |= {
                          "The trends use every year {first}–{last} (the year filter does not apply; the selected "
                          "year is the large dot); each year's figures are that year's overview figures."),
 }
+
+ANALYSIS_TEXT |= {
+    # ---------------------------------------------------------------- flows in and out of monthly programs
+    "chart.coverage.flows.title": ("按月发放项目的进出：上年到本年（人）", "Into and out of monthly programs, last year to this (persons)"),
+    "chart.flows.axis": ("人数（左：退出，右：新进入）", "Persons (left: leaving; right: entering)"),
+    "chart.flows.hover": ("：{persons} 人，{money} 万元", ": {persons} persons, ¥{money} × 10,000"),
+    "chart.flows.prefix": ("{first}→{last} 年，", "From {first} to {last}, "),
+    "chart.flows.summary": ("{prefix}退出 {leaving} 人（上年金额 {money_out}），继续 {continuing} 人，"
+                            "新进入 {entering} 人（本年金额 {money_in}）。",
+                            "{prefix}{leaving} persons left (last year's money {money_out}), {continuing} continued "
+                            "and {entering} entered (this year's money {money_in})."),
+    "chart.flows.flow": ("流向", "Flow"),
+    "chart.flows.continuing": ("继续 {n} 人", "{n} continuing"),
+    "chart.flows.reason": ("原因", "Reason"),
+    "flow.leaving": ("退出", "Leaving"),
+    "flow.continuing": ("继续", "Continuing"),
+    "flow.entering": ("新进入", "Entering"),
+    "flow.reason.death": ("死亡", "Death"),
+    "flow.reason.moved_out": ("迁出", "Moved out"),
+    "flow.reason.revocation": ("证件注销", "Certificate revoked"),
+    "flow.reason.dibao_exit": ("退出低保/低边", "Left dibao / marginal"),
+    "flow.reason.eligible_unpaid": ("仍符合条件但未发放", "Still eligible, not paid"),
+    "flow.reason.continuing": ("两年均获发放", "Paid both years"),
+    "flow.reason.new_in_register": ("新登记（出生或新入库）", "New in the register"),
+    "flow.reason.new_certificate": ("新办证", "New certificate"),
+    "flow.reason.dibao_entry": ("进入低保/低边", "Entered dibao / marginal"),
+    "flow.reason.reaching_age": ("达到年龄条件", "Reached an age condition"),
+    "flow.reason.late_take_up": ("上年已符合条件、本年开始领取", "Eligible last year, paid from this year"),
+    "flow.reason.other": ("其他", "Other"),
+}
+
+ANALYSIS_COLUMNS |= {
+    "flow": ("流向", "Flow"),
+    "reason": ("原因", "Reason"),
+    "spend_from": ("上年金额（元）", "Money, first year (yuan)"),
+    "spend_to": ("本年金额（元）", "Money, second year (yuan)"),
+}
+
+ANALYSIS_TEXT |= {
+    "flows_header": ("按月发放项目的进出", "Into and out of the monthly programs"),
+    "flows_help": ("上年获发放而本年未获发放为“退出”，按本年 1 月 1 日的状态给出第一个成立的原因（死亡、迁出、证件注销、"
+                   "退出低保/低边、仍符合条件但未发放）；本年获发放而上年未获发放为“新进入”，按上年 12 月 1 日的状态给出原因"
+                   "（新登记、新办证、进入低保/低边、达到年龄条件、上年已符合条件）。",
+                   "Leaving: paid last year, not this year; the reason is the first that holds on 1 January of this "
+                   "year (death, moved out, certificate revoked, left dibao / marginal, still eligible but unpaid). "
+                   "Entering: paid this year, not last year; the reason from the state on 1 December of last year "
+                   "(new in the register, new certificate, entered dibao / marginal, reached an age condition, "
+                   "eligible last year)."),
+}

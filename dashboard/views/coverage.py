@@ -24,3 +24,7 @@ ui.chart("coverage.targeting", sel, L)
 
 st.subheader(L("priority_header"))
 ui.chart("coverage.priority_children", sel, L)
+
+st.subheader(L("flows_header"))
+st.caption(L("flows_help"))
+ui.chart("coverage.flows", sel, L)   # last year → this year, by reason
