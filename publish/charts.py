@@ -39,7 +39,7 @@ import pandas as pd
 
 import queries
 import vocab
-from publish import figures, figures_policy, figures_trends, suppress
+from publish import figures, figures_decisions, figures_policy, figures_trends, suppress
 from publish.figures import Chart
 from vocab import Labels
 
@@ -275,9 +275,12 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
           scope_note="processing_all_years"),
     _spec("processing.routes", figures.processing_routes, _call(q.processing_times, all_years=True, by="route"),
           scope_note="processing_all_years"),
+    _spec("processing.decisions", figures_decisions.decisions, _call(q.application_decisions, by="program")),
+    _spec("processing.channels", figures_decisions.channels, _call(q.application_decisions, by="channel")),
     _spec("processing.trips", figures.processing_trips, _call(q.programs)),
     _spec("processing.materials", figures.processing_materials, _call(q.programs)),
     _spec("gaps.overview", figures.gaps_overview, _call(q.census_gaps)),
+    _spec("gaps.event_sources", figures_decisions.event_sources, _call(q.status_event_sources)),
     _spec("gaps.by_town", figures.gaps_by_area, _call(q.census_gaps_by_area, dynamic=_gap_area), level="town",
           applies=_district),
     _spec("gaps.by_village", figures.gaps_by_area, _call(q.census_gaps_by_area, dynamic=_gap_area), level="village",

@@ -138,7 +138,7 @@ def program_flows(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) 
         return _no_data(L)
     d = df.copy()
     programs = d.drop_duplicates("program_id")
-    continuing = d[d["flow"] == "continuing"].groupby("program_id")["persons"].sum()
+    continuing = d[d["flow"] == "continuing"].groupby("program_id")["persons"].sum(min_count=1)
     # the continuing persons are far more than the movers: named on the axis, not drawn as a bar
     names = {p: _plain([n])[0] + "<br>" + L("chart.flows.continuing", n=fmt_int(continuing.get(p, 0)))
              for p, n in zip(programs["program_id"], L.programs(programs))}
@@ -148,10 +148,14 @@ def program_flows(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) 
         part = d[d["flow"] == flow]
         for reason in dict.fromkeys(part["reason"]):
             sub = part[part["reason"] == reason].set_index("program_id")
-            x = [sign * int(sub.loc[p, "persons"]) if p in sub.index else None for p in ids]
-            money = [float(sub.loc[p, "spend_to" if flow == "entering" else "spend_from"]) / 10_000
-                     if p in sub.index else None for p in ids]
+            # a program without this reason, or a count the public edition hides (NaN): no bar
+            x = [None if p not in sub.index or pd.isna(sub.loc[p, "persons"]) else sign * int(sub.loc[p, "persons"])
+                 for p in ids]
+            col = "spend_to" if flow == "entering" else "spend_from"
+            money = [None if p not in sub.index or pd.isna(sub.loc[p, col]) else float(sub.loc[p, col]) / 10_000
+                     for p in ids]
             fig.add_bar(y=[names[p] for p in ids], x=x, orientation="h", name=L(f"flow.reason.{reason}"),
+                        text=["—" if v is None and p in sub.index else "" for v, p in zip(x, ids)],
                         marker_color=FLOW_COLORS.get(reason, "#999999"), customdata=money,
                         legendgroup=flow, legendgrouptitle_text=L(f"flow.{flow}"),
                         hovertemplate="%{y}<br>" + L(f"flow.reason.{reason}")

@@ -39,6 +39,7 @@ TILES: tuple[KpiDef, ...] = (
     KpiDef("kpi_coverage", "coverage", "pct", "help_coverage"),
     KpiDef("kpi_median_days", "median_processing_days", "days", "help_median_days", inverse=True),
     KpiDef("kpi_zero_trip", "zero_trip_share", "pct", "help_zero_trip"),
+    KpiDef("kpi_census_completion", "census_completion", "pct", "help_census_completion"),
 )
 SQL_FILE = "queries/sql/api/kpi_overview.sql"
 
@@ -90,7 +91,7 @@ def _shown(sup: suppress.Suppression | None, col: str, row: int = 0) -> str | No
 
 def kpi_tiles(cur: pd.DataFrame | None, prev: pd.DataFrame | None, labels: Labels, *, public: bool = False,
               k: int = suppress.DEFAULT_K, short: bool = True) -> list[KpiTile]:
-    """The eight headline tiles from kpi_overview frames of the year (`cur`) and the year before (`prev`).
+    """The headline tiles from kpi_overview frames of the year (`cur`) and the year before (`prev`).
 
     `short`: the page's compact money and days ("4,970 万元", "12 days"); the report writes them out.
     """

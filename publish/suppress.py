@@ -60,6 +60,8 @@ COUNT_COLUMNS = (
     "persons_eligible_current", "persons_eligible_simulated", "persons_paid_current", "persons_paid_simulated",
     "person_months_eligible_current", "person_months_eligible_simulated", "person_months_paid_current",
     "person_months_paid_simulated",
+    # application_decisions, status_event_sources, kpi_overview's census completion
+    "approved", "rejected", "pending", "events", "persons_surveyed",
 )
 # derived column -> the counts it is computed from (hidden if any of them is hidden)
 DERIVED_COLUMNS = {
@@ -88,6 +90,9 @@ DERIVED_COLUMNS = {
     "change": ("persons_paid_current", "persons_paid_simulated"),
     "change_vs_actual": ("persons_paid_current", "persons_paid_simulated"),
     "spend_from": ("persons",), "spend_to": ("persons",),
+    "approval_rate": ("approved", "rejected"), "rejection_rate": ("approved", "rejected"),
+    "median_review_days": ("applications",), "application_share": ("applications",), "event_share": ("events",),
+    "census_completion": ("persons_surveyed", "certified_population"),
 }
 # Suppression lines per API table : along which groups do the counts add
 # up to a published total? () = the column total (district figure); [] = rows are not additive
@@ -113,6 +118,8 @@ API_LINES: dict[str, list[tuple[str, ...]]] = {
     "kpi_trends": [],   # one row per year: persons overlap across years
     "gap_trends": [],
     "program_flows": [("program_id",)],   # the reasons of a program add up to its persons paid in either year
+    "application_decisions": [()],         # programs (channels) partition the year's applications
+    "status_event_sources": [("event",)],  # departments of one kind of change add up to its total
 }
 # Per API table, a column that adds up along other groups than the table's counts (rule 7): column -> lines.
 API_COLUMN_LINES: dict[str, dict[str, list[tuple[str, ...]]]] = {
@@ -129,6 +136,7 @@ NESTED_COLUMNS = {
     "persons_covered": "certified_population",
     "eligible_paid_person_months": "eligible_person_months",
     "persons_at_cap": "persons",
+    "persons_surveyed": "certified_population",
 }
 # Per API table where a part has another whole than NESTED_COLUMNS says.
 API_NESTED: dict[str, dict[str, str]] = {

@@ -33,6 +33,7 @@ from queries._sql import api_sql as api_sql
 from queries.api import (
     AREA_LEVELS,
     COVERAGE_BY,
+    DECISIONS_BY,
     FLOW_REASONS,
     FLOWS,
     GAP_KEYS,
@@ -42,6 +43,7 @@ from queries.api import (
     POLICY_BY,
     PRIORITY_GROUPS,
     PROCESSING_BY,
+    application_decisions,
     application_durations,
     benefit_incidence,
     census_gaps,
@@ -72,6 +74,7 @@ from queries.api import (
     rule_seed,
     spend_by_program,
     spend_by_tier,
+    status_event_sources,
     targeting_errors,
     towns,
     villages,
@@ -87,7 +90,8 @@ __all__ = [
     "gap_definitions",
     "medication_adherence",
     "policy_simulation", "rule_seed", "kpi_trends", "gap_trends", "program_flows",
+    "application_decisions", "status_event_sources",
     # constants: the gap keys and families (from the seed), the priority groups, the allow-lists
     "GAP_KEYS", "PAYMENT_GAPS", "MONTH_GAPS", "PRIORITY_GROUPS", "COVERAGE_BY", "INCIDENCE_BY",
-    "PROCESSING_BY", "AREA_LEVELS", "POLICY_BY", "FLOWS", "FLOW_REASONS",
+    "PROCESSING_BY", "AREA_LEVELS", "POLICY_BY", "FLOWS", "FLOW_REASONS", "DECISIONS_BY",
 ]

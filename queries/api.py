@@ -125,6 +125,8 @@ def kpi_overview(con, year: int, town=None, village=None, category=None, program
       over paid applications submitted in the year.
     - zero_trip_programs / zero_trip_share: programs needing no trip after the reform, and their share
       of programs_total; no_material_programs: programs needing no paper material after the reform.
+    - persons_surveyed: persons of the certified population surveyed (survey_status surveyed) in the
+      year's census; census_completion = persons_surveyed / certified_population (普查完成率).
     """
     return run(con, "kpi_overview", _filters(year, town, village, category, program, program_group))
 
@@ -675,3 +677,43 @@ def program_flows(con, year: int, town=None, village=None, category=None, progra
     names = programs(con)[["program_id", "name", "name_en"]]
     out = names.merge(frame, on="program_id", how="right")
     return out[["program_id", "name", "name_en", "flow", "reason", "persons", "spend_from", "spend_to"]]
+
+
+# ----------------------------------------------------------------------------- decisions, channels, sources
+DECISIONS_BY = {"program": "program_id", "channel": "channel", "all": "all_applications"}
+
+
+@api_query("application_decisions")
+def application_decisions(con, year: int, by: str = "program", town=None, village=None, category=None,
+                          program=None, program_group=None) -> pd.DataFrame:
+    """Decisions on the applications submitted in a year (queries/sql/api/application_decisions.sql).
+
+    Reads int_applications and calendar_days. by ∈ program, channel (online / window / proxy = 四帮代办;
+    None when the file leaves it empty), all (one row, value 'all': the page's tiles). One row per value
+    with an application, ordered. Columns: value (program_id, channel or 'all'); name, name_en
+    (by=program); applications; approved; rejected; pending (still 审核中: the backlog); approval_rate /
+    rejection_rate = approved / rejected over the decided ones (NaN when none is decided);
+    median_review_days (working days from submission to decision, continuous median, decided
+    applications); application_share = applications / all applications of the result.
+    """
+    check_choice("by", by, DECISIONS_BY)
+    frame = run(con, "application_decisions", _filters(year, town, village, category, program, program_group),
+                by=DECISIONS_BY[by])
+    if by == "program":
+        names = programs(con)[["program_id", "name", "name_en"]].rename(columns={"program_id": "value"})
+        frame = frame.merge(names, on="value", how="left")
+        frame = frame[["value", "name", "name_en", *[c for c in frame.columns if c not in ("value", "name",
+                                                                                            "name_en")]]]
+    return frame
+
+
+@api_query("status_event_sources")
+def status_event_sources(con, year: int, town=None, village=None, category=None) -> pd.DataFrame:
+    """Which department reported each status change in a year (queries/sql/api/status_event_sources.sql).
+
+    Reads stg_status_events, stg_persons. One row per (event, source) with an event dated in the year:
+    event (death, dibao_start, cert_revoked …); source (民政, 人社, 公安, 残联 … as loaded, None when
+    empty); events; persons (distinct); event_share = events / all events of that kind in the year.
+    """
+    return run(con, "status_event_sources", normalise(dict(year=year, town=town, village=village,
+                                                             category=category)))

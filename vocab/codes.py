@@ -68,5 +68,6 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
 
 # How API columns are formatted in tables and workbooks: fractions 0–1 as percentages, money in yuan.
 RATIO_COLUMNS = frozenset({"coverage", "share", "exclusion_error", "inclusion_error", "cap_use", "zero_trip_share",
-                           "missed_share", "takeup_months", "takeup_persons"})
+                           "missed_share", "takeup_months", "takeup_persons", "approval_rate", "rejection_rate",
+                           "application_share", "event_share", "census_completion"})
 MONEY_COLUMNS = frozenset({"spend_yuan", "amount_yuan", "avg_per_person", "amount"})

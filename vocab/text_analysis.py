@@ -150,3 +150,68 @@ ANALYSIS_TEXT |= {
                    "(new in the register, new certificate, entered dibao / marginal, reached an age condition, "
                    "eligible last year)."),
 }
+
+ANALYSIS_TEXT |= {
+    # ---------------------------------------------------------------- decisions, channels, sources, census completion
+    "chart.processing.decisions.title": ("各项目申请审批结果", "Decisions on applications per program"),
+    "chart.processing.channels.title": ("申请渠道占比", "Applications by channel"),
+    "chart.gaps.event_sources.title": ("状态变更的报送部门", "Who reported each status change"),
+    "decision.approved": ("已批准", "Approved"),
+    "decision.rejected": ("不予批准", "Rejected"),
+    "decision.pending": ("审核中", "Pending"),
+    "chart.decisions.axis": ("申请数（右侧为批准率）", "Applications (approval rate at the right)"),
+    "chart.decisions.summary": ("{prefix}受理申请 {n} 件，已决定的批准率 {approval}，不予批准 {rejected} 件，"
+                                "仍在审核中 {pending} 件；审核用时中位数（各项目）约 {days}。",
+                                "{prefix}{n} applications: {approval} of those decided approved, {rejected} rejected, "
+                                "{pending} still pending; median review time (across programs) about {days}."),
+    "channel.online": ("线上", "Online"),
+    "channel.window": ("窗口", "Window"),
+    "channel.proxy": ("代办（四帮代办）", "Proxy (assisted)"),
+    "channel.unknown": ("未填写", "Not recorded"),
+    "chart.channels.axis": ("占本年申请", "Share of the year's applications"),
+    "chart.channels.channel": ("渠道", "Channel"),
+    "chart.channels.summary": ("{prefix}受理的 {n} 件申请中，{top}占 {share}。", "{prefix}of {n} applications, {top}: {share}."),
+    "event.death": ("死亡", "Death"),
+    "event.dibao_start": ("进入低保", "Dibao start"),
+    "event.dibao_end": ("退出低保", "Dibao end"),
+    "event.dibian_start": ("进入低边", "Marginal start"),
+    "event.dibian_end": ("退出低边", "Marginal end"),
+    "event.cert_issued": ("发证", "Certificate issued"),
+    "event.cert_revoked": ("注销证件", "Certificate revoked"),
+    "event.grade_change": ("等级变更", "Grade change"),
+    "event.moved_out": ("迁出", "Moved out"),
+    "source.unknown": ("未填写", "Not recorded"),
+    "chart.event_sources.axis": ("变更条数", "Status changes"),
+    "chart.event_sources.event": ("变更类型", "Change"),
+    "chart.event_sources.source": ("报送部门", "Reported by"),
+    "chart.event_sources.events": ("条数", "Changes"),
+    "chart.event_sources.summary": ("{prefix}共 {n} 条状态变更，来自 {departments} 个部门，其中{top}占 {share}。",
+                                    "{prefix}{n} status changes from {departments} departments; {top}: {share}."),
+    "kpi_census_completion": ("普查完成率", "Census completion"),
+    "help_census_completion": ("本年持证残疾人中，本年度动态更新调查状态为“已调查”的比例（已调查人数 / 持证残疾人数）。",
+                               "Share of the year's certified persons surveyed in the year's census update "
+                               "(persons surveyed / certified persons)."),
+    "decisions_header": ("申请审批与渠道", "Decisions and channels"),
+    "decisions_help": ("按申请日期所在年度统计；批准率 = 已批准 / 已决定（批准 + 不予批准）；审核用时为申请日到决定日之间的"
+                       "工作日数（含调休），中位数；“审核中”为数据中仍未决定的申请（积压）。",
+                       "By the year of submission; approval rate = approved / decided (approved + rejected); review "
+                       "time = working days from submission to decision (official calendar), median; pending = "
+                       "applications still undecided in the data (the backlog)."),
+    "kpi_pending": ("审核中（积压）", "Pending (backlog)"),
+    "kpi_approval_rate": ("批准率", "Approval rate"),
+    "kpi_review_days": ("审核用时中位数", "Median review time"),
+    "event_sources_header": ("状态变更从哪里来", "Where the status changes come from"),
+}
+
+# Reporting departments as loaded (Chinese) → English; others are shown as loaded.
+SOURCE_LABELS = {"民政": "Civil affairs", "人社": "Human resources and social security", "公安": "Public security",
+                 "残联": "Disabled Persons' Federation", "卫健": "Health commission", "医保": "Medical insurance"}
+
+ANALYSIS_COLUMNS |= {
+    "approved": ("已批准", "Approved"), "rejected": ("不予批准", "Rejected"), "pending": ("审核中", "Pending"),
+    "approval_rate": ("批准率", "Approval rate"), "rejection_rate": ("不批准率", "Rejection rate"),
+    "median_review_days": ("审核用时中位数（工作日）", "Median review time (working days)"),
+    "event": ("变更类型", "Change"), "source": ("报送部门", "Reported by"), "events": ("条数", "Changes"),
+    "application_share": ("占申请", "Share of applications"), "event_share": ("占该类变更", "Share of the kind"),
+    "persons_surveyed": ("已调查人数", "Persons surveyed"), "census_completion": ("普查完成率", "Census completion"),
+}

@@ -73,3 +73,6 @@ else:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="gap_people_xlsx",
         icon=":material/download:", on_click="ignore",
     )
+
+st.subheader(L("event_sources_header"))
+ui.chart("gaps.event_sources", sel, L)   # 不早也不晚: who reports the deaths, 低保 changes and certificates

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import queries
+import vocab
 from dashboard import state, store, ui
 from publish import kpis
 
@@ -37,6 +38,24 @@ with left:
     ui.chart("processing.distribution", sel, L)
 with right:
     ui.chart("processing.routes", sel, L)
+
+# decisions on the applications submitted in the year (approval, review time, the pending backlog), channels
+st.subheader(L("decisions_header"))
+st.caption(L("decisions_help"))
+decided = store.run(queries.application_decisions, **sel.filters(), by="all")
+for col, (label, api_col, fmt) in zip(st.columns(3), [
+    ("kpi_approval_rate", "approval_rate", vocab.fmt_pct),
+    ("kpi_review_days", "median_review_days", lambda v: L.days(v, short=True)),
+    ("kpi_pending", "pending", vocab.fmt_int),
+]):
+    with col:
+        ui.metric(L(label), kpis.published_value(queries.application_decisions, decided, api_col, public=public,
+                                                 k=state.PUBLIC_K, fmt=fmt), labels=L)
+left, right = st.columns([3, 2])
+with left:
+    ui.chart("processing.decisions", sel, L)
+with right:
+    ui.chart("processing.channels", sel, L)
 
 # trips and materials are properties of the programs: only the program-group filter applies
 st.subheader(L("processing_trips_header"))

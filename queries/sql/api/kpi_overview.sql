@@ -38,10 +38,19 @@ paid_persons as (
     from paid
 ),
 
+surveyed as (
+    -- census completion: persons of the certified population surveyed in the year's census
+    select distinct person_id
+    from stg_census
+    where survey_year = $year
+        and survey_status = 'surveyed'
+),
+
 certified as (
     select
         count(*) as certified_population,
-        count(*) filter (where c.person_id in (select person_id from paid_persons)) as persons_covered
+        count(*) filter (where c.person_id in (select person_id from paid_persons)) as persons_covered,
+        count(*) filter (where c.person_id in (select person_id from surveyed)) as persons_surveyed
     from mart_coverage as c
     where c.year = $year
         and ($town is null or c.town = $town)
@@ -78,7 +87,10 @@ final as (
         catalog.zero_trip_programs,
         case when catalog.programs_total > 0
             then catalog.zero_trip_programs / catalog.programs_total end::double as zero_trip_share,
-        catalog.no_material_programs
+        catalog.no_material_programs,
+        certified.persons_surveyed,
+        case when certified.certified_population > 0
+            then certified.persons_surveyed / certified.certified_population end::double as census_completion
     from spend, catalog, certified, processing
 )
 
