@@ -191,6 +191,7 @@ def build_pack(
     category: str | None = None,
     program_group: str | None = None,
     formats: tuple[str, ...] = FORMATS,
+    policy: tuple[tuple[str, Any], ...] | None = None,
 ) -> PackResult:
     """Write the annual-report pack for `year` and the selection into `out_dir` (see the module docstring).
 
@@ -204,7 +205,9 @@ def build_pack(
     problems = check_export_prerequisites(lang)
     if problems:
         raise ExportPrerequisiteError("\n".join(problems))
-    sel = Selection(year=year, town=town, village=village, category=category, program_group=program_group)
+    # policy: a simulated rule change (Selection.policy): the pack then prints the policy charts too
+    sel = Selection(year=year, town=town, village=village, category=category, program_group=program_group,
+                    policy=policy)
     got = collect(con, sel, lang=lang, public=public, k=k)
     L = got.labels
     out = Path(out_dir)

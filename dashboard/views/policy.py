@@ -126,3 +126,5 @@ if tot is not None:
                        file_name=f"policy_{sel.year}_{rule}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="policy_export", icon=":material/download:", on_click="ignore")
+
+ui.report_pack(sim, L)   # the pack of this selection prints the two policy charts with the assumption

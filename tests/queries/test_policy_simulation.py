@@ -141,3 +141,16 @@ def test_values_are_bound_never_sql(con):
     """A category name holding SQL is a value that matches nothing, not a statement."""
     got = queries.policy_simulation(con, year=2020, rule="living_subsidy", town="x' or 1=1 --", by="town")
     assert got.empty
+
+
+def test_the_pack_of_a_simulation_prints_the_policy_charts_with_the_assumption(con):
+    from publish import pack
+    from publish.charts import Selection
+
+    plain = pack.collect(con, Selection(year=2020))
+    assert not {r.spec.id for r in plain.rendered} & {"policy.by_town", "policy.by_category"}
+    sel = Selection(year=2020, policy=(("branch", "dibao_or_dibian"), ("rule", "living_subsidy"), ("share", 0.35)))
+    got = {r.spec.id: r for r in pack.collect(con, sel).rendered}
+    town = got["policy.by_town"]
+    assert town.spec.scope_note == "policy_assumption" and "+144 元" in town.summary
+    assert town.table.iloc[:, 0].tolist() == ["东城街道"]      # only 东城街道 has LS persons
