@@ -139,6 +139,20 @@ def api_calls(con, year: int, town: str, gap_town: str | None):
         ("gap_people not_surveyed", "persons",
          lambda: queries.gap_people(con, gap="not_surveyed", year=year, town=gap_town)),
         ("gap_people eligible_unpaid", "payments", lambda: queries.gap_people(con, gap="eligible_unpaid", year=year)),
+        # issue 14: policy simulation (the rule re-evaluated as it stands; living subsidy at 35%; nursing subsidy
+        # extended to grade-3 肢体 at 135 yuan), trends over every year, flows, decisions, status-change sources
+        ("policy_simulation as it stands", "payments",
+         lambda: queries.policy_simulation(con, year, rule="living_subsidy")),
+        ("policy_simulation living 35%", "payments", lambda: queries.policy_simulation(
+            con, year, rule="living_subsidy", branch="dibao_or_dibian", share=0.35)),
+        ("policy_simulation nursing g3", "payments", lambda: queries.policy_simulation(
+            con, year, rule="nursing_subsidy", branch="grade_3_physical", categories="肢体", grade_equals=3,
+            amount=135)),
+        ("kpi_trends", "payments", lambda: queries.kpi_trends(con)),
+        ("gap_trends", "payments", lambda: queries.gap_trends(con)),
+        ("program_flows", "payments", lambda: queries.program_flows(con, year=year)),
+        ("application_decisions program", "applications", lambda: queries.application_decisions(con, year=year)),
+        ("status_event_sources", "persons", lambda: queries.status_event_sources(con, year=year)),
     ]
 
 

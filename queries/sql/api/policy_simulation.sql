@@ -31,7 +31,7 @@ current_months as (
         and e.program_id in (select program_id from rule_programs)
 ),
 
-simulated_months as (
+simulated_months as materialized (
     select s.person_id, s.program_id, s.month, s.monthly_amount
     from int_eligibility_months_of(
         sim_rule := $rule, sim_branch := $branch, sim_cert_statuses := $cert_statuses,
@@ -55,7 +55,7 @@ paid_months as (
     where payment_rank = 1
 ),
 
-months as (
+months as materialized (
     select
         person_id,
         program_id,
