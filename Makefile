@@ -29,6 +29,8 @@ system-deps:
 
 run: $(STAMP) system-deps
 	@[ -f "$(DB)" ] || $(PY) -m subsidy build --demo
+	@# the demo accounts (one per role) on the demo database; refused, and not needed, on real data
+	@SUBSIDY_DB=$(DB) $(PY) -m subsidy users demo 2>/dev/null || true
 	$(VENV)/bin/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true
 
 $(OIDC_DEPS): tests/oidc/package.json tests/oidc/package-lock.json | system-deps

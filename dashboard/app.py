@@ -2,7 +2,8 @@
 
 Routes with st.navigation to the pages in dashboard/views/ (not `pages/`: that folder name would switch
 a real server into the legacy multipage mode). Draws what every page shares: the language switch, the
-sidebar filters mirrored in the URL, and the "database missing" message.
+sign-in (dashboard/auth.py; nothing of the data before it), the pages the role may see, the sidebar
+filters mirrored in the URL, and the "database missing" message. Each page view goes to the audit log.
 """
 from __future__ import annotations
 
@@ -15,19 +16,26 @@ import duckdb
 import streamlit as st
 
 import vocab
-from dashboard import state, store
+from access import AccessDenied, Role
+from dashboard import auth, state, store
 from vocab import t
 
 VIEWS = Path(__file__).resolve().parent / "views"
-PAGES = (  # (file, url path, title key, icon)
-    ("overview.py", "overview", "page_overview", ":material/dashboard:"),
-    ("coverage.py", "coverage", "page_coverage", ":material/groups:"),
-    ("spend.py", "spend", "page_spend", ":material/payments:"),
-    ("processing.py", "processing", "page_processing", ":material/timer:"),
-    ("gaps.py", "gaps", "page_gaps", ":material/person_search:"),
-    ("policy.py", "policy", "page_policy", ":material/calculate:"),
-    ("quality.py", "quality", "page_quality", ":material/fact_check:"),
+PAGES = (  # (file, url path, title key, icon, the right it needs: a field of access.Role)
+    ("overview.py", "overview", "page_overview", ":material/dashboard:", "data"),
+    ("coverage.py", "coverage", "page_coverage", ":material/groups:", "data"),
+    ("spend.py", "spend", "page_spend", ":material/payments:", "data"),
+    ("processing.py", "processing", "page_processing", ":material/timer:", "data"),
+    ("gaps.py", "gaps", "page_gaps", ":material/person_search:", "data"),
+    ("policy.py", "policy", "page_policy", ":material/calculate:", "data"),
+    ("quality.py", "quality", "page_quality", ":material/fact_check:", "quality"),
+    ("admin.py", "admin", "page_admin", ":material/admin_panel_settings:", "admin"),
 )
+
+
+def pages_for(rights: Role) -> list[tuple[str, str, str, str, str]]:
+    """The PAGES rows a role may open, in menu order (an administrator starts on the accounts page)."""
+    return sorted((p for p in PAGES if getattr(rights, p[4])), key=lambda p: p[4] != "admin")
 
 
 def main() -> None:
@@ -44,16 +52,12 @@ def main() -> None:
 
 
 def _main() -> None:
-    """The shared frame (language, navigation, filters, database checks), then the selected page."""
+    """The shared frame (language, sign-in, navigation, filters, database checks), then the selected page."""
     st.set_page_config(page_title="区残联惠残补助绩效看板", page_icon=":material/accessible:", layout="wide")
     state.start_run()
     brand = st.sidebar.container()  # filled once the language is known, but shown above the switch
     lang = state.language()
     brand.markdown(f"**{t('app_title', lang)}**")
-    pages = {path: st.Page(VIEWS / f, title=t(title, lang), icon=icon, url_path=path, default=(i == 0))
-             for i, (f, path, title, icon) in enumerate(PAGES)}
-    nav = st.navigation(list(pages.values()))
-    st.session_state["_timing_page"] = nav.url_path or "overview"
     try:
         store.connection()
     except store.DatabaseMissing as exc:
@@ -61,25 +65,42 @@ def _main() -> None:
         st.warning(f"**{t('db_missing_title', lang)}**\n\n{t('db_missing', lang, path=exc)}",
                    icon=":material/database:")
         st.code("make run\n# 或 / or\n.venv/bin/python -m subsidy build --demo", language="bash")
-        state.sync_url()
         return
     except Exception as exc:  # noqa: BLE001 - a corrupt or locked file: say so instead of a traceback
         st.title(t("app_title", lang))
         st.warning(t("db_error", lang, path=store.db_file(), error=exc), icon=":material/database:")
-        state.sync_url()
         return
+    principal = auth.gate(lang)
+    if principal is None:
+        return  # the sign-in page; the URL's filters wait for after sign-in
+    auth.sidebar(principal, lang)
+    allowed = pages_for(principal.rights)
+    if not allowed:
+        st.warning(t("auth.no_pages", lang))
+        return
+    pages = {path: st.Page(VIEWS / f, title=t(title, lang), icon=icon, url_path=path, default=(i == 0))
+             for i, (f, path, title, icon, _) in enumerate(allowed)}
+    nav = st.navigation(list(pages.values()))
+    page = nav.url_path or allowed[0][1]
+    st.session_state["_timing_page"] = page
     try:
-        state.sidebar_filters(lang)
-        if nav.url_path != "quality":
+        sel = state.sidebar_filters(lang)
+        if page != "quality" and "quality" in pages:
             incomplete_data_banner(pages["quality"], lang)
         if state.public():
             st.caption(t("public_banner", lang, k=state.PUBLIC_K))
+        if principal.scoped:
+            st.caption(t("auth.scope_note", lang, area=auth.area_text(principal.town, principal.village, lang)))
+        auth.record_view(page, {**sel.filters(), "year": sel.year, "public": state.public()})
         nav.run()
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
         # the API's views changed since this database was built: say how to rebuild, not a traceback
         st.warning(t("db_stale", lang, path=store.db_file(), error=str(exc).splitlines()[0]),
                    icon=":material/database:")
         st.code(".venv/bin/python -m subsidy build --demo   # make demo", language="bash")
+    except AccessDenied as exc:
+        auth.record("denied", page=page, detail=str(exc)[:500])
+        st.error(t("auth.denied", lang, what=type(exc).__name__), icon=":material/block:")
     state.sync_url()
 
 

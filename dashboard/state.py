@@ -55,12 +55,12 @@ def _seed(key: str, options: Sequence[Any], default: Any, parse: Callable[[str],
 
 def url_select(label: str, options: Sequence[Any], *, key: str, default: Any, lang: str,
                format_func: Callable[[Any], str] = str, parse: Callable[[str], Any] = str,
-               url_default: Any = None, container=None, help: str | None = None) -> Any:
+               url_default: Any = None, container=None, help: str | None = None, disabled: bool = False) -> Any:
     """A selectbox mirrored in the URL under `key` (omitted from the URL when equal to `url_default`)."""
     options = list(options)
     _seed(key, options, default, parse)
     where = container or st
-    value = where.selectbox(label, options, key=key, format_func=format_func, help=help)
+    value = where.selectbox(label, options, key=key, format_func=format_func, help=help, disabled=disabled)
     st.session_state[_RUN_KEYS][key] = None if value == url_default else value
     return value
 
@@ -88,8 +88,13 @@ def sidebar_filters(lang: str) -> Selection:
     years = store.years()
     year = url_select(t("year", lang), years, key="year", default=max(years) if years else None, lang=lang,
                       parse=int, format_func=lambda y: t("year_option", lang, year=y), container=sb)
-    town = url_select(t("town", lang), [ALL, *store.towns()], key="town", default=ALL, url_default=ALL, lang=lang,
-                      format_func=lambda v: t("all", lang) if v == ALL else v, container=sb)
+    who = store.principal()
+    if who is not None and who.scoped:  # a caseworker's own town, whatever the URL says (access.scope)
+        town = url_select(t("town", lang), [who.town], key="town", default=who.town, url_default=None, lang=lang,
+                          container=sb, disabled=True)
+    else:
+        town = url_select(t("town", lang), [ALL, *store.towns()], key="town", default=ALL, url_default=ALL,
+                          lang=lang, format_func=lambda v: t("all", lang) if v == ALL else v, container=sb)
     category = url_select(t("category", lang), [ALL, *CATEGORIES], key="category", default=ALL, url_default=ALL,
                           lang=lang, container=sb,
                           format_func=lambda v: t("all", lang) if v == ALL else i18n.category_label(v, lang))
@@ -101,23 +106,48 @@ def sidebar_filters(lang: str) -> Selection:
     return Selection(year=year, town=town or None, category=category or None, program_group=group or None)
 
 
+def public_forced() -> bool:
+    """True for a principal whose role allows the public edition only (it cannot be switched off)."""
+    who = store.principal()
+    return who is not None and who.rights.public_only
+
+
 def public_toggle(lang: str, container=None) -> bool:
-    """The 公开版 toggle (small-count suppression on every page), mirrored in the URL as `public=1`."""
+    """The 公开版 toggle (small-count suppression on every page), mirrored in the URL as `public=1`;
+    on and locked for the `public` role."""
+    where = container or st
+    if public_forced():
+        st.session_state["public"] = True
+        where.toggle(t("public_toggle", lang), key="public", disabled=True, help=t("auth.public_forced", lang))
+        st.session_state[_RUN_KEYS]["public"] = None
+        return True
     _seed("public", [False, True], False, parse=lambda v: str(v).lower() in ("1", "true", "yes"))
-    on = (container or st).toggle(t("public_toggle", lang), key="public", help=t("public_help", lang, k=PUBLIC_K))
+    on = where.toggle(t("public_toggle", lang), key="public", help=t("public_help", lang, k=PUBLIC_K))
     st.session_state[_RUN_KEYS]["public"] = "1" if on else None
     return bool(on)
 
 
 def public() -> bool:
-    """True when the public edition is on (for pages; the sidebar has already run)."""
-    return bool(st.session_state.get("public", False))
+    """True when the public edition is on (for pages; the sidebar has already run); always for the
+    `public` role, whatever the session state says."""
+    return public_forced() or bool(st.session_state.get("public", False))
+
+
+def village_options(town: str | None) -> list[str]:
+    """The village choices of `town`: "all" and its villages, or only a village caseworker's own."""
+    who = store.principal()
+    villages = store.villages(town)
+    if who is not None and who.village is not None:
+        return villages
+    return [ALL, *villages]
 
 
 def filters() -> Selection:
-    """The current sidebar selection (for pages; the sidebar has already run)."""
+    """The current sidebar selection (for pages; the sidebar has already run); a caseworker's town."""
     s = st.session_state
-    return Selection(year=s.get("year"), town=s.get("town") or None, category=s.get("category") or None,
+    who = store.principal()
+    town = who.town if who is not None and who.scoped else s.get("town") or None
+    return Selection(year=s.get("year"), town=town, category=s.get("category") or None,
                      program_group=s.get("group") or None)
 
 

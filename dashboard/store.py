@@ -8,6 +8,10 @@
 - `st.cache_data` keeps the frames, keyed on the API function, its arguments and the file version.
 - `run(fn, **kwargs)` takes the typed API function itself (no names, no dispatch); charts reach it
   through `publish.charts.render(..., run=store.run)`, the same function the report pack uses.
+- Who may see what is decided here, below every page: `run` passes the session's principal (signed in
+  by `dashboard.auth`) through `access.scope.enforce`, so a caseworker's town or village replaces
+  whatever the URL or a widget asked for, and another area raises `access.ScopeError`. The cache key
+  is the enforced arguments, so sessions of the same area share frames and no other session's.
 """
 from __future__ import annotations
 
@@ -22,7 +26,10 @@ import pandas as pd
 import streamlit as st
 
 import queries
+from access import Principal, reveal, scope
 from contract.paths import db_path
+
+PRINCIPAL_KEY = "auth_principal"   # st.session_state: the signed-in access.Principal (dashboard.auth)
 
 
 class DatabaseMissing(RuntimeError):
@@ -87,15 +94,42 @@ def _fetch(name: str, kwargs: tuple[tuple[str, Any], ...], version: tuple[str, i
     return _fn(_connect(*version), **dict(kwargs))
 
 
+def principal() -> Principal | None:
+    """The signed-in principal of this session (None before sign-in)."""
+    return st.session_state.get(PRINCIPAL_KEY)
+
+
 def run(fn: Callable[..., Any], **kwargs: Any) -> Any:
-    """`fn(con, **kwargs)` for a `queries` API function, cached per database file version.
+    """`fn(con, **kwargs)` for a `queries` API function, within the session's scope, cached per database
+    file version.
 
     The one way pages reach the data: pass the typed API function itself (`store.run(queries.kpi_overview,
     year=2020)`), so "go to definition" lands on the function whose docstring names its SQL file.
+    Raises `access.AccessDenied` when nobody is signed in or the role may not read it, `access.ScopeError`
+    for another area.
     """
     if getattr(queries, fn.__name__, None) is not fn:
         raise ValueError(f"not a queries API function: {fn!r}")
-    return _fetch(fn.__name__, tuple(sorted(kwargs.items())), current_version(), fn)
+    who = principal()
+    allowed = scope.enforce(who, fn, kwargs)
+    return scope.restrict(who, fn, _fetch(fn.__name__, tuple(sorted(allowed.items())), current_version(), fn))
+
+
+def is_demo_database() -> bool:
+    """True when the database holds the demo district (load_info demo = true); read before sign-in, so
+    the sign-in page can offer the demo accounts (load facts hold no personal data)."""
+    try:
+        df = _fetch("load_info", (), current_version(), queries.load_info)
+    except Exception:  # noqa: BLE001 - no database or no load records: not a demo
+        return False
+    facts = {str(k): str(v) for k, v in zip(df["key"], df["value"])}
+    return facts.get("demo") == "true"
+
+
+def identities(person_ids) -> pd.DataFrame:
+    """Full names and ID numbers of `person_ids` in the principal's own area (caseworkers only; the
+    caller audits what it shows)."""
+    return reveal.identities(connection(), principal(), person_ids)
 
 
 # ---------------------------------------------------------------- lists for the filters

@@ -20,7 +20,7 @@ import zipfile
 import streamlit as st
 
 import vocab
-from dashboard import state, store
+from dashboard import auth, state, store
 from publish import charts, pack
 from publish.charts import Rendered, Selection
 from publish.kpis import KpiTile
@@ -182,12 +182,14 @@ def report_pack(sel: Selection, labels: vocab.Labels) -> None:
             data = pack.build_pack_zip(store.connection(), int(sel.year), lang=labels.lang, public=public,
                                        k=state.PUBLIC_K, progress=progress, town=sel.town, village=sel.village,
                                        category=sel.category, program_group=sel.program_group,
-                                       policy=sel.policy)
+                                       policy=sel.policy, run=store.run)
         except Exception as exc:  # noqa: BLE001 - say what failed; the page stays usable
             bar.empty()
             st.warning(labels("pack_failed", error=md(exc)), icon=":material/error:")
             return
         bar.empty()
+        auth.record("pack", page="overview", filters={**sel.filters(), "year": sel.year, "public": public},
+                    what=f"report_{sel.year}_{labels.lang}{'_public' if public else ''}.zip")
         st.session_state[PACK_KEY] = (selection, data)
     saved = st.session_state.get(PACK_KEY)
     if not saved or saved[0] != selection:

@@ -192,11 +192,14 @@ def build_pack(
     program_group: str | None = None,
     formats: tuple[str, ...] = FORMATS,
     policy: tuple[tuple[str, Any], ...] | None = None,
+    run: charts.Runner | None = None,
 ) -> PackResult:
     """Write the annual-report pack for `year` and the selection into `out_dir` (see the module docstring).
 
     `formats` names the chart files to write (png, svg, pdf; default all): each is rendered once per
     chart, and a format nobody asked for is not rendered unless the report needs it (REPORT_FORMAT).
+    `run` is how the frames are fetched (default: the API on `con`); the dashboard passes its scoped,
+    cached `store.run`, so a caseworker's pack holds the own area only.
     progress(done, total, label) is called after every step (one per chart rendered, one for the
     workbook, one per report page). Raises ExportPrerequisiteError when Chromium or the CJK font is
     missing, before anything is written.
@@ -208,7 +211,7 @@ def build_pack(
     # policy: a simulated rule change (Selection.policy): the pack then prints the policy charts too
     sel = Selection(year=year, town=town, village=village, category=category, program_group=program_group,
                     policy=policy)
-    got = collect(con, sel, lang=lang, public=public, k=k)
+    got = collect(con, sel, lang=lang, public=public, k=k, run=run)
     L = got.labels
     out = Path(out_dir)
     formats = tuple(f for f in FORMATS if f in formats)
@@ -342,10 +345,10 @@ def kpi_rows(tiles: list[kpis.KpiTile], L: Labels, year: int) -> list[tuple[str,
 
 
 def build_pack_zip(con, year: int, *, lang: str = "zh", public: bool = False, k: int = suppress.DEFAULT_K,
-                   progress: Progress | None = None, **filters: Any) -> bytes:
+                   progress: Progress | None = None, run: charts.Runner | None = None, **filters: Any) -> bytes:
     """The pack of `build_pack` as zip bytes (for the dashboard's download button)."""
     with tempfile.TemporaryDirectory(prefix="subsidy-export-") as tmp:
-        build_pack(con, year, tmp, lang=lang, public=public, k=k, progress=progress, **filters)
+        build_pack(con, year, tmp, lang=lang, public=public, k=k, progress=progress, run=run, **filters)
         buf = io.BytesIO()
         root = Path(tmp)
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -19,17 +19,21 @@ UNMASKED = ("id_number", "name")
 
 
 def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels) -> pd.DataFrame:
-    """The follow-up list of one gap with labelled columns (masked ID and name only)."""
+    """The follow-up list of one gap with labelled columns: masked ID and name, or, when `people` carries
+    the full `name` and `id_number` (a caseworker's own area, access.reveal), those instead."""
     L = labels
-    d = people.drop(columns=[c for c in UNMASKED if c in people.columns]).copy()
+    full = all(c in people.columns for c in UNMASKED)
+    d = people.copy()
+    if full:
+        d["id_number_masked"], d["name_masked"] = d["id_number"], d["name"]
     names: dict[str, str] = {}
     if programs is not None and not programs.empty:
         names = dict(zip(programs["program_id"], L.programs(programs)))
     since = pd.to_datetime(d.get("since"), errors="coerce") if "since" in d else pd.Series(pd.NaT, index=d.index)
     out = pd.DataFrame({
         L("people.person_id"): d.get("person_id"),
-        L("people.id_number_masked"): d.get("id_number_masked"),
-        L("people.name_masked"): d.get("name_masked"),
+        L("people.id_number" if full else "people.id_number_masked"): d.get("id_number_masked"),
+        L("people.name" if full else "people.name_masked"): d.get("name_masked"),
         L("town"): d.get("town"),
         L("village"): d.get("village"),
         L("category"): [L.code("category", c) if isinstance(c, str) else "" for c in d.get("category", [])],

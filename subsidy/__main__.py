@@ -7,7 +7,7 @@ from pathlib import Path
 
 from contract import paths
 from simulator.generate import DEFAULT_PERSONS, DEFAULT_SEED, generate
-from subsidy import build, export
+from subsidy import build, export, users
 
 
 def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     p_exp = commands.add_parser("export", help="the annual-report pack: charts, Excel workbook, combined PDF")
     export.add_arguments(p_exp)
     p_exp.set_defaults(run=export.run)
+    p_users = commands.add_parser("users", help="accounts: add, list, disable, enable, reset-password, demo")
+    users.add_arguments(p_users)
+    p_users.set_defaults(run=users.run)
     args = parser.parse_args(argv)
     # everything a command writes (database, scratch files, demo files, the export pack) is private
     with paths.private_files():

@@ -16,11 +16,13 @@ import sys
 from pathlib import Path
 
 from contract import paths
+from contract.paths import db_path
 from loader import load
 from loader.load import LoadBusy, LoadFailed, LoadRejected, LoadReport
 from loader.readers import ContractError
 from queries.install import install_views
 from simulator.generate import generate
+from subsidy import users
 
 __all__ = ["build_database", "build_demo", "run", "LoadRejected", "LoadReport", "ContractError"]
 
@@ -102,4 +104,6 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"错误 error: {exc}", file=sys.stderr)
         return 3
     print(report.render())
+    if args.demo and (args.db is None or args.db == db_path()):
+        return users.ensure_demo()  # the demo accounts for `make run` (the demo database only)
     return 0

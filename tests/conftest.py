@@ -30,5 +30,34 @@ def demo_db(demo_source, tmp_path_factory) -> Path:
     from subsidy.build import build_database
 
     db = tmp_path_factory.mktemp("demo_db") / "subsidy.duckdb"
-    build_database(demo_source, db)
+    build_database(demo_source, db, info={"demo": "true"})  # as `python -m subsidy build --demo` marks it
     return db
+
+
+TEST_PASSWORD = "test-password-0123"   # the non-demo test accounts (tests/dashboard/apptest.py signs in with it)
+TEST_ROLES = ("admin", "leader", "analyst", "public")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ops_db(tmp_path_factory):
+    """Every test uses its own operational database (never data/ops.sqlite): a SQLite file in WAL mode
+    with one non-demo account per area-free role, `t_<role>`, password TEST_PASSWORD. $SUBSIDY_OPS_DB
+    points at it (also for the dashboard servers the browser tests start)."""
+    import os
+
+    from access import accounts
+    from access import db as ops
+
+    path = tmp_path_factory.mktemp("ops") / "ops.sqlite"
+    url = f"sqlite:///{path}"
+    before = os.environ.get(ops.ENV)
+    os.environ[ops.ENV] = url
+    eng = ops.make_engine(url)
+    for role in TEST_ROLES:
+        accounts.add(eng, f"t_{role}", role, password=TEST_PASSWORD, display_name=f"测试 {role}")
+    eng.dispose()
+    yield url
+    if before is None:
+        os.environ.pop(ops.ENV, None)
+    else:
+        os.environ[ops.ENV] = before

@@ -4,6 +4,7 @@ Looked up only through `vocab.t` / `vocab.Labels`; a key used anywhere must be h
 """
 from __future__ import annotations
 
+from vocab.text_access import ACCESS_TEXT
 from vocab.text_analysis import ANALYSIS_TEXT
 from vocab.text_charts import CHART_TEXT
 
@@ -344,15 +345,14 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def _merge() -> None:
-    """Add the chart texts to TEXT; a key defined in both files is a mistake (one definition each)."""
-    twice = sorted(set(TEXT) & set(CHART_TEXT))
-    if twice:
-        raise KeyError(f"message keys defined twice (vocab/text.py and vocab/text_charts.py): {twice}")
-    TEXT.update(CHART_TEXT)
-    twice = sorted(set(TEXT) & set(ANALYSIS_TEXT))
-    if twice:
-        raise KeyError(f"message keys defined twice (vocab/text_analysis.py and another file): {twice}")
-    TEXT.update(ANALYSIS_TEXT)
+    """Add the chart, analysis and access texts to TEXT; a key defined in two files is a mistake (one
+    definition each)."""
+    for name, more in (("vocab/text_charts.py", CHART_TEXT), ("vocab/text_analysis.py", ANALYSIS_TEXT),
+                       ("vocab/text_access.py", ACCESS_TEXT)):
+        twice = sorted(set(TEXT) & set(more))
+        if twice:
+            raise KeyError(f"message keys defined twice (vocab/text.py and {name}): {twice}")
+        TEXT.update(more)
 
 
 _merge()

@@ -1,5 +1,6 @@
 """普查缺口 Census gaps: every METRICS.md gap with persons, months and money; district → town → village
-drill-down; the masked list of people behind a gap, downloadable as Excel for follow-up visits."""
+drill-down; the list of people behind a gap, downloadable as Excel for follow-up visits: masked for
+leadership and analysts, with full names and ID numbers for a caseworker's own area (both audited)."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +9,7 @@ import datetime as dt
 import streamlit as st
 
 import queries
-from dashboard import state, store, ui
+from dashboard import auth, state, store, ui
 from publish import charts, kpis, tables
 
 MAX_ROWS_SHOWN = 2000
@@ -25,7 +26,7 @@ with c1:
 village = None
 with c2:
     if sel.town:
-        village = state.url_select(L("village"), [state.ALL, *store.villages(sel.town)], key="village",
+        village = state.url_select(L("village"), state.village_options(sel.town), key="village",
                                    default=state.ALL, url_default=state.ALL, lang=L.lang,
                                    format_func=lambda v: L("all") if v == state.ALL else v) or None
     else:
@@ -53,26 +54,50 @@ for col, (label, api_col, fmt) in zip(st.columns(4), [
 ui.chart("gaps.by_village" if sel.town else "gaps.by_town", sel, L)
 
 st.subheader(L("gap_people_header"))
-people = store.run(queries.gap_people, gap=gap, year=sel.year, town=sel.town, village=village, category=sel.category)
-if public:
+who = store.principal()
+
+
+def people_list() -> None:
+    """The list behind the gap (not for the public edition or a role without lists), audited."""
+    people = store.run(queries.gap_people, gap=gap, year=sel.year, town=sel.town, village=village,
+                       category=sel.category)
+    audit_filters = {**sel.filters(), "year": sel.year, "gap": gap}
+    if people is None or people.empty:
+        ui.empty(L, f"{L.gap(gap)} · {scope}")
+    else:
+        unmasked = who.rights.unmasked
+        if unmasked:  # a caseworker: full names and ID numbers of persons in the own area only
+            people = people.merge(store.identities(people["person_id"]), on="person_id", how="left")
+            st.caption(L("people.unmasked_note"))
+        table = tables.gap_people_table(people, store.programs(), L)
+        n_persons = int(people["person_id"].nunique())
+        auth.record_once("list", page="gaps", filters=audit_filters, what=f"gap_people:{gap}", persons=n_persons,
+                         unmasked=unmasked)
+        st.markdown(L("gap_people_count", n=f"{len(people):,}", p=f"{n_persons:,}"))
+        if len(table) > MAX_ROWS_SHOWN:
+            st.caption(L("gap_list_truncated", n=f"{MAX_ROWS_SHOWN:,}"))
+        st.dataframe(table.head(MAX_ROWS_SHOWN), hide_index=True, key="gap_people_table")
+        meta = {L("gap"): f"{L.gap(gap)} ({gap})", L("scope"): scope, L("definition"): L.gap_definition(gap),
+                L("generated"): dt.datetime.now().isoformat(timespec="seconds")}
+        sheet = L.gap(gap).replace("/", "-")
+        file_name = f"gap_{gap}_{sel.year}{'_' + sel.town if sel.town else ''}{'_' + village if village else ''}.xlsx"
+
+        def workbook() -> bytes:
+            auth.record("download", page="gaps", filters=audit_filters, what=file_name, persons=n_persons,
+                        unmasked=unmasked)
+            return tables.to_xlsx({sheet: table}, meta)
+
+        st.download_button(
+            L("download_xlsx"), data=workbook, file_name=file_name,
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="gap_people_xlsx",
+            icon=":material/download:", on_click="ignore",
+        )
+
+
+if public or not who.rights.lists:
     st.info(L("public_no_list"), icon=":material/visibility_off:")
-elif people is None or people.empty:
-    ui.empty(L, f"{L.gap(gap)} · {scope}")
 else:
-    table = tables.gap_people_table(people, store.programs(), L)
-    st.markdown(L("gap_people_count", n=f"{len(people):,}", p=f"{people['person_id'].nunique():,}"))
-    if len(table) > MAX_ROWS_SHOWN:
-        st.caption(L("gap_list_truncated", n=f"{MAX_ROWS_SHOWN:,}"))
-    st.dataframe(table.head(MAX_ROWS_SHOWN), hide_index=True, key="gap_people_table")
-    meta = {L("gap"): f"{L.gap(gap)} ({gap})", L("scope"): scope, L("definition"): L.gap_definition(gap),
-            L("generated"): dt.datetime.now().isoformat(timespec="seconds")}
-    sheet = L.gap(gap).replace("/", "-")
-    st.download_button(
-        L("download_xlsx"), data=lambda: tables.to_xlsx({sheet: table}, meta),
-        file_name=f"gap_{gap}_{sel.year}{'_' + sel.town if sel.town else ''}{'_' + village if village else ''}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="gap_people_xlsx",
-        icon=":material/download:", on_click="ignore",
-    )
+    people_list()
 
 st.subheader(L("event_sources_header"))
 ui.chart("gaps.event_sources", sel, L)   # 不早也不晚: who reports the deaths, 低保 changes and certificates

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import queries
-from dashboard import state, store, ui
+from dashboard import auth, state, store, ui
 from publish import tables
 from vocab import fmt_int, fmt_pct, fmt_share
 
@@ -91,8 +91,13 @@ if totals.rows_rejected:
     st.subheader(L("rules_header"))
     rejects = store.run(queries.rejects)
     st.dataframe(tables.rejects_by_rule(rejects, L), hide_index=True, key="rejects_by_rule_table")
+
+    def rejects_csv() -> bytes:
+        auth.record("download", page="quality", what="rejects.csv", detail=f"{len(rejects)} rows")
+        return tables.to_csv_bom(tables.rejects_table(rejects, L))
+
     st.download_button(
-        L("rejects_download"), data=lambda: tables.to_csv_bom(tables.rejects_table(rejects, L)),
+        L("rejects_download"), data=rejects_csv,
         file_name="rejects.csv", mime="text/csv", key="rejects_csv", icon=":material/download:",
         on_click="ignore", help=L("rejects_download_help"),
     )

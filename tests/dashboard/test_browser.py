@@ -25,6 +25,7 @@ from test_loaded_text import HTML_TOWN, MD_TOWN, markdown_district
 import queries
 import vocab as i18n
 from subsidy.build import build_database
+from tests.conftest import TEST_PASSWORD
 from tests.contract_fixtures import write_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -114,11 +115,29 @@ def browser():
         b.close()
 
 
+def sign_in(pg, base: str, username: str = "t_analyst", password: str = TEST_PASSWORD) -> None:
+    """Sign in through the real form at `base`; the session cookie keeps the browser context signed in
+    for every later page.goto to that server (as it does for a user's reloads and new tabs)."""
+    pg.goto(base)
+    pg.locator("input[autocomplete='username']").fill(username)
+    pg.locator("input[type='password']").fill(password)
+    pg.locator("input[type='password']").press("Enter")
+    pg.locator(".st-key-account_box").wait_for()
+    pg.wait_for_function("() => document.cookie.includes('subsidy_session=')")  # written by the page's script
+
+
+SERVERS = ("server", "broken_server", "markdown_server")
+
+
 @pytest.fixture()
-def page(browser):
+def page(browser, request):
+    """A fresh browser context (zh-CN), signed in as t_analyst on the server fixture the test uses."""
     ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     pg = ctx.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
+    for name in SERVERS:
+        if name in request.fixturenames:
+            sign_in(pg, request.getfixturevalue(name))
     yield pg
     ctx.close()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.io as pio
 import pytest
-from apptest import APP
+from apptest import APP, run_app
 from streamlit.testing.v1 import AppTest
 
 import queries
@@ -86,10 +86,7 @@ def test_pages_draw_exactly_the_pack(con):
     for name, sel, public, lang in grid(con):
         got = pack.collect(con, sel, lang=lang, public=public)
         printed = {r.spec.id: r for r in got.rendered}
-        at = AppTest.from_file(APP, default_timeout=180)
-        for k, v in _query(sel, public, lang).items():
-            at.query_params[k] = v
-        at.run()
+        at = run_app(None, 180, **_query(sel, public, lang))
         for page in PAGES:
             if page != "overview":
                 at.switch_page(f"views/{page}.py").run()
@@ -142,11 +139,8 @@ def test_gap_labels_on_the_page_are_the_seeds(con):
     year = queries.years(con)[-2]
     for lang, col in (("zh", "label_zh"), ("en", "label_en")):
         label = dict(zip(seed["gap"], seed[col]))
-        at = AppTest.from_file(APP, default_timeout=180)
         query = {"year": str(year), "gap": "paid_after_death", **({"lang": lang} if lang != "zh" else {})}
-        at.query_params.update(query)
-        at.run()
-        at.switch_page("views/gaps.py").run()
+        at = run_app("gaps", 180, **query)
         assert not at.exception
         picker = at.selectbox(key="gap")
         assert picker.options == [label[k] for k in seed.sort_values("sort_order")["gap"]]
