@@ -105,3 +105,13 @@ def restrict(principal: Principal | None, fn: Callable, result: Any) -> Any:
     if mine is None:  # a town caseworker's villages: already limited to the town by enforce
         return result
     return [x for x in result if x == mine]
+
+
+def scoped(principal: Principal | None, run: Callable[..., Any]) -> Callable[..., Any]:
+    """`run(fn, **kwargs)` (a runner: the dashboard's cached fetch, or `publish.charts.direct_runner`)
+    held to `principal`: its arguments through `enforce`, its result through `restrict`."""
+
+    def scoped_run(fn: Callable, **kwargs: Any) -> Any:
+        return restrict(principal, fn, run(fn, **enforce(principal, fn, kwargs)))
+
+    return scoped_run

@@ -110,9 +110,11 @@ def run(fn: Callable[..., Any], **kwargs: Any) -> Any:
     """
     if getattr(queries, fn.__name__, None) is not fn:
         raise ValueError(f"not a queries API function: {fn!r}")
-    who = principal()
-    allowed = scope.enforce(who, fn, kwargs)
-    return scope.restrict(who, fn, _fetch(fn.__name__, tuple(sorted(allowed.items())), current_version(), fn))
+    return scope.scoped(principal(), _cached_run)(fn, **kwargs)
+
+
+def _cached_run(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    return _fetch(fn.__name__, tuple(sorted(kwargs.items())), current_version(), fn)
 
 
 def is_demo_database() -> bool:

@@ -132,3 +132,27 @@ def test_reveal_gives_full_identities_of_the_own_area_only(con, areas):
     for p in (Principal(1, "a", "analyst"), Principal(2, "l", "leader"), Principal(3, "p", "public"), None):
         with pytest.raises(AccessDenied):
             reveal.identities(con, p, ids)
+
+
+def test_a_caseworker_pack_holds_the_own_town_only(con, areas):
+    """The report pack through the scoped runner (what the dashboard passes to build_pack), even for a
+    district selection: every table is the API's frame for the caseworker's town, none the district's."""
+    from publish import charts, pack
+    from publish.charts import Selection
+
+    mine, other, _ = areas
+    run = scope.scoped(town_p(mine), charts.direct_runner(con))
+    got = pack.collect(con, Selection(year=2020), run=run)
+    compared = 0
+    for table in got.tables.values():
+        fn = table.call.fn
+        if scope.classify(fn) != "area":
+            continue
+        own = fn(con, **{**table.kwargs, "town": mine})
+        pd.testing.assert_frame_equal(table.frame.reset_index(drop=True), own.reset_index(drop=True))
+        compared += 1
+    assert compared >= 10
+    district = queries.kpi_overview(con, year=2020)
+    assert got.tiles[2].value != f"{int(district['persons_paid'].iloc[0]):,}"
+    with pytest.raises(ScopeError):
+        pack.collect(con, Selection(year=2020, town=other), run=run)

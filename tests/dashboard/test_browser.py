@@ -69,14 +69,18 @@ def markdown_server(tmp_path_factory):
     yield from _serve(root / "subsidy.duckdb", "streamlit-browser-markdown.log")
 
 
-def _serve(db, log_name: str):
-    port = free_port()
-    env = {**os.environ, "SUBSIDY_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+def _serve(db, log_name: str, *, port: int | None = None, extra_args: tuple[str, ...] = (),
+           env_extra: dict[str, str] | None = None):
+    """Yield the base URL of `streamlit run dashboard/app.py` on database `db` (on `port`, or a free
+    one; `extra_args` such as `--secrets.files …`), stopped afterwards."""
+    port = port or free_port()
+    env = {**os.environ, "SUBSIDY_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           **(env_extra or {})}
     (ROOT / "test-output").mkdir(exist_ok=True)
     log = open(ROOT / "test-output" / log_name, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
+         "--server.port", str(port), "--server.address", "127.0.0.1", *extra_args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
