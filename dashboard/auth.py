@@ -113,9 +113,10 @@ def _flush_cookie() -> None:
 
 def _cookie_token() -> str | None:
     try:
-        return st.context.cookies.get(sessions.COOKIE) or None
+        value = st.context.cookies.get(sessions.COOKIE)
     except Exception:  # noqa: BLE001 - no request context (bare mode)
         return None
+    return value if isinstance(value, str) and value else None
 
 
 def sign_out(event: str = "sign_out", notice: str | None = None) -> None:

@@ -15,13 +15,13 @@ import time
 
 import pytest
 from test_browser import CHROMIUM, TIMEOUT_MS, VIEWPORT, _serve, free_port, metric_value, sign_in
-from tests.support.oidc import TEST_ACCOUNTS, complete_oidc_login
 
 import queries
 import vocab as i18n
 from access import accounts, audit
 from access import db as ops
 from tests.conftest import TEST_PASSWORD
+from tests.support.oidc import TEST_ACCOUNTS, complete_oidc_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
