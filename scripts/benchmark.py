@@ -29,11 +29,13 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -51,9 +53,53 @@ SECTIONS = ("load", "api", "figures", "pages", "pack")
 
 
 # ---------------------------------------------------------------- child processes, timed with their peak memory
+def process_cpu() -> float:
+    """CPU seconds (user + system) of this process."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
+
+
+class TreeCpu:
+    """CPU seconds of this process's descendants (Chromium and its helpers) while the block runs, sampled
+    every `poll` s (the last sample of each process counts). On a machine shared with other work, CPU
+    time is the figure that does not depend on the others' load."""
+
+    def __init__(self, poll: float = 0.2) -> None:
+        self.poll, self.last = poll, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for child in psutil.Process().children(recursive=True):
+            try:
+                t = child.cpu_times()
+                self.last[child.pid] = t.user + t.system
+            except psutil.Error:
+                pass
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.poll):
+            self._sample()
+
+    def __enter__(self) -> "TreeCpu":
+        self._sample()
+        self.start = dict(self.last)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._sample()
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(v - self.start.get(pid, 0.0) for pid, v in self.last.items())
+
+
 def run_measured(cmd: list[str], env: dict | None = None, poll: float = 0.1) -> dict:
     """Run `cmd`; wall seconds, the peak RSS of its process tree (sampled every `poll` s) and its output."""
-    t0 = time.perf_counter()
+    t0, kids0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     parent = psutil.Process(proc.pid)
@@ -68,10 +114,12 @@ def run_measured(cmd: list[str], env: dict | None = None, poll: float = 0.1) -> 
         time.sleep(poll)
     out_chunks.append(proc.stdout.read() if proc.stdout else "")
     seconds = time.perf_counter() - t0
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = kids.ru_utime + kids.ru_stime - kids0.ru_utime - kids0.ru_stime
     out = "".join(out_chunks)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}… failed ({proc.returncode}):\n{out[-3000:]}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20), "output": out}
+    return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(peak / 2**20), "output": out}
 
 
 FLOOR_SCRIPT = textwrap.dedent("""
@@ -105,11 +153,14 @@ def bench_load(source: Path, work: Path) -> dict:
         "load_s": load["seconds"], "load_peak_rss_mb": load["peak_rss_mb"],
         "views_s": float(m.group(2)) if m else None,
         "ratio": round(load["seconds"] / floor["seconds"], 2),
+        "floor_cpu_s": floor["cpu_s"], "load_cpu_s": load["cpu_s"],
+        "cpu_ratio": round(load["cpu_s"] / floor["cpu_s"], 2) if floor["cpu_s"] else None,
         "slowest_views": [f"{label} {t:.1f} s" for t, label in steps[:6]],
         "db": str(db), "db_mb": round(db.stat().st_size / 1e6, 1),
     }
     print(f"load {out['load_s']} s (views {out['views_s']} s, peak {out['load_peak_rss_mb']} MB) | floor read_csv "
-          f"{out['floor_read_csv_s']} s (peak {out['floor_peak_rss_mb']} MB) | ratio {out['ratio']}×")
+          f"{out['floor_read_csv_s']} s (peak {out['floor_peak_rss_mb']} MB) | ratio {out['ratio']}× | CPU "
+          f"{out['load_cpu_s']} s vs {out['floor_cpu_s']} s: {out['cpu_ratio']}×")
     print("  slowest install steps: " + "; ".join(out["slowest_views"]))
     return out
 
@@ -288,31 +339,35 @@ def bench_pack(con, year: int, work: Path) -> dict:
                 for fmt in ("png", "svg", "pdf"):
                     renderer.render(f, fmt, height=h, scale=report_pack.PNG_SCALE if fmt == "png" else 1, **size)
 
-    t0 = time.perf_counter()
-    svg_once()
-    floor = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    three_formats()
-    kept = time.perf_counter() - t0
+    def measured(fn) -> tuple[float, float]:
+        t0, c0 = time.perf_counter(), process_cpu()
+        with TreeCpu() as tree:
+            fn()
+        return time.perf_counter() - t0, process_cpu() - c0 + tree.seconds
+
+    floor, floor_cpu = measured(svg_once)
+    kept, kept_cpu = measured(three_formats)
     every = export_render.RELOAD_EVERY
     export_render.RELOAD_EVERY = 1   # kaleido's own behaviour: the page reloaded after every render
     try:
-        t0 = time.perf_counter()
-        three_formats()
-        reloading = time.perf_counter() - t0
+        reloading, reloading_cpu = measured(three_formats)
     finally:
         export_render.RELOAD_EVERY = every
     out_dir = work / "pack"
-    t0 = time.perf_counter()
-    result = report_pack.build_pack(con, year, out_dir)
-    total = time.perf_counter() - t0
+    box = {}
+    total, total_cpu = measured(lambda: box.setdefault("r", report_pack.build_pack(con, year, out_dir)))
+    result = box["r"]
     out = {"charts": len(figs), "pack_s": round(total, 2), "pack_render_s": round(result.render_seconds, 2),
            "renders": result.renders, "floor_svg_once_s": round(floor, 2),
            "three_formats_kept_page_s": round(kept, 2), "three_formats_reloading_s": round(reloading, 2),
-           "ratio": round(total / floor, 2)}
+           "ratio": round(total / floor, 2), "pack_cpu_s": round(total_cpu, 2), "floor_cpu_s": round(floor_cpu, 2),
+           "cpu_ratio": round(total_cpu / floor_cpu, 2), "three_formats_kept_page_cpu_s": round(kept_cpu, 2),
+           "three_formats_reloading_cpu_s": round(reloading_cpu, 2)}
     print(f"\npack {total:.1f} s ({result.renders} renders, {result.render_seconds:.1f} s rendering) | floor: "
           f"Chromium + {len(figs)} SVGs {floor:.1f} s | ratio {out['ratio']}× | charts × PNG/SVG/PDF: "
           f"{kept:.1f} s on the kept page, {reloading:.1f} s reloading it after every render")
+    print(f"  CPU seconds (this process and Chromium): pack {total_cpu:.1f}, floor {floor_cpu:.1f} "
+          f"({out['cpu_ratio']}×); charts × 3 formats kept page {kept_cpu:.1f}, reloading {reloading_cpu:.1f}")
     return out
 
 
