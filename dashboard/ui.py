@@ -12,6 +12,7 @@ name inside a summary or a scope) goes through `md` first, so it is shown as the
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -20,11 +21,13 @@ import zipfile
 import streamlit as st
 
 import vocab
+from contract import CATEGORIES
 from dashboard import auth, state, store
 from publish import charts, pack
 from publish.charts import Rendered, Selection
 from publish.kpis import KpiTile
 from publish.render import check_export_prerequisites, to_png
+from publish.style import html_text
 
 # What can start Markdown inside a line (links and images need "[", emphasis, code, HTML tags and
 # entities, Streamlit's :red[…] / :material/…: directives, $math$) is escaped with a backslash; digits,
@@ -99,8 +102,14 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
             else:
                 empty(labels, labels.scope(sel.year, sel.town, sel.category, sel.program_group, village=sel.village))
             return r
+        drill = r.spec.drill if r.spec.drill and getattr(sel, r.spec.drill) is None else None
+        clicks = {} if drill is None else dict(
+            on_select=functools.partial(_on_drill, f"chart_{chart_id}", drill, drill_labels(drill, labels)),
+            selection_mode="points")
         st.plotly_chart(r.chart.fig, key=f"chart_{chart_id}", theme=None, alt=r.chart.summary,
-                        config={"displaylogo": False, "locale": "zh-CN" if labels.zh else "en"})
+                        config={"displaylogo": False, "locale": "zh-CN" if labels.zh else "en"}, **clicks)
+        if drill is not None:
+            st.caption(labels(f"drill_hint_{drill}"))
         st.markdown(md(r.chart.summary))  # names towns and programs: text, not Markdown
         filter_note(r.dropped_note, labels)
         if r.spec.scope_note:
@@ -128,6 +137,45 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
                 mime="image/png", key=f"png_{chart_id}", icon=":material/download:", on_click="ignore",
             )
     return r
+
+
+# ---------------------------------------------------------------- click to filter (drill)
+DRILL_KEYS = {"town": "town", "category": "category"}   # a chart's drill dimension -> its sidebar widget key
+
+
+def drill_labels(dim: str, labels: vocab.Labels) -> dict[str, str]:
+    """Every label under which a chart may draw a town or category (as loaded, translated, HTML-escaped by
+    the builders, line breaks removed) -> the filter value it stands for."""
+    values = store.towns() if dim == "town" else list(CATEGORIES)
+    out: dict[str, str] = {}
+    for v in values:
+        for text in (v, labels.code(dim, v)):
+            for shown in (text, html_text(text)):
+                out[shown.replace("<br>", "")] = v
+    return out
+
+
+def drill_value(event, mapping: dict[str, str]) -> str | None:
+    """The filter value behind the first selected point of a plotly selection event (its label on the y or
+    x axis: horizontal bars and heatmap rows are on y), None when no point names one."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points or []:
+        for axis in ("y", "x"):
+            label = point.get(axis) if hasattr(point, "get") else None
+            if isinstance(label, str) and label.replace("<br>", "") in mapping:
+                return mapping[label.replace("<br>", "")]
+    return None
+
+
+def _on_drill(chart_key: str, dim: str, mapping: dict[str, str]) -> None:
+    """Selection callback: narrow the sidebar filter to the clicked town / category (the URL follows at the
+    end of the run, state.sync_url). Runs before the next script run, so the widget takes the value."""
+    value = drill_value(st.session_state.get(chart_key), mapping)
+    if value is not None:
+        st.session_state[DRILL_KEYS[dim]] = value
 
 
 @st.cache_data(show_spinner=False, ttl=300)

@@ -145,6 +145,7 @@ class ChartSpec:
     options: tuple[tuple[str, Any], ...] = ()
     scope_note: str | None = None               # message key explaining a scope (e.g. all years)
     applies: Callable[[Selection], bool] = lambda sel: True
+    drill: str | None = None                    # a click on a bar / cell narrows the page to that town or category
 
     def title(self, labels: Labels, sel: Selection | None = None) -> str:
         """The chart's one title (figure, page, PDF page and workbook index)."""
@@ -240,9 +241,10 @@ def _policy_asked(sel: Selection) -> bool:
     return sel.policy is not None
 
 
-def _spec(id_: str, builder, *calls: Call, scope_note: str | None = None, applies=None, **options) -> ChartSpec:
+def _spec(id_: str, builder, *calls: Call, scope_note: str | None = None, applies=None, drill: str | None = None,
+          **options) -> ChartSpec:
     return ChartSpec(id_, id_.split(".")[0], builder, tuple(calls), tuple(options.items()), scope_note,
-                     applies or (lambda sel: True))
+                     applies or (lambda sel: True), drill)
 
 
 def _call(fn, *, all_years: bool = False, dynamic=None, lookup: bool = False, **fixed) -> Call:
@@ -252,13 +254,13 @@ def _call(fn, *, all_years: bool = False, dynamic=None, lookup: bool = False, **
 q = queries
 CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("overview.monthly_spend", figures.monthly_spend, _call(q.monthly_spend)),
-    _spec("overview.towns", figures.town_ranking, _call(q.benefit_incidence, by="town")),
+    _spec("overview.towns", figures.town_ranking, _call(q.benefit_incidence, by="town"), drill="town"),
     _spec("overview.trends", figures_trends.kpi_trends, _call(q.kpi_trends, all_years=True),
           _call(q.programs, lookup=True), scope_note="trends_all_years"),
     _spec("overview.gap_trends", figures_trends.gap_trends, _call(q.gap_trends, all_years=True),
           _call(q.programs, lookup=True), scope_note="trends_all_years"),
-    _spec("coverage.heatmap", figures.coverage_heatmap, _call(q.coverage_by_category)),
-    _spec("coverage.town", figures.coverage_bars, _call(q.coverage_by, by="town"), by="town"),
+    _spec("coverage.heatmap", figures.coverage_heatmap, _call(q.coverage_by_category), drill="category"),
+    _spec("coverage.town", figures.coverage_bars, _call(q.coverage_by, by="town"), by="town", drill="town"),
     _spec("coverage.sex", figures.coverage_bars, _call(q.coverage_by, by="sex"), by="sex"),
     _spec("coverage.age_band", figures.coverage_bars, _call(q.coverage_by, by="age_band"), by="age_band"),
     _spec("coverage.targeting", figures.targeting, _call(q.targeting_errors)),
@@ -267,8 +269,9 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("spend.programs", figures.spend_programs, _call(q.spend_by_program)),
     _spec("spend.groups", figures.spend_groups, _call(q.spend_by_program)),
     _spec("spend.tiers", figures.spend_tiers, _call(q.spend_by_tier), _call(q.programs, lookup=True)),
-    _spec("spend.incidence_category", figures.incidence, _call(q.benefit_incidence, by="category"), by="category"),
-    _spec("spend.incidence_town", figures.incidence, _call(q.benefit_incidence, by="town"), by="town"),
+    _spec("spend.incidence_category", figures.incidence, _call(q.benefit_incidence, by="category"), by="category",
+          drill="category"),
+    _spec("spend.incidence_town", figures.incidence, _call(q.benefit_incidence, by="town"), by="town", drill="town"),
     _spec("processing.medians", figures.processing_medians, _call(q.processing_times, all_years=True, by="program"),
           scope_note="processing_all_years"),
     _spec("processing.distribution", figures.processing_distribution, _call(q.duration_stats, all_years=True),
@@ -282,14 +285,14 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("gaps.overview", figures.gaps_overview, _call(q.census_gaps)),
     _spec("gaps.event_sources", figures_decisions.event_sources, _call(q.status_event_sources)),
     _spec("gaps.by_town", figures.gaps_by_area, _call(q.census_gaps_by_area, dynamic=_gap_area), level="town",
-          applies=_district),
+          applies=_district, drill="town"),
     _spec("gaps.by_village", figures.gaps_by_area, _call(q.census_gaps_by_area, dynamic=_gap_area), level="village",
           applies=_town_chosen),
     _spec("policy.by_town", figures_policy.policy_costs, _call(q.policy_simulation, by="town", dynamic=_policy),
-          by="town", scope_note="policy_assumption", applies=_policy_asked),
+          by="town", scope_note="policy_assumption", applies=_policy_asked, drill="town"),
     _spec("policy.by_category", figures_policy.policy_costs,
           _call(q.policy_simulation, by="category", dynamic=_policy), by="category", scope_note="policy_assumption",
-          applies=_policy_asked),
+          applies=_policy_asked, drill="category"),
 )}
 del q
 

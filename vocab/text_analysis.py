@@ -215,3 +215,10 @@ ANALYSIS_COLUMNS |= {
     "application_share": ("占申请", "Share of applications"), "event_share": ("占该类变更", "Share of the kind"),
     "persons_surveyed": ("已调查人数", "Persons surveyed"), "census_completion": ("普查完成率", "Census completion"),
 }
+
+ANALYSIS_TEXT |= {
+    "drill_hint_town": ("点击某个镇街的柱条或格子，整页即按该镇街筛选（网址随之更新）。",
+                        "Click a town's bar to narrow the whole page to that town (the URL follows)."),
+    "drill_hint_category": ("点击某个残疾类别的柱条或格子，整页即按该类别筛选（网址随之更新）。",
+                            "Click a category's bar or cell to narrow the whole page to it (the URL follows)."),
+}

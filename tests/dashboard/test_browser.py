@@ -337,3 +337,27 @@ def test_loaded_markdown_and_html_render_as_text(markdown_server, page):
     drawn = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot text')].map(t => t.textContent)")
     assert HTML_TOWN in drawn and MD_TOWN in drawn                # the chart's axis labels, as written
     shot(page, "overview_zh_markdown_names")
+
+
+def test_clicking_a_town_bar_narrows_the_page_and_the_url(server, page, con):
+    """Drill (issue 14): a click on a town's bar in 各镇街发放金额排名 sets the town filter, so the tiles show
+    that town's API numbers and the URL carries town=…; the ranking's top bar is the town paid most."""
+    from playwright.sync_api import expect
+
+    year = max(queries.years(con))
+    page.goto(server)
+    page.get_by_test_id("stMetricValue").first.wait_for()
+    wait_rendered(page, charts=2)
+    ranking = queries.benefit_incidence(con, year=year, by="town").sort_values("spend_yuan")
+    top = ranking["value"].iloc[-1]
+    box = page.locator(".st-key-box_overview_towns")
+    bar = box.locator(".js-plotly-plot g.point path").last          # plotly draws the last (top) bar last
+    bb = bar.bounding_box()
+    page.mouse.click(bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2)
+    kt = queries.kpi_overview(con, year=year, town=top).iloc[0]
+    tile = page.get_by_test_id("stMetric").filter(has_text="受益人数").get_by_test_id("stMetricValue")
+    expect(tile).to_have_text(i18n.fmt_int(kt.persons_paid), timeout=TIMEOUT_MS)
+    page.wait_for_function("(t) => decodeURIComponent(location.search).includes('town=' + t)", arg=top,
+                           timeout=TIMEOUT_MS)
+    assert page.get_by_test_id("stSidebar").get_by_role("combobox", name="镇街").input_value() == top
+    shot(page, "drill_town_click")
