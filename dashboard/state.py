@@ -26,7 +26,7 @@ from vocab import t
 ALL = ""
 _URL0 = "_url_initial"        # query params seen when the session started (consumed key by key)
 _RUN_KEYS = "_url_run_keys"   # URL keys rendered in the current run, in order
-GLOBAL_KEYS = ("lang", "year", "town", "category", "group", "public")
+GLOBAL_KEYS = ("lang", "year", "town", "village", "category", "group", "public")
 PUBLIC_K = suppress.DEFAULT_K  # small-count threshold of the public edition (publish/suppress.py)
 
 
@@ -95,6 +95,12 @@ def sidebar_filters(lang: str) -> Selection:
     else:
         town = url_select(t("town", lang), [ALL, *store.towns()], key="town", default=ALL, url_default=ALL,
                           lang=lang, format_func=lambda v: t("all", lang) if v == ALL else v, container=sb)
+    village = ALL
+    if town:  # the villages of the chosen town (a village caseworker: only their own); every API call follows it
+        options = village_options(town)
+        village = url_select(t("village", lang), options, key="village", default=options[0] if options else ALL,
+                             url_default=ALL, lang=lang, container=sb,
+                             format_func=lambda v: t("all", lang) if v == ALL else v)
     category = url_select(t("category", lang), [ALL, *CATEGORIES], key="category", default=ALL, url_default=ALL,
                           lang=lang, container=sb,
                           format_func=lambda v: t("all", lang) if v == ALL else i18n.category_label(v, lang))
@@ -103,7 +109,8 @@ def sidebar_filters(lang: str) -> Selection:
                        format_func=lambda v: t("all", lang) if v == ALL else i18n.group_label(v, lang))
     public_toggle(lang, container=sb)
     sb.caption(t("share_link", lang))
-    return Selection(year=year, town=town or None, category=category or None, program_group=group or None)
+    return Selection(year=year, town=town or None, village=village or None, category=category or None,
+                     program_group=group or None)
 
 
 def public_forced() -> bool:
@@ -147,7 +154,10 @@ def filters() -> Selection:
     s = st.session_state
     who = store.principal()
     town = who.town if who is not None and who.scoped else s.get("town") or None
-    return Selection(year=s.get("year"), town=town, category=s.get("category") or None,
+    village = (s.get("village") or None) if town else None
+    if who is not None and who.village is not None:   # a village caseworker's own village
+        village = who.village
+    return Selection(year=s.get("year"), town=town, village=village, category=s.get("category") or None,
                      program_group=s.get("group") or None)
 
 

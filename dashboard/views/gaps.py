@@ -18,20 +18,16 @@ L = state.labels()
 sel = state.filters()
 st.title(L("gaps_title", year=sel.year))
 
-# page-level drill-down, mirrored in the URL like the sidebar filters
+# page-level choice of gap, mirrored in the URL like the sidebar filters (the village is a sidebar filter)
 c1, c2 = st.columns(2)
 with c1:
     gap = state.url_select(L("gap"), list(L.gap_keys), key="gap", default=charts.gap_of(sel),
                            url_default=None, lang=L.lang, format_func=L.gap)
-village = None
 with c2:
-    if sel.town:
-        village = state.url_select(L("village"), state.village_options(sel.town), key="village",
-                                   default=state.ALL, url_default=state.ALL, lang=L.lang,
-                                   format_func=lambda v: L("all") if v == state.ALL else v) or None
-    else:
+    if not sel.town:
         st.caption(L("gap_drill_help"))
-sel = dataclasses.replace(sel, village=village, gap=gap)
+village = sel.village
+sel = dataclasses.replace(sel, gap=gap)
 
 scope = ui.fmt_scope(sel, L)
 ui.scope_caption(scope, L)

@@ -95,8 +95,8 @@ st.info(L("policy_assumption"), icon=":material/info:")
 
 t0 = time.perf_counter()
 try:
-    frame = store.run(queries.policy_simulation, year=sel.year, town=sel.town, category=sel.category,
-                      by="town", **args)
+    frame = store.run(queries.policy_simulation, year=sel.year, town=sel.town, village=sel.village,
+                      category=sel.category, by="town", **args)
 except ValueError as exc:  # a change the API refuses: say why
     st.warning(ui.md(exc), icon=":material/error:")
     st.stop()
