@@ -353,6 +353,15 @@ def with_town(frame: pd.DataFrame, run: Runner, town: str | None) -> pd.DataFram
 _TABLE_HEADERS = {"n": "applications"} | {
     s: f"chart.processing_distribution.{s}" for s in ("q1", "median", "q3", "mean", "lowerfence", "upperfence")}
 _CODED = {"period": "period", "route": "route", "group": "priority"}
+# coded columns every published table shows as labels (the gap by the seed's label)
+_LABELLED = {"gap": "gap", "cycle": "cycle", "grade": "grade", "category": "category",
+             "program_group": "program_group", "sex": "sex", "hukou": "hukou", "age_band": "age_band"}
+
+
+def _label(kind: str, v, labels_: Labels):
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return v
+    return labels_.gap(v) if kind == "gap" else labels_.code(kind, v)
 
 
 def _code_text(kind: str, v, labels_: Labels):
@@ -370,6 +379,8 @@ def published_table(sup: suppress.Suppression, labels_: Labels) -> pd.DataFrame:
     for col in out.columns:
         if col in _CODED and (box or col == "group"):
             out[col] = [_code_text(_CODED[col], v, labels_) for v in out[col]]
+        elif col in _LABELLED:
+            out[col] = [_label(_LABELLED[col], v, labels_) for v in out[col]]
         elif col in vocab.RATIO_COLUMNS:
             out[col] = [v if isinstance(v, str) else vocab.fmt_pct(v) for v in out[col]]
         elif pd.api.types.is_float_dtype(sup.frame[col]) or out[col].dtype == object:

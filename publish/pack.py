@@ -51,9 +51,8 @@ Progress = Callable[[int, int, str], None]
 CHART_WIDTH = 1000   # CSS px; a report page is 1123 px wide
 PNG_SCALE = 3        # 3000 px wide PNGs: 300 dpi at 25 cm
 FORMATS = ("png", "svg", "pdf")   # the chart files a pack can hold (`formats=` picks; default all)
-REPORT_FORMAT = "pdf"             # what the combined report lays in: rendered whether or not its files are asked for
+REPORT_FORMAT = "svg"             # what the combined report embeds: rendered whether or not its files are asked for
 DEFAULT_HEIGHT = 450
-TALL_CHART = 1100    # px; taller charts get a note pointing to the full-size PNG and the sheet
 
 
 @dataclass
@@ -119,10 +118,11 @@ class Collected:
 
 # ---------------------------------------------------------------- data
 def _sheet_name(n: int, key: str) -> str:
+    """'NN title', cut to Excel's 31 characters, without the characters a sheet name cannot hold."""
     name = f"{n:02d} {key}"
     for ch in '[]:*?/\\':
-        name = name.replace(ch, "_")
-    return name[:31]
+        name = name.replace(ch, "-")
+    return name[:31].rstrip()
 
 
 def _table_key(call: charts.Call, kwargs: dict[str, Any]) -> tuple:
@@ -156,11 +156,13 @@ def collect(con, sel: Selection, *, lang: str = "zh", public: bool = False, k: i
     for spec in charts.specs_for(sel):
         r = charts.render(spec.id, sel, labels, run=run, public=public, k=k)
         rendered.append(r)
-        for call, raw, sup in zip(spec.calls, r.raw, r.sups):
+        for i, (call, raw, sup) in enumerate(zip(spec.calls, r.raw, r.sups)):
             kwargs = call.kwargs(sel)
             key = _table_key(call, kwargs)
             if key not in tables:
-                label = call.name + "".join(f"_{v}" for kk, v in kwargs.items() if kk not in charts.FILTERS and v)
+                # the sheet is named in the reader's language: the first chart that prints it (a
+                # chart's second call, the program names of the tier chart, gets the 项目 suffix)
+                label = r.title if i == 0 else f"{r.title} {labels('program') if call.lookup else i + 1}"
                 tables[key] = Table(call, kwargs, raw, sup, _sheet_name(len(tables) + 1, label))
     cur, prev = kpis.kpi_frames(run, sel.year, sel.filters(), run(queries.years))
     tiles = kpis.kpi_tiles(cur, prev, labels, public=public, k=k, short=False)
@@ -201,7 +203,7 @@ def build_pack(
     `run` is how the frames are fetched (default: the API on `con`); the dashboard passes its scoped,
     cached `store.run`, so a caseworker's pack holds the own area only.
     progress(done, total, label) is called after every step (one per chart rendered, one for the
-    workbook, one per report page). Raises ExportPrerequisiteError when Chromium or the CJK font is
+    workbook, the KPI page, the PDF and the manifest). Raises ExportPrerequisiteError when Chromium or the CJK font is
     missing, before anything is written.
     """
     t_start = time.perf_counter()
@@ -218,7 +220,7 @@ def build_pack(
     for sub in formats:
         (out / sub).mkdir(parents=True, exist_ok=True)
     n = len(got.rendered)
-    total_steps = 2 * n + 4
+    total_steps = n + 5   # charts, workbook, KPI, the PDF written, the PDF saved, manifest
     done = 0
 
     def step(label: str) -> None:
@@ -263,9 +265,6 @@ def build_pack(
             # go.Figure copy would validate the whole figure again for each chart
             figure = fig.to_dict()
             figure["layout"] = {**figure["layout"], "width": CHART_WIDTH, "height": height}
-            if height > TALL_CHART:
-                # shrunk to fit one report page it is hard to read: point to the full-size files
-                notes.append(L("report.note_tall", png=f"png/{stem}.png", sheet=L.list_sep().join(sheets)))
             rendered: dict[str, bytes] = {}
             for fmt in FORMATS:   # each format the pack writes or the report needs, rendered once
                 if fmt in formats or fmt == REPORT_FORMAT:
@@ -275,10 +274,11 @@ def build_pack(
                 path = out / fmt / f"{stem}.{fmt}"
                 path.write_bytes(rendered[fmt])
                 res.files[fmt] = str(path.relative_to(out))
-            pdf_bytes = rendered[REPORT_FORMAT]
+            svg_bytes = rendered[REPORT_FORMAT]
             res.seconds = time.perf_counter() - t0
             results.append(res)
-            report_charts.append(ReportChart(number, spec.id, r.title, r.chart.summary, pdf_bytes, notes))
+            report_charts.append(ReportChart(number, spec.id, r.title, r.chart.summary,
+                                             svg_bytes if r.chart.fig is not None else b"", notes, r.table))
             step(r.title)
 
         workbook = out / f"tables_{year}{suffix}.xlsx"
@@ -288,6 +288,10 @@ def build_pack(
         edition = L("report.edition_public") if public else L("report.edition_internal")
         meta = ReportMeta(
             lang=lang,
+            public=public,
+            edition=L("report.edition_banner_public", k=k) if public else L("report.edition_banner_internal"),
+            table_label=L("report.table"),
+            continued_label=L("report.continued"),
             title=L("report.title", year=year),
             subtitle=L("report.subtitle"),
             footer=L("report.footer", year=year, edition=edition, data_date=ddate),
@@ -306,7 +310,7 @@ def build_pack(
         report = out / f"report_{year}_{lang}{suffix}.pdf"
         step("KPI")
         report.write_bytes(build_report_pdf(
-            renderer, meta, kpi_rows(got.tiles, L, year), [L("report.note_public", k=k)] if public else [],
+            meta, kpi_rows(got.tiles, L, year), [L("report.note_public", k=k)] if public else [],
             report_charts, progress=lambda label: step(label),
         ))
         step("PDF")
@@ -326,6 +330,22 @@ def build_pack(
     }, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     step("manifest")
     return PackResult(out, results, workbook, report, manifest, seconds, render_seconds, renders)
+
+
+def _as_date(text: object) -> object:
+    """'2022-01-18' or '2026-12-02 03:11[:36]' as a datetime (a date cell in the workbook); else as it is."""
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(str(text), fmt)
+        except ValueError:
+            continue
+    return text
+
+
+def _is_date_column(values: pd.Series) -> bool:
+    """A column of datetime.date values (DuckDB's DATE as an object column)."""
+    sample = values.dropna()
+    return len(sample) > 0 and all(isinstance(v, dt.date) for v in sample.head(20))
 
 
 def got_years(con) -> list[int]:
@@ -383,7 +403,10 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
         pct = book.add_format({"num_format": "0.0%"})
         money = book.add_format({"num_format": "#,##0.00"})
         intf = book.add_format({"num_format": "#,##0"})
-        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        wrap = book.add_format({"text_wrap": True, "valign": "top", "align": "left"})
+        date = book.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
+        date_time = book.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
+        month = book.add_format({"num_format": "yyyy-mm", "align": "left"})
 
         # 说明: the facts a reader needs to cite the figures
         filt = "；".join(f"{L.column(key)}={v}" for key, v in sel.filters().items()
@@ -395,10 +418,10 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
             (L("report.info.filters"), filt),
             (L("report.info.public"), L("report.yes") if public else L("report.no")),
             (L("report.info.k"), k if public else "—"),
-            (L("report.info.data_date"), data_date(got.facts)),
-            (L("report.info.loaded_at"), got.facts.get("loaded_at", "—")),
+            (L("report.info.data_date"), _as_date(data_date(got.facts))),
+            (L("report.info.loaded_at"), _as_date(got.facts.get("loaded_at", "—"))),
             (L("report.info.source"), got.facts.get("source", "—")),
-            (L("report.info.generated"), generated),
+            (L("report.info.generated"), _as_date(generated)),
         ]
         if public:
             about += [(L("report.info.legend"), L("report.legend", k=k)), (L("report.info.zero"), L("report.zero"))]
@@ -411,6 +434,10 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
         ws.set_column(1, 1, 90, wrap)
         for j, h in enumerate(about_df.columns):
             ws.write(0, j, h, head)
+        for i, (_, value) in enumerate(about, start=1):  # dates as date cells, shown as dates
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(i, 1, value, date_time if value.time() != dt.time() else date)
+        ws.freeze_panes(1, 0)
 
         # 目录: chart -> sheet -> API call -> SQL file
         specs = {r.spec.id: r.spec for r in got.rendered}
@@ -427,6 +454,8 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
             ws.set_column(j, j, w, wrap if j == 5 else None)
         for j, h in enumerate(index.columns):
             ws.write(0, j, h, head)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, len(index), len(index.columns) - 1)
 
         for entry in got.tables.values():
             frame, sup = entry.frame, entry.sup
@@ -434,8 +463,6 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
             columns: list[tuple[str | None, str, Any]] = []   # (API column, header, values)
             for c in frame.columns:
                 values = shown[c]
-                if pd.api.types.is_datetime64_any_dtype(values):
-                    values = values.dt.strftime("%Y-%m-%d")
                 if c == "gap":  # the seed's label for readers, the key beside it for cross-reference
                     columns += [(None, L.column(c), [L.gap(g) for g in values]), (None, L("gap_key"), values)]
                 else:
@@ -446,7 +473,16 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
             sheets.quote_formula_text(ws, table, as_text)
             for j, (api_col, header, _) in enumerate(columns):
                 ws.write(0, j, header, head)
-                fmt = (pct if api_col in RATIO_COLUMNS else money if api_col in MONEY_COLUMNS
+                is_date = api_col is not None and (pd.api.types.is_datetime64_any_dtype(frame[api_col])
+                                                   or _is_date_column(frame[api_col]))
+                fmt = (pct if api_col in RATIO_COLUMNS else money if api_col in MONEY_COLUMNS else date if is_date
                        else intf if api_col is not None and pd.api.types.is_integer_dtype(frame[api_col]) else None)
                 ws.set_column(j, j, max(10, min(40, 2 * len(str(header)) + 2)), fmt)
+                if is_date:  # date cells (Excel sorts and filters them as dates), not text
+                    cell = month if api_col == "month" else date
+                    ws.set_column(j, j, 12, cell)
+                    for i, v in enumerate(pd.to_datetime(table.iloc[:, j], errors="coerce"), start=1):
+                        if not pd.isna(v):
+                            ws.write_datetime(i, j, v.to_pydatetime(), cell)
             ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(len(table), 1), len(columns) - 1)

@@ -11,7 +11,7 @@ from publish import tables
 from vocab import fmt_int, fmt_pct, fmt_share
 
 L = state.labels()
-st.title(L("quality_title"))
+st.title(L("quality_title"), anchor=False)
 st.caption(L("quality_help"))
 
 totals = store.load_totals()
@@ -36,16 +36,17 @@ for col, (label, value) in zip(st.columns(4), [
         ui.metric(label, value, labels=L)
 
 # ---------------------------------------------------------------- when and from where
-st.subheader(L("load_header"))
+st.header(L("load_header"), anchor=False)
 info = store.load_info()
 st.dataframe(
     {L("quality.item"): [L(f"load_info.{k}") if f"load_info.{k}" in L.known else k for k in info],
-     L("quality.value"): list(info.values())},
+     L("quality.value"): [L("report.yes") if v == "true" else L("report.no") if v == "false" else v
+                          for v in info.values()]},
     hide_index=True, key="load_info_table",
 )
 
 # ---------------------------------------------------------------- per file
-st.subheader(L("files_header"))
+st.header(L("files_header"), anchor=False)
 summary = store.run(queries.load_summary)
 files = summary.assign(share=summary["rows_rejected"] / summary["rows_read"].where(summary["rows_read"] > 0))
 st.dataframe(
@@ -66,7 +67,7 @@ st.dataframe(
 # ---------------------------------------------------------------- against the database this load replaced
 comparison = store.run(queries.load_comparison)
 if not comparison.empty:
-    st.subheader(L("compare_header"))
+    st.header(L("compare_header"), anchor=False)
     st.caption(L("compare_help"))
     shrunk = comparison[comparison["shrunk"].astype(bool)]
     if not shrunk.empty:
@@ -88,7 +89,7 @@ if not comparison.empty:
 
 # ---------------------------------------------------------------- rejects
 if totals.rows_rejected:
-    st.subheader(L("rules_header"))
+    st.header(L("rules_header"), anchor=False)
     rejects = store.run(queries.rejects)
     st.dataframe(tables.rejects_by_rule(rejects, L), hide_index=True, key="rejects_by_rule_table")
 

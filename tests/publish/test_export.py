@@ -88,6 +88,13 @@ def _png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
+def chart_pages(reader, manifest: dict) -> dict[str, str]:
+    """The text of each chart's section (from its outline entry's page to the next one's), lines joined."""
+    starts = [reader.get_destination_page_number(o) for o in reader.outline][1:] + [len(reader.pages)]
+    return {c["id"]: "".join(reader.pages[i].extract_text() for i in range(a, b)).replace("\n", "")
+            for c, a, b in zip(manifest["charts"], starts, starts[1:])}
+
+
 # ---------------------------------------------------------------- files
 @needs_chromium
 def test_every_chart_in_every_format(pack, manifest):
@@ -112,8 +119,8 @@ def test_only_the_formats_asked_for_are_made(demo_db, tmp_path, manifest):
     assert not (out / "png").exists() and not (out / "pdf").exists()
     assert sorted(p.name for p in (out / "svg").iterdir()) == sorted(Path(c["files"]["svg"]).name
                                                                       for c in manifest["charts"])
-    # the report still gets its charts: each chart once as SVG, once as the PDF the report lays in
-    assert made["renders"] == manifest["renders"] - len(manifest["charts"])
+    # the report embeds the SVGs: one render per chart instead of three (png, svg, pdf)
+    assert made["renders"] == manifest["renders"] - 2 * len(manifest["charts"])
     assert (out / f"report_{YEAR}_zh.pdf").stat().st_size > 10_000
     bad = _run_cli("--year", str(YEAR), "--out", str(tmp_path / "bad"), "--db", str(demo_db), "--formats", "gif")
     assert bad.returncode == 1 and "--formats" in bad.stderr and "Traceback" not in bad.stderr
@@ -143,18 +150,40 @@ def test_combined_pdf_text_has_every_title_in_order(pack, manifest):
     from pypdf import PdfReader
 
     reader = PdfReader(pack / f"report_{YEAR}_zh.pdf")
-    assert len(reader.pages) == len(manifest["charts"]) + 2  # cover, KPI page, one page per chart
     text = [p.extract_text() for p in reader.pages]
     assert f"{YEAR} 年度惠残补助绩效报告" in text[0]
     assert "持证残疾人" in text[1] and "覆盖率" in text[1]
-    for page, c in zip(text[2:], manifest["charts"]):
+    # the outline: the KPI section, then one entry per chart, in chart order, each on its own page
+    outline = [(o.title, reader.get_destination_page_number(o)) for o in reader.outline]
+    assert [t for t, _ in outline] == [f"{YEAR} 年主要指标"] + [f"图 {c['number']}　{c['title']}"
+                                                            for c in manifest["charts"]]
+    pages = [p for _, p in outline]
+    assert pages == sorted(pages) and len(set(pages)) == len(pages)
+    for (_, page), c in zip(outline[1:], manifest["charts"]):
         spec = charts.CHARTS[c["id"]]
         assert c["title"] == spec.title(charts.labels("zh"), Selection(year=YEAR))
-        assert c["title"] in page.replace("\n", ""), c["id"]
-        # the one-line summary is on the page (wrapped lines joined back)
-        assert c["summary"][:12] in page.replace("\n", ""), c["id"]
-    # wqy-microhei extracts as real characters, not Kangxi radicals (⼈ U+2F08)
+        flat = text[page].replace("\n", "")
+        assert c["title"] in flat, c["id"]
+        assert c["summary"][:12] in flat, c["id"]  # the one-line summary is on the chart's first page
+    # the edition on every page; wqy-microhei extracts as real characters, not Kangxi radicals (⼈ U+2F08)
+    assert all("内部版" in t for t in text)
     assert "⼈" not in "".join(text)
+
+
+@needs_chromium
+@pytest.mark.parametrize("which", ["pack", "public_pack"])
+def test_report_passes_the_pdfua_machine_check(which, request):
+    """Both editions' reports: Tagged, /Lang of the report's language, no finding of pdfua's checks."""
+    import pikepdf
+
+    folder = request.getfixturevalue(which)
+    path = next(folder.glob("report_*.pdf"))
+    proc = subprocess.run([sys.executable, "-m", "pdfua", "check", str(path)], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    lang = "en" if which == "public_pack" else "zh-CN"
+    with pikepdf.open(path) as doc:
+        assert str(doc.Root.Lang) == lang and bool(doc.Root.MarkInfo.Marked)
 
 
 # ---------------------------------------------------------------- Excel
@@ -170,7 +199,19 @@ def test_excel_sheets_hold_the_api_numbers(pack, manifest, con):
     assert {"说明", "目录"} <= set(book)
     about = dict(zip(book["说明"].iloc[:, 0], book["说明"].iloc[:, 1].astype(str)))
     assert about["年度"] == str(YEAR) and about["语言"] == "中文" and about["公开版（小数抑制）"] == "否"
-    assert about["数据日期"] == manifest["data_date"]
+    assert about["数据日期"].startswith(manifest["data_date"])
+    # the reader's language, dates as dates, a filter and a frozen header on every sheet
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        assert not re.search(r"[A-Za-z]", ws.title), ws.title  # "01 月度发放金额", not "01 monthly_spend"
+        assert ws.freeze_panes == "A2", ws.title
+        if ws.title != "说明":
+            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+    info = {row[0].value: row[1] for row in wb["说明"].iter_rows(min_row=2) if row[0].value}
+    assert info["数据日期"].is_date and info["数据日期"].number_format == "yyyy-mm-dd"
+    assert info["生成时间"].is_date and info["数据载入时间"].is_date
     assert len(book["目录"]) == len(manifest["charts"])
     # the index names each chart's SQL file, and the file exists
     for sql in book["目录"]["SQL 文件"]:
@@ -257,7 +298,7 @@ def test_gap_labels_in_workbook_and_pdf_are_the_seeds(pack, manifest, con):
     from pypdf import PdfReader
 
     reader = PdfReader(pack / f"report_{YEAR}_zh.pdf")
-    pages = {c["id"]: reader.pages[i + 2].extract_text().replace("\n", "") for i, c in enumerate(manifest["charts"])}
+    pages = chart_pages(reader, manifest)
     shown = queries.census_gaps(con, year=YEAR)
     for key in shown.loc[shown["persons"] > 0, "gap"]:
         assert label[key] in pages["gaps.overview"], key
@@ -285,9 +326,14 @@ def test_public_pack_kpi_page_shows_ratios_as_percentages(public_pack, con):
     from pypdf import PdfReader
 
     page = PdfReader(public_pack / f"report_{YEAR}_en_public.pdf").pages[1].extract_text()
-    values = page.split("Indicator\n", 1)[1].split("\nValue", 1)[0].split("\n")
     cur, prev = kpis.kpi_frames(charts.direct_runner(con), YEAR, Selection(year=YEAR).filters(), queries.years(con))
     tiles = kpis.kpi_tiles(cur, prev, charts.labels("en"), public=True, k=K, short=False)
+    # one table row per tile: the indicator (a row header), then its value (the row's text after the label)
+    lines = page.split("\n")
+    values = []
+    for tile in tiles:
+        row = next(ln for ln in lines if ln.startswith(tile.label + " "))
+        values.append(row[len(tile.label) + 1:])
     assert len(values) == len(tiles)
     for line, tile in zip(values, tiles):
         assert line.startswith(tile.value), (tile.column, line)

@@ -104,24 +104,3 @@ def test_pack_workbook_holds_no_formula(hostile_names_db, tmp_path):
     finally:
         con.close()
     assert_no_formula(cells(path), ["+1", "=SUM(1,2)", "+困难", "@护理", "-辅具"])
-
-
-# ---------------------------------------------------------------- the report PDF's pages
-def test_report_pages_show_loaded_names_as_text():
-    """The PDF's pages are plotly figures too: the scope line (a town), a chart's title and summary
-    (names) and the KPI rows reach plotly through style.html_text, so no tag of a name is live."""
-    from publish import report_pdf
-
-    town = '<a href="http://example.invalid">t</a>'
-    meta = report_pdf.ReportMeta(
-        lang="zh", title="2020 年报告", subtitle="s", footer="f", cover_lines=[f"范围：2020 年 · {town}"],
-        contents_title="目录", kpi_title="KPI", kpi_headers=("a", "b", "c"), page_label="{n}/{total}",
-        figure_label="图 {n}")
-    chart = report_pdf.ReportChart(1, "overview.towns", f"{town} 排名", f"最多的是{town}。", b"", [f"注：{town}"])
-    pages = [report_pdf.cover_page(meta, [chart], 3),
-             report_pdf.kpi_page(meta, [(town, "<5", "=1+1")], [], 3),
-             report_pdf.chart_frame(meta, chart, 3, 3)[0]]
-    texts = [a.text for fig in pages for a in fig.layout.annotations]
-    texts += [v for fig in pages for tr in fig.data for col in tr.cells.values for v in col]
-    assert any("&lt;a href=" in t for t in texts)
-    assert not [t for t in texts if "<a " in t or "<img" in t]

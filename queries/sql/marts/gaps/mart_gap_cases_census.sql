@@ -25,7 +25,11 @@ not_surveyed as (
         c.person_id,
         case
             when s.person_id is null then 'no census row for ' || c.year
-            else 'survey_status ' || s.survey_status
+            else c.year || ' survey status: ' || case s.survey_status
+                when 'not_reached' then 'not reached'
+                when 'refused' then 'refused'
+                else s.survey_status
+            end
         end as detail,
         case
             when s.person_id is null then c.year || ' 年无调查记录'
