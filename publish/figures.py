@@ -35,13 +35,19 @@ from publish.style import (
     AFTER_COLOR,
     AGE_BAND_ORDER,
     BEFORE_COLOR,
+    BLUE,
+    BROWN,
+    GREEN,
     GROUP_COLORS,
-    OKABE_ITO,
     SEQUENTIAL,
+    SEQUENTIAL_MARK_RANGE,
+    SLATE,
     TEMPLATE,
+    VERMILLION,
     base_layout,
     html_text,
-    tint,
+    series_style,
+    text_color_on,
 )
 from vocab import Labels, fmt_int, fmt_num, fmt_pct, fmt_wan
 
@@ -157,7 +163,7 @@ def monthly_spend(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) 
     d = d.sort_values("month")
     labels = [L("chart.month_tick", month=m.month, abbr=m.strftime("%b")) for m in d["month"]]
     fig = go.Figure(go.Bar(
-        x=labels, y=d["spend_yuan"] / 10_000, marker_color=OKABE_ITO[0],
+        x=labels, y=d["spend_yuan"] / 10_000, marker_color=BLUE,
         customdata=np.stack([d["persons_paid"], d["payments"]], axis=-1),
         hovertemplate=_hover("%{x}<br>", L("chart.monthly_spend.hover", spend="%{y:,.2f}",
                                             persons="%{customdata[0]:,}")),
@@ -183,7 +189,7 @@ def town_ranking(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -
         return _no_data(L)
     d = df.sort_values("spend_yuan", ascending=True)
     fig = go.Figure(go.Bar(
-        x=d["spend_yuan"] / 10_000, y=_plain(d["value"]), orientation="h", marker_color=OKABE_ITO[0],
+        x=d["spend_yuan"] / 10_000, y=_plain(d["value"]), orientation="h", marker_color=BLUE,
         text=[fmt_pct(s) for s in d["share"]], textposition="outside", cliponaxis=False,
         customdata=d["persons"],
         hovertemplate=_hover("%{y}<br>", _spend_persons_hover(L, "%{x:,.2f}", "%{customdata:,}")),
@@ -232,15 +238,23 @@ def coverage_heatmap(df: pd.DataFrame, L: Labels, *, title: str, year: Any = Non
     n = d.pivot_table(index="category", columns="grade", values="certified_population", aggfunc="first").reindex(
         index=cats, columns=grades)
     text = [[("" if pd.isna(v) else f"{v * 100:.1f}%") for v in row] for row in z.to_numpy()]
+    xs, ys = _plain(L.code("grade", g) for g in grades), _plain(L.code("category", c) for c in cats)
     fig = go.Figure(go.Heatmap(
-        z=z.to_numpy(dtype=float), x=_plain(L.code("grade", g) for g in grades),
-        y=_plain(L.code("category", c) for c in cats), colorscale=SEQUENTIAL, zmin=0, zmax=1,
-        text=text, texttemplate="%{text}", textfont=dict(size=13),
-        customdata=n.to_numpy(dtype=float),
+        z=z.to_numpy(dtype=float), x=xs, y=ys, colorscale=SEQUENTIAL, zmin=0, zmax=1,
+        text=text, customdata=n.to_numpy(dtype=float),
         colorbar=dict(title=dict(text=L("kpi_coverage")), tickformat=".0%"),
         hovertemplate=_hover("%{y} %{x}<br>%{text}<br>N=%{customdata:,}"),
         xgap=2, ygap=2,
     ))
+    # the cell values as a text layer coloured per cell, black or white (style.text_color_on), so
+    # every value reaches 4.5:1 on its cell; plotly's own choice left white on mid cells at 3.2:1
+    cells = [(x, y, t, text_color_on(pc.sample_colorscale(SEQUENTIAL, [float(v)])[0]))
+             for y, row_v, row_t in zip(ys, z.to_numpy(dtype=float), text) for x, v, t in zip(xs, row_v, row_t)
+             if t]
+    if cells:
+        fig.add_scatter(x=[c[0] for c in cells], y=[c[1] for c in cells], text=[c[2] for c in cells],
+                        mode="text", textfont=dict(size=13, color=[c[3] for c in cells]), hoverinfo="skip",
+                        showlegend=False)
     base_layout(fig, title, legend=False, height=420)
     fig.update_yaxes(autorange="reversed")
     valid = _with_coverage(d)
@@ -284,7 +298,7 @@ def coverage_bars(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, 
     horizontal = by in ("town", "village")
     bar = go.Bar(
         x=d["coverage"] if horizontal else labels, y=labels if horizontal else d["coverage"],
-        orientation="h" if horizontal else "v", marker_color=OKABE_ITO[2],
+        orientation="h" if horizontal else "v", marker_color=GREEN,
         text=[fmt_pct(c) for c in d["coverage"]], textposition="outside", cliponaxis=False,
         customdata=np.stack([d["persons_paid"], d["certified_population"]], axis=-1),
         hovertemplate=_hover("%{text}<br>%{customdata[0]:,} / %{customdata[1]:,}"),
@@ -319,9 +333,9 @@ def targeting(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> C
     d = df.copy()
     names = L.programs(d)
     series = [
-        ("eligible_paid_person_months", L("chart.targeting.eligible_paid"), OKABE_ITO[2]),
-        ("excluded_person_months", L("chart.targeting.excluded"), OKABE_ITO[5]),
-        ("included_person_months", L("chart.targeting.included"), OKABE_ITO[1]),
+        ("eligible_paid_person_months", L("chart.targeting.eligible_paid"), GREEN),
+        ("excluded_person_months", L("chart.targeting.excluded"), VERMILLION),
+        ("included_person_months", L("chart.targeting.included"), BROWN),
     ]
     fig = go.Figure()
     for col, label, color in series:
@@ -329,7 +343,17 @@ def targeting(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> C
                     marker_color=color, hovertemplate=_hover("%{y}<br>", label, ": %{x:,}"))
     fig.update_layout(barmode="stack")
     base_layout(fig, title, height=max(300, 140 + 70 * len(d)))
-    fig.update_xaxes(title_text=L("chart.targeting.axis"), tickformat=",")
+    # the two errors are 0.1–1 % of a bar: slivers no eye can see, so each bar says them in words
+    totals = d[[c for c, _, _ in series]].fillna(0).sum(axis=1)
+    for n, total, (_, r) in zip(names, totals, d.iterrows()):
+        fig.add_annotation(
+            x=float(total), y=_wrap_label(n, 14), xanchor="left", xshift=6, showarrow=False, align="left",
+            text=html_text(L("chart.targeting.bar_label", excluded=fmt_int(r["excluded_person_months"]),
+                             exclusion=fmt_pct(r["exclusion_error"], 2), included=fmt_int(r["included_person_months"]),
+                             inclusion=fmt_pct(r["inclusion_error"], 2))).replace("\n", "<br>"),
+            font=dict(size=13, color="#222"))
+    fig.update_xaxes(title_text=L("chart.targeting.axis"), tickformat=",",
+                     range=[0, float(totals.max() or 1) * 1.45])
     parts = [L("chart.targeting.program", program=n, exclusion=fmt_pct(r["exclusion_error"]),
                inclusion=fmt_pct(r["inclusion_error"])) for n, (_, r) in zip(names, d.iterrows())]
     summary = L("chart.targeting.summary", prefix=_year_prefix(year, L), programs=L("chart.targeting.sep").join(parts))
@@ -358,9 +382,9 @@ def priority_children(df: pd.DataFrame, L: Labels, *, title: str, year: Any = No
     d = df.copy()
     labels = [_wrap_label(L.code("priority", g), 12 if L.zh else 24) for g in d["group"]]
     fig = go.Figure()
-    fig.add_bar(x=labels, y=d["persons"], name=L("persons"), marker_color=OKABE_ITO[4])
+    fig.add_bar(x=labels, y=d["persons"], name=L("persons"), marker_color=SLATE)
     fig.add_bar(x=labels, y=d["persons_paid"], name=L("chart.priority_children.persons_paid"),
-                marker_color=OKABE_ITO[0])
+                marker_color=BLUE)
     fig.update_layout(barmode="group")
     base_layout(fig, title, height=380)
     fig.update_yaxes(tickformat=",")
@@ -479,7 +503,8 @@ def spend_tiers(tiers: pd.DataFrame, programs: pd.DataFrame, L: Labels, *, title
     order = d.groupby("label")["spend_yuan"].sum().sort_values().index.tolist()
     max_tier = int(d["tier"].max())
     # cividis steps: ordered tiers read as an ordered scale
-    steps = pc.sample_colorscale(SEQUENTIAL, [i / max(max_tier - 1, 1) for i in range(max_tier)])
+    lo, hi = SEQUENTIAL_MARK_RANGE  # the part of the scale that keeps 3:1 on white
+    steps = pc.sample_colorscale(SEQUENTIAL, [lo + (hi - lo) * i / max(max_tier - 1, 1) for i in range(max_tier)])
     hover = L("chart.spend_tiers.hover", share="%{x:.0%}", persons="%{customdata[0]:,}",
               spend="%{customdata[1]:,.2f}", cap="%{customdata[2]:,.0f}", cap_use="%{customdata[3]:.0%}")
     fig = go.Figure()
@@ -531,7 +556,7 @@ def incidence(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, by: 
         d = d.sort_values("share", ascending=True)
     labels = _plain(L.code(by, v) for v in d["value"])
     fig = go.Figure(go.Bar(
-        y=labels, x=d["share"], orientation="h", marker_color=OKABE_ITO[0] if by == "category" else OKABE_ITO[2],
+        y=labels, x=d["share"], orientation="h", marker_color=BLUE if by == "category" else GREEN,
         text=[fmt_pct(s) for s in d["share"]], textposition="outside", cliponaxis=False,
         customdata=np.stack([d["spend_yuan"] / 10_000, d["persons"]], axis=-1),
         hovertemplate=_hover("%{y}<br>%{x:.1%}<br>",
@@ -634,7 +659,7 @@ def processing_distribution(df: pd.DataFrame, L: Labels, *, title: str, year: An
         fig.add_trace(go.Box(
             x=[L.code("period", p) for p in part.index], q1=part["q1"], median=part["median"], q3=part["q3"],
             lowerfence=part["lowerfence"], upperfence=part["upperfence"], mean=part["mean"],
-            name=L.code("route", route) if route else "", marker_color=colors.get(route, OKABE_ITO[0]),
+            name=L.code("route", route) if route else "", marker_color=colors.get(route, BLUE),
             boxpoints=False,
         ))
     rows = boxes.to_dict("records")
@@ -777,8 +802,8 @@ def gaps_overview(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) 
     d["paid_wrongly"] = d["gap"].isin(_payment_gaps(L))
     hover = L("chart.gaps_overview.hover", persons="%{x:,}", cases="%{customdata[0]:,}", amount="%{customdata[1]:,.0f}")
     fig = go.Figure()
-    for wrong, name, color in ((False, L("chart.gaps_overview.other_gaps"), OKABE_ITO[0]),
-                               (True, L("chart.gaps_overview.payment_gaps"), OKABE_ITO[5])):
+    for wrong, name, color in ((False, L("chart.gaps_overview.other_gaps"), BLUE),
+                               (True, L("chart.gaps_overview.payment_gaps"), VERMILLION)):
         part = d[d["paid_wrongly"] == wrong]
         if part.empty:
             continue
@@ -834,10 +859,9 @@ def gaps_by_area(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, l
         area_order = _plain(d.groupby("area")["persons"].sum().sort_values().index)
         for i, g in enumerate(gaps):
             part = d[d["gap"] == g]
-            # 15 gaps, 8 colour-blind-safe colours: the second round uses their light tints, so no two
-            # gaps look the same (hatching did too, but made the PDF export of a village chart time out)
+            # 15 gaps, 8 colours: the second round adds a pattern (a light tint would fall below 3:1)
             fig.add_bar(y=_plain(part["area"]), x=part["persons"], orientation="h", name=html_text(L.gap(g)),
-                        marker_color=tint(OKABE_ITO[i % len(OKABE_ITO)], 0.55 if i >= len(OKABE_ITO) else 0))
+                        marker=series_style(i))
         fig.update_layout(barmode="stack", yaxis=dict(categoryorder="array", categoryarray=area_order))
         # the legend goes under the chart: above it, its rows ran into the title; Chinese names are
         # shorter, so four fit a row
@@ -847,7 +871,7 @@ def gaps_by_area(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, l
                           legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left",
                                       traceorder="normal", entrywidth=0))
     else:
-        fig = go.Figure(go.Bar(y=_plain(d["area"]), x=d["persons"], orientation="h", marker_color=OKABE_ITO[5],
+        fig = go.Figure(go.Bar(y=_plain(d["area"]), x=d["persons"], orientation="h", marker_color=VERMILLION,
                                text=[fmt_int(v) for v in d["persons"]], textposition="outside", cliponaxis=False))
         base_layout(fig, title, legend=False, height=max(320, 80 + 28 * n_areas))
     fig.update_xaxes(title_text=L("persons"), tickformat=",d",

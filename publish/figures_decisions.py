@@ -11,11 +11,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from publish.figures import Chart, _hover, _no_data, _plain, _program_width, _wrap_label, _year_prefix
-from publish.style import OKABE_ITO, base_layout
+from publish.style import BLUE, BROWN, GREEN, PALETTE, VERMILLION, base_layout
 from vocab import Labels, fmt_int, fmt_pct
 from vocab.text_analysis import SOURCE_LABELS
 
-DECISION_COLORS = {"approved": OKABE_ITO[2], "rejected": OKABE_ITO[5], "pending": OKABE_ITO[1]}
+DECISION_COLORS = {"approved": GREEN, "rejected": VERMILLION, "pending": BROWN}
 
 
 def _totals(d: pd.DataFrame) -> dict[str, float]:
@@ -69,7 +69,7 @@ def channels(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Ch
                   L("channel.unknown") if pd.isna(v) else str(v) for v in d["value"]]
     d = d.sort_values("application_share", ascending=True)
     fig = go.Figure(go.Bar(
-        y=_plain(d["label"]), x=d["application_share"], orientation="h", marker_color=OKABE_ITO[0],
+        y=_plain(d["label"]), x=d["application_share"], orientation="h", marker_color=BLUE,
         text=[f"{fmt_pct(s)}（{fmt_int(n)}）" if L.zh else f"{fmt_pct(s)} ({fmt_int(n)})"
               for s, n in zip(d["application_share"], d["applications"])],
         textposition="outside", cliponaxis=False, hovertemplate=_hover("%{y}<br>%{x:.1%}"),
@@ -111,7 +111,7 @@ def event_sources(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) 
     for i, (src, part) in enumerate(d.groupby("source_label", sort=True)):
         part = part.set_index("event_label").reindex(order)
         fig.add_bar(y=_plain(order), x=part["events"], orientation="h", name=_plain([src])[0],
-                    marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+                    marker_color=PALETTE[i % len(PALETTE)],
                     hovertemplate=_hover("%{y}<br>" + _plain([src])[0] + " %{x:,}"))
     base_layout(fig, title, height=max(320, 90 + 34 * len(order)))
     fig.update_layout(barmode="stack")

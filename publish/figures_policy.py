@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from contract import CATEGORIES
 from publish import tables
 from publish.figures import Chart, _hover, _no_data, _plain, _year_prefix
-from publish.style import OKABE_ITO, base_layout
+from publish.style import BLUE, SLATE, VERMILLION, base_layout
 from vocab import Labels, fmt_int, fmt_num
 
 
@@ -50,13 +50,13 @@ def policy_costs(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, b
     names = [L.code(by, v) if by == "category" else ("—" if pd.isna(v) else v) for v in d[by]]
     y = _plain(names)
     fig = go.Figure()
-    for col, key, color in (("cost_current", "chart.policy.current", OKABE_ITO[4]),
-                            ("cost_simulated", "chart.policy.simulated", OKABE_ITO[0])):
+    for col, key, color in (("cost_current", "chart.policy.current", SLATE),
+                            ("cost_simulated", "chart.policy.simulated", BLUE)):
         fig.add_bar(y=y, x=d[col] / 10_000, orientation="h", name=L(key), marker_color=color,
                     text=[fmt_num(v / 10_000, 1) for v in d[col]], textposition="outside", cliponaxis=False,
                     hovertemplate=_hover("%{y}<br>" + L(key) + " %{x:,.2f}"))
     fig.add_scatter(y=y, x=d["actual_spend"] / 10_000, mode="markers", name=L("chart.policy.actual"),
-                    marker=dict(symbol="diamond", size=11, color=OKABE_ITO[5]),
+                    marker=dict(symbol="diamond", size=11, color=VERMILLION),
                     hovertemplate=_hover("%{y}<br>" + L("chart.policy.actual") + " %{x:,.2f}"))
     base_layout(fig, title, height=max(340, 80 + 46 * len(d)))
     fig.update_layout(barmode="group")

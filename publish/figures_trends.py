@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from publish.figures import Chart, _no_data, _payment_gaps, _plain
-from publish.style import AFTER_COLOR, BEFORE_COLOR, OKABE_ITO, base_layout
+from publish.style import AFTER_COLOR, BEFORE_COLOR, BLUE, BROWN, GREEN, PURPLE, SLATE, VERMILLION, VIOLET, base_layout
 from vocab import Labels, fmt_int, fmt_pct
 
 # (API column, panel title key, value → plotted number, tick format, text of a value)
@@ -63,8 +63,8 @@ def kpi_trends(df: pd.DataFrame, programs: pd.DataFrame, L: Labels, *, title: st
         r, c = divmod(i, 2)
         values = [None if pd.isna(v) else scale(float(v)) for v in d[col]]
         sizes = [13 if y == year else 8 for y in years]
-        fig.add_scatter(x=years, y=values, mode="lines+markers", name=L(key), line=dict(color=OKABE_ITO[0]),
-                        marker=dict(size=sizes, color=[AFTER_COLOR if y == year else OKABE_ITO[0] for y in years]),
+        fig.add_scatter(x=years, y=values, mode="lines+markers", name=L(key), line=dict(color=BLUE),
+                        marker=dict(size=sizes, color=[AFTER_COLOR if y == year else BLUE for y in years]),
                         hovertemplate="%{x}<br>%{y:" + fmt + "}<extra></extra>", row=r + 1, col=c + 1)
         fig.update_yaxes(tickformat=fmt, rangemode="tozero", row=r + 1, col=c + 1)
         fig.update_xaxes(tickvals=years, ticktext=[str(y) for y in years], row=r + 1, col=c + 1)
@@ -104,7 +104,7 @@ def gap_trends(df: pd.DataFrame, programs: pd.DataFrame, L: Labels, *, title: st
         part = df[df["gap"] == gap].sort_values("year")
         r, c = divmod(i, cols)
         fig.add_scatter(x=part["year"].astype(int), y=part["persons"], mode="lines+markers", name=L.gap(gap),
-                        line=dict(color=OKABE_ITO[5] if gap in paid_wrongly else OKABE_ITO[0]),
+                        line=dict(color=VERMILLION if gap in paid_wrongly else BLUE),
                         marker=dict(size=[11 if y == year else 6 for y in part["year"]]),
                         hovertemplate="%{x}<br>%{y:,d}<extra></extra>", row=r + 1, col=c + 1)
         fig.update_yaxes(rangemode="tozero", tickformat=",d", row=r + 1, col=c + 1)
@@ -124,10 +124,10 @@ def gap_trends(df: pd.DataFrame, programs: pd.DataFrame, L: Labels, *, title: st
 
 # ---------------------------------------------------------------- flows in and out of monthly programs
 FLOW_COLORS = {
-    "death": "#000000", "moved_out": OKABE_ITO[3], "revocation": OKABE_ITO[5], "dibao_exit": OKABE_ITO[1],
-    "eligible_unpaid": OKABE_ITO[6], "continuing": OKABE_ITO[4], "new_in_register": OKABE_ITO[3],
-    "new_certificate": OKABE_ITO[2], "dibao_entry": OKABE_ITO[1], "reaching_age": OKABE_ITO[6],
-    "late_take_up": OKABE_ITO[0], "other": "#999999",
+    "death": "#000000", "moved_out": PURPLE, "revocation": VERMILLION, "dibao_exit": BROWN,
+    "eligible_unpaid": VIOLET, "continuing": SLATE, "new_in_register": PURPLE,
+    "new_certificate": GREEN, "dibao_entry": BROWN, "reaching_age": VIOLET,
+    "late_take_up": BLUE, "other": "#767676",
 }
 
 

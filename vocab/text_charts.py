@@ -89,6 +89,8 @@ CHART_TEXT: dict[str, tuple[str, str]] = {
     "chart.targeting.excluded": ("应享未发（漏保）", "Eligible, not paid (exclusion)"),
     "chart.targeting.included": ("不应享却发放（错保）", "Paid, not eligible (inclusion)"),
     "chart.targeting.axis": ("人月", "Person-months"),
+    "chart.targeting.bar_label": ("漏保 {excluded}（{exclusion}）\n错保 {included}（{inclusion}）",
+                                  "Exclusion {excluded} ({exclusion})\nInclusion {included} ({inclusion})"),
     "chart.targeting.program": ("{program}漏保率 {exclusion}、错保率 {inclusion}",
                                 "{program}: exclusion error {exclusion}, inclusion error {inclusion}"),
     "chart.targeting.sep": ("；", "; "),                       # between the programs of the summary

@@ -298,7 +298,7 @@ def test_layout_uses_cjk_font_and_safe_palette():
     c = figures.spend_programs(spend_frame(), ZH, title="各补贴项目支出")
     assert "WenQuanYi Micro Hei" in c.fig.layout.font.family
     colours = {tr.marker.color for tr in c.fig.data}
-    assert colours <= set(style.OKABE_ITO)
+    assert colours <= set(style.PALETTE)
 
 
 def test_the_default_template_gives_the_json_of_the_template_set_per_figure(monkeypatch):
