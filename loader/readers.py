@@ -33,6 +33,17 @@ BAD_SPOTS = 10                 # a file that is UTF-8 but for this many bad spot
                                # UTF-8 with damaged rows: those rows are rejected (rule bad_bytes)
 MAX_CELL_CHARS = 1_000_000     # an XLSX cell longer than this is rejected (cell_too_long), not loaded
 _CODECS = {"big5": "cp950"}    # encoding as reported -> Python codec (cp950: Big5 as Windows writes it)
+ENCODING_NAMES = {"gb18030": "GB18030", "big5": "Big5", "utf-16": "UTF-16"}   # as a reason names them
+# A byte that does not decode in a GB18030 or Big5 file becomes this character in the UTF-8 copy, and
+# its row is rejected (rule undecodable). A Unicode noncharacter: it never occurs in text.
+UNDECODABLE = "\ufdd1"
+
+
+def _undecodable(exc: UnicodeError) -> tuple[str, int]:
+    return UNDECODABLE, exc.end if isinstance(exc, UnicodeDecodeError) else exc.start + 1
+
+
+codecs.register_error("loader_undecodable", _undecodable)
 
 
 class ContractError(Exception):
@@ -76,6 +87,9 @@ class PreparedFile:
     has_nul: bool = False                  # the file holds a NUL character somewhere (its rows are rejected)
     flags_column: int | None = None        # position of `__flags` (xlsx): `rule@position;…` per row
     repaired: int = 0                      # lines the reader replaced by a marked line (validate.stage)
+    lines: int = 0                         # physical lines of csv_path (CSV sources)
+    blank_lines: bool = False              # csv_path holds an empty line (rows below it are renumbered)
+    undecodable: int = 0                   # spots that did not decode in `encoding` (their rows are rejected)
 
 
 # ----------------------------------------------------------------------------------------- files
@@ -213,12 +227,15 @@ class ByteScan:
     utf8: bool                     # the whole file is valid UTF-8
     nul: bool                      # a NUL byte somewhere
     cr: bool                       # a CR somewhere (CRLF, or CR-only or mixed line endings)
+    lines: int = 0                 # physical lines (LF-terminated, plus an unterminated last one)
+    blank: bool = False            # an empty line somewhere (DuckDB's reader skips those)
 
 
 def scan_bytes(path: Path) -> ByteScan:
-    """One streaming pass: is the file UTF-8, does it hold a NUL, a CR? No per-line work."""
+    """One streaming pass: is the file UTF-8, does it hold a NUL, a CR, an empty line, how many lines?
+    No per-line work in Python (byte counts and searches only)."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    utf8, nul, cr = True, False, False
+    utf8, nul, cr, blank, lines, last = True, False, False, False, 0, b"\n"
     with path.open("rb") as f:
         for chunk in _chunks(f):
             if utf8:
@@ -228,12 +245,39 @@ def scan_bytes(path: Path) -> ByteScan:
                     utf8 = False
             nul = nul or b"\x00" in chunk
             cr = cr or b"\r" in chunk
+            blank = blank or b"\n\n" in chunk or b"\n\r\n" in chunk or (
+                last == b"\n" and lines > 0 and chunk.startswith((b"\n", b"\r\n")))
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
     if utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    return ByteScan(utf8, nul, cr)
+    return ByteScan(utf8, nul, cr, lines + (last != b"\n"), blank)
+
+
+_EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")
+
+
+def empty_lines(path: Path, after: int = 0) -> list[int]:
+    """The 1-based numbers of the empty lines of a file (nothing, or a lone CR, before the LF) below
+    line `after`, found chunk by chunk with a byte search (no loop over lines in Python)."""
+    out: list[int] = []
+    seen = 0                       # LFs before the current chunk
+    last = b""
+    with path.open("rb") as f:
+        for chunk in _chunks(f):
+            if last == b"\n" and chunk.startswith((b"\n", b"\r\n")):
+                out.append(seen + 1)
+            pos, count = 0, seen
+            for m in _EMPTY_LINE.finditer(chunk):
+                count += chunk.count(b"\n", pos, m.start() + 1)
+                pos = m.start() + 1
+                out.append(count + 1)
+            seen += chunk.count(b"\n")
+            last = chunk[-1:]
+    return [n for n in out if n > after]
 
 
 def _mixed_line_endings(path: Path) -> bool:
@@ -272,22 +316,31 @@ def _common_chars(encoding: str) -> frozenset[str]:
 _WIDE = re.compile(r"[^\x00-\x7f]")
 
 
-def _plausible(path: Path, encoding: str) -> float | None:
+def _plausible(path: Path, encoding: str, *, lenient: bool = False) -> float | None:
     """The share of the first PLAUSIBLE_SAMPLE non-ASCII characters that are common characters of
-    `encoding` (see _common_chars), or None when the file does not decode strictly as `encoding`."""
-    decoder = codecs.getincrementaldecoder(_CODECS.get(encoding, encoding))(errors="strict")
+    `encoding` (see _common_chars), or None when the file does not decode strictly as `encoding`.
+
+    `lenient`: bytes that do not decode are allowed where they are few (BAD_SPOTS, or 1 per 100 lines:
+    a damaged row, whose row the reader rejects); None when there are more."""
+    decoder = codecs.getincrementaldecoder(_CODECS.get(encoding, encoding))(
+        errors="loader_undecodable" if lenient else "strict")
     common = _common_chars(encoding)
-    seen = hits = 0
+    seen = hits = spots = lines = 0
     try:
         with path.open("rb") as f:
             while chunk := f.read(CHUNK):
                 text = decoder.decode(chunk)
+                lines += chunk.count(b"\n")
+                if lenient:
+                    spots += text.count(UNDECODABLE)
                 if seen < PLAUSIBLE_SAMPLE:
-                    wide = _WIDE.findall(text)[: PLAUSIBLE_SAMPLE - seen]
+                    wide = [ch for ch in _WIDE.findall(text) if ch != UNDECODABLE][: PLAUSIBLE_SAMPLE - seen]
                     seen += len(wide)
                     hits += sum(1 for ch in wide if ch in common)
-            decoder.decode(b"", final=True)
+            spots += decoder.decode(b"", final=True).count(UNDECODABLE)
     except UnicodeDecodeError:
+        return None
+    if spots > max(BAD_SPOTS, lines // 100):
         return None
     return hits / seen if seen else 1.0
 
@@ -311,8 +364,9 @@ def detect_encoding(path: Path, scan: ByteScan | None = None) -> str:
     what Chinese Excel writes) or Big5 only when it decodes strictly as that encoding *and* reads as
     Chinese text in it (PLAUSIBLE): Big5 bytes mostly decode as GB18030 too, into rare characters.
     Failing both, a file that is UTF-8 but for a few bad spots (BAD_SPOTS) stays UTF-8 and the reader
-    rejects the damaged rows (one bad byte must not turn a whole file into cp1250). Anything else is
-    refused: a guess would load wrong text."""
+    rejects the damaged rows (one bad byte must not turn a whole file into cp1250). Then a GB18030 or
+    Big5 file with a few bytes that do not decode (read leniently, _plausible): those rows are rejected
+    (rule undecodable), the rest loads. Anything else is refused: a guess would load wrong text."""
     with path.open("rb") as f:
         head = f.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -329,18 +383,29 @@ def detect_encoding(path: Path, scan: ByteScan | None = None) -> str:
     spots, lines = _utf8_bad_spots(path)
     if spots <= max(BAD_SPOTS, lines // 100):
         return "utf-8-sig" if bom else "utf-8"
+    if not bom:
+        shares = {enc: share for enc in ("gb18030", "big5")
+                  if (share := _plausible(path, enc, lenient=True)) is not None and share >= PLAUSIBLE}
+        if shares:
+            return max(shares, key=lambda enc: (shares[enc], enc == "gb18030"))
     raise ContractError(f"{path.name}: 无法确定文件编码（不是 UTF-8、GB18030/GBK 或 Big5），请另存为 UTF-8 后重新载入 "
                         f"(cannot tell the text encoding with confidence: not UTF-8, GB18030/GBK or Big5; "
                         f"save the file as UTF-8 and load again)")
 
 
-def transcode(path: Path, encoding: str, out: Path) -> None:
-    """Stream `path` from `encoding` to UTF-8 in `out` (no BOM), chunk by chunk."""
-    decoder = codecs.getincrementaldecoder(_CODECS.get(encoding, encoding))(errors="strict")
+def transcode(path: Path, encoding: str, out: Path) -> int:
+    """Stream `path` from `encoding` to UTF-8 in `out` (no BOM), chunk by chunk. A byte that does not
+    decode becomes UNDECODABLE (its row is rejected); returns how many there were."""
+    decoder = codecs.getincrementaldecoder(_CODECS.get(encoding, encoding))(errors="loader_undecodable")
+    spots = 0
     with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(CHUNK):
-            dst.write(decoder.decode(chunk))
-        dst.write(decoder.decode(b"", final=True))
+            text = decoder.decode(chunk)
+            spots += text.count(UNDECODABLE)
+            dst.write(text)
+        text = decoder.decode(b"", final=True)
+        dst.write(text)
+    return spots + text.count(UNDECODABLE)
 
 
 def normalise_newlines(path: Path, out: Path) -> Path:
@@ -365,9 +430,10 @@ def prepare_csv(table: Table, path: Path, workdir: Path) -> PreparedFile:
     scan = scan_bytes(path)
     encoding = detect_encoding(path, scan)
     csv_path = path
+    undecodable = 0
     if encoding not in ("utf-8", "utf-8-sig"):
         csv_path = workdir / f"{table.name}.utf8.csv"
-        transcode(path, encoding, csv_path)
+        undecodable = transcode(path, encoding, csv_path)
         scan = scan_bytes(csv_path)
     if scan.cr and _mixed_line_endings(csv_path):
         # DuckDB takes the line ending from the first line and cannot read a file that mixes CRLF
@@ -377,6 +443,7 @@ def prepare_csv(table: Table, path: Path, workdir: Path) -> PreparedFile:
         if csv_path != path:
             csv_path.unlink()
         csv_path = out
+        scan = scan_bytes(csv_path)   # CR-only endings turned into LF: its lines and empty lines
     # A UTF-8 BOM sits in front of the header, which DuckDB skips (skip >= 1), so it needs no copy.
     # A damaged byte is the reader's to reject row by row: the header scan must not fail on it.
     with csv_path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
@@ -406,7 +473,7 @@ def prepare_csv(table: Table, path: Path, workdir: Path) -> PreparedFile:
     return PreparedFile(table=table.name, source=path, csv_path=csv_path, file_format="csv",
                         encoding=encoding, columns=cols, width=len(cols), skip=last + 1,
                         delimiter=delimiter, row_offset=last + 1, has_data=has_data, workdir=workdir,
-                        has_nul=scan.nul)
+                        has_nul=scan.nul, lines=scan.lines, blank_lines=scan.blank, undecodable=undecodable)
 
 
 # ----------------------------------------------------------------------------------------- XLSX

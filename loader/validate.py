@@ -21,7 +21,15 @@ from typing import NamedTuple
 import duckdb
 
 from contract import TABLES, Column, Table, idnumber, masking, sql_type
-from loader.readers import MAX_CELL_CHARS, ContractError, PreparedFile, normalise_header
+from loader.readers import (
+    ENCODING_NAMES,
+    MAX_CELL_CHARS,
+    UNDECODABLE,
+    ContractError,
+    PreparedFile,
+    empty_lines,
+    normalise_header,
+)
 
 
 class RuleWords(NamedTuple):
@@ -67,6 +75,8 @@ RULES: dict[str, RuleWords] = {
     "csv_quote": RuleWords("引号不成对", "a quote is never closed"),
     "line_too_long": RuleWords("该行过长", "line too long"),
     "bad_bytes": RuleWords("含有不是 UTF-8 编码的字节", "bytes that are not UTF-8"),
+    "undecodable": RuleWords("含有无法按文件编码（GB18030、Big5）解码的字节",
+                             "bytes that do not decode in the file's encoding (GB18030, Big5)"),
     "nul_char": RuleWords("含有空字符 NUL", "contains a NUL character"),
     "formula_no_value": RuleWords("公式没有保存计算结果", "formula without a saved result"),
     "cell_error": RuleWords("单元格是 Excel 错误值", "an Excel error value"),
@@ -244,18 +254,19 @@ def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
         opts = _csv_options(prep, n)
         if tolerant:
             opts += ", null_padding = true, parallel = false"
+        # blank rows stay until the rows are numbered (a blank row is a line too), then go
         con.execute(f"""
             create or replace temp table {name} as
-            select * exclude (__blank) from (
-                select {', '.join(select)}, {blank} as __blank
-                from read_csv({lit(str(prep.csv_path))}, {opts})
-            ) where not __blank
+            select {', '.join(select)}, {blank} as __blank
+            from read_csv({lit(str(prep.csv_path))}, {opts})
         """)
-        return con.execute(f"select count(*) from {name}").fetchone()[0]
+        return con.execute(f"select count(*) filter (where not __blank) from {name}").fetchone()[0]
 
-    try:
-        n = read(tolerant=False)
-    except duckdb.Error:
+    def read_all() -> int:
+        try:
+            return read(tolerant=False)
+        except duckdb.Error:
+            pass
         # Most files never get here. Lines DuckDB cannot read at all are marked first; then rows with
         # too many or too few fields (or line breaks inside quotes) need the slower, single-threaded
         # tolerant reader.
@@ -277,11 +288,94 @@ def stage(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str) -> int:
             raise ContractError(f"{prep.source.name}: CSV 格式错误，部分行无法可靠读取，请另存为标准 CSV "
                                 f"(malformed CSV: {expected - n} rows could not be read reliably; "
                                 f"save the file again as a standard CSV)")
+        return n
+
+    n = read_all()
+    if prep.row_column is None:
+        for _ in range(REPAIR_ROUNDS):
+            records = con.execute(f"select count(*) from {name}").fetchone()[0]
+            empties = empty_lines(prep.csv_path, prep.skip) if prep.blank_lines else []
+            # a record spanning lines (a line break inside quotes) makes the count of records fall short
+            # of the lines: two stray quotes pair up so, or a legitimate multi-line cell does
+            multiline = records < prep.lines - prep.skip - len(empties)
+            if multiline and _mark_paired_quotes(prep):
+                n = read_all()
+                continue
+            if empties or multiline:
+                _number_physical_lines(con, prep, name, empties, multiline)
+            break
+    con.execute(f"delete from {name} where __blank; alter table {name} drop column __blank")
     if n == 0 and prep.has_data:
         # a guard, not a path we know to take: data rows seen by Python but none read by DuckDB
         raise ContractError(f"{prep.source.name}: 无法读取数据行，请另存为标准 CSV "
                             f"(no data rows could be read; save the file again as a standard CSV)")
     return n
+
+
+def _number_physical_lines(con: duckdb.DuckDBPyConnection, prep: PreparedFile, name: str, empties: list[int],
+                           multiline: bool) -> None:
+    """Give every staged row the number of the line it starts on, as an editor shows the file: the
+    reader's ordinal counts neither the empty lines it skips nor the extra lines of a cell holding a
+    line break. Runs only for a file that has either.
+
+    A record's ordinal position plus the extra lines of the records before it is its line number
+    without empty lines (`__base`); each empty line whose count of non-empty lines before it is below
+    that number moves it down one (an ASOF join on the list of empty lines)."""
+    fields = [q(c.name) if c.contract else f"__x{c.position}" for c in prep.columns]
+    con.execute("create or replace temp table __ld_empty (n bigint, k bigint)")
+    if empties:
+        # the i-th empty line (from 1) at line e has e - i non-empty lines above it
+        con.executemany("insert into __ld_empty values (?, ?)", [[e - i, i] for i, e in enumerate(empties, 1)])
+    base = "__row"
+    if multiline:
+        text = f"concat_ws(chr(31), {', '.join(f'coalesce({f}, {lit(chr(0x1f))})' for f in fields)})"
+        pieces = f"string_split({text}, chr(10))"
+        # line breaks inside the cells, less the empty lines among them (those are in __ld_empty already)
+        extra = (f"len({pieces}) - 1 - len(list_filter({pieces}[2:-2], lambda x: x = '' or x = chr(13)))")
+        before = "over (order by __row rows between unbounded preceding and 1 preceding)"
+        base = f"__row + coalesce(sum({extra}) {before}, 0)"
+    con.execute(f"""
+        create or replace temp table {name} as
+        with s as (select *, {base} as __base from {name}),
+             e as (select n, max(k) as k from __ld_empty group by n)
+        select s.* exclude (__base) replace (cast(s.__base + coalesce(e.k, 0) as integer) as __row)
+        from s asof left join e on s.__base > e.n
+        order by s.__base
+    """)
+    con.execute("drop table __ld_empty")
+
+
+def _mark_paired_quotes(prep: PreparedFile) -> int:
+    """Mark (see _mark_unreadable_lines) both lines of every pair of stray quotes that the CSV reader
+    read as one cell spanning lines, and return how many lines were marked.
+
+    A quote opened in one row and closed in a later one swallows the rows between into one cell, and
+    the reader reports no error. It is told apart from a legitimate cell holding a line break by the
+    lines themselves: read without quotes, every line of such a span has exactly the header's number
+    of fields (a row of its own), while a real multi-line cell splits its row's fields over its lines.
+    Only files whose records span lines get here; the lines are scanned once, in Python."""
+    delim = prep.delimiter.encode()
+    width = len(prep.columns)
+    marks: dict[int, str] = {}
+    with prep.csv_path.open("rb") as f:
+        offset, span, open_quote = 0, [], False
+        for i, line in enumerate(f):
+            start, offset = offset, offset + len(line)
+            if i < prep.skip:
+                continue
+            fields = line.rstrip(b"\r\n").count(delim) + 1
+            span.append((start, fields))
+            if line.count(b'"') % 2:
+                open_quote = not open_quote
+            if open_quote:
+                continue
+            if len(span) > 1 and all(n == width for _, n in span):
+                for at in (span[0][0], span[-1][0]):
+                    marks[at + 1] = "q"          # _line_at takes 1-based positions
+            span = []
+    if marks:
+        _write_marked(prep, marks)
+    return len(marks)
 
 
 def _unreadable_lines(con: duckdb.DuckDBPyConnection, prep: PreparedFile) -> tuple[dict[int, str], int]:
@@ -350,38 +444,44 @@ def _mark_unreadable_lines(con: duckdb.DuckDBPyConnection, prep: PreparedFile) -
     hides the faulty lines after it, so the search repeats on the copy until none is left.
 
     Returns the rows the final read must find at least (see _unreadable_lines)."""
-    mark = MARK.encode()
-    delim = prep.delimiter.encode()
-    data_fields = len(prep.columns)
     for _ in range(REPAIR_ROUNDS):
         lines, expected = _unreadable_lines(con, prep)
         if not lines:
             return expected
-        out = (prep.workdir or prep.csv_path.parent) / f"{prep.table}.marked-{prep.repaired}.csv"
-        with prep.csv_path.open("rb") as src, out.open("wb") as dst:
-            done = 0
-            for hint, code in sorted(lines.items()):
-                start, end = _line_at(src, hint)
-                if start < done:
-                    continue  # two reports for one line
-                src.seek(done)
-                _copy(src, dst, start - done)
-                if code == "l":
-                    payload = b""
-                else:
-                    src.seek(start)
-                    text = src.read(end - start).decode("utf-8", errors="replace").replace('"', "")
-                    payload = delim.join(text.encode().split(delim)[:data_fields])
-                dst.write(mark + code.encode() + payload)
-                done = end
-                prep.repaired += 1
-            src.seek(done)
-            _copy(src, dst, None)
-        if prep.workdir is not None and prep.csv_path.parent == prep.workdir:
-            prep.csv_path.unlink(missing_ok=True)  # an earlier copy of ours, not the federation's file
-        prep.csv_path = out
+        _write_marked(prep, lines)
     raise ContractError(f"{prep.source.name}: CSV 格式错误，无法读取的行太多 "
                         f"(malformed CSV: too many lines that cannot be read)")
+
+
+def _write_marked(prep: PreparedFile, lines: dict[int, str]) -> None:
+    """Write a copy of the prepared CSV with the lines at the given positions ({1-based byte position
+    of the line: code}) marked, and make it the file to read."""
+    mark = MARK.encode()
+    delim = prep.delimiter.encode()
+    data_fields = len(prep.columns)
+    out = (prep.workdir or prep.csv_path.parent) / f"{prep.table}.marked-{prep.repaired}.csv"
+    with prep.csv_path.open("rb") as src, out.open("wb") as dst:
+        done = 0
+        for hint, code in sorted(lines.items()):
+            start, end = _line_at(src, hint)
+            if start < done:
+                continue  # two reports for one line
+            src.seek(done)
+            _copy(src, dst, start - done)
+            if code == "l":
+                payload = b""
+            else:
+                src.seek(start)
+                text = src.read(end - start).decode("utf-8", errors="replace").replace('"', "")
+                payload = delim.join(text.encode().split(delim)[:data_fields])
+            dst.write(mark + code.encode() + payload)
+            done = end
+            prep.repaired += 1
+        src.seek(done)
+        _copy(src, dst, None)
+    if prep.workdir is not None and prep.csv_path.parent == prep.workdir:
+        prep.csv_path.unlink(missing_ok=True)  # an earlier copy of ours, not the federation's file
+    prep.csv_path = out
 
 
 def _copy(src, dst, size: int | None) -> None:
@@ -752,6 +852,19 @@ def find_unreadable(con: duckdb.DuckDBPyConnection, table: Table, prep: Prepared
                 select 1 from {rej} f where f.rule in ({flagged}) and f.__row = r.__row
                                         and f.column_name = r.column_name)
         """)
+    if prep.undecodable:
+        enc = ENCODING_NAMES.get(prep.encoding or "", prep.encoding or "")
+        why_zh = f" 含有无法按 {enc} 解码的字节（文件损坏，或混入了其他编码的文字）"
+        why_en = f": bytes that do not decode as {enc} (a damaged file, or text in another encoding)"
+        for c in prep.columns:
+            src = q(c.name) if c.contract else f"__x{c.position}"
+            name, label = labels[c.position]
+            con.execute(f"""
+                insert into {rej}
+                select __row, {lit(name)}, 'undecodable', null,
+                       {lit(label + why_zh)}, {lit(name + why_en)}
+                from {stage_name} where contains({src}, {lit(UNDECODABLE)})
+            """)
     if prep.has_nul:
         for c in prep.columns:
             src = q(c.name) if c.contract else f"__x{c.position}"

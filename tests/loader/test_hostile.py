@@ -190,6 +190,7 @@ def test_xlsx_formula_cells_with_a_cached_value_load_that_value(tmp_path):
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v></v>", b"<v />")     # openpyxl 3.1.5 writes the empty value so
                 assert b"<f>B2+50</f><v />" in data
                 data = data.replace(b"<f>B2+50</f><v />", b"<f>B2+50</f><v>950</v>")
             zout.writestr(item, data)
@@ -214,6 +215,7 @@ def test_xlsx_error_values_are_rejected_not_blank(tmp_path):
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v></v>", b"<v />")     # openpyxl 3.1.5 writes the empty value so
                 data = data.replace(b'<c r="B3"><f>1/0</f><v /></c>', b'<c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
                 data = data.replace(b'<c r="C4"><f>NA()</f><v /></c>', b'<c r="C4" t="e"><f>NA()</f><v>#N/A</v></c>')
             zout.writestr(item, data)
@@ -421,3 +423,88 @@ def test_a_full_disk_is_one_line_naming_the_database_and_keeps_the_old_one(tmp_p
     assert str(db) in line and "磁盘" in line and "disk" in line
     assert db.read_bytes() == before
     assert leftovers(tmp_path) == []
+
+
+# ------------------------------------------------- row numbers, paired stray quotes, damaged CJK bytes
+def test_rows_after_empty_lines_are_numbered_as_the_file_shows_them(tmp_path):
+    """DuckDB's reader skips empty lines; a reject names the line an editor (or Excel) shows."""
+    d = district()
+    d["payments"][4]["amount"] = "abc"                    # Y05, data row 4
+    d["payments"][8]["amount"] = "-5"                     # Y09, data row 8
+    src = write_district(tmp_path / "src", d)
+    path = src / "payments.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    # lines[0] header (line 1), lines[1] Y01 (line 2) … lines[5] Y05; two empty lines before Y02 and one
+    # before Y08 (and one directly under the header): Y05 moves from line 6 to 9, Y09 from 10 to 14
+    lines = [lines[0], b"", lines[1], b"", b"", *lines[2:8], b"", *lines[8:]]
+    path.write_bytes(b"\r\n".join(lines))
+    report = build_database(src, tmp_path / "db.duckdb", force=True)
+    db = tmp_path / "db.duckdb"
+    assert counts(report, "payments") == (10, 8, 2)
+    assert [(r[0], r[1], r[2]) for r in rejects(db)] == [(9, "amount", "money"), (14, "amount", "amount_positive")]
+    assert path.read_bytes().split(b"\r\n")[8].startswith(b"Y05,") and \
+        path.read_bytes().split(b"\r\n")[13].startswith(b"Y09,")
+
+
+def test_rows_after_a_cell_spanning_lines_keep_their_line_numbers(tmp_path):
+    """A quoted cell holding a line break (a legitimate multi-line note) spans two lines: the rows after
+    it are named by the line they start on, and the note is loaded whole."""
+    d = district()
+    d["payments"][6]["amount"] = "abc"                    # Y07, data row 6: line 8, or 10 after the note
+    for r in d["payments"]:
+        r["备注"] = ""
+    d["payments"][1]["备注"] = "第一行\n\n第三行"           # Y02: a note of three lines (one empty)
+    src = write_district(tmp_path / "src", d)
+    report = build_database(src, tmp_path / "db.duckdb", force=True)
+    db = tmp_path / "db.duckdb"
+    assert counts(report, "payments") == (10, 9, 1)
+    assert [(r[0], r[1], r[2]) for r in rejects(db)] == [(10, "amount", "money")]
+    assert one(db, "select \"备注\" from payments where payment_id = 'Y02'") == [("第一行\n\n第三行",)]
+
+
+def test_two_stray_quotes_in_different_rows_reject_those_rows_and_load_the_rows_between(tmp_path):
+    src = write_district(tmp_path / "src")
+    path = src / "payments.csv"
+    data = path.read_bytes()
+    # Y03 (row 4) opens a quote, Y07 (row 8) closes one: read as CSV they pair into one cell holding
+    # rows 4-8 (Y04, Y05, Y06 swallowed); each line alone has the header's 9 fields
+    data = data.replace(b",2020-03-13,285.00,", b',2020-03-13,"285.00,')
+    data = data.replace(b",2020-09-18,135,", b',2020-09-18,135",')
+    path.write_bytes(data)
+    report = build_database(src, tmp_path / "db.duckdb", force=True)
+    db = tmp_path / "db.duckdb"
+    assert counts(report, "payments") == (10, 8, 2)
+    assert [(r[0], r[2]) for r in rejects(db)] == [(4, "csv_quote"), (8, "csv_quote")]
+    assert one(db, "select list(payment_id order by payment_id) from payments") == [
+        (["Y01", "Y02", "Y04", "Y05", "Y06", "Y08", "Y09", "Y10"],)]
+    assert one(db, "select count(*) from payments where contains(route, chr(10))") == [(0,)]
+
+
+def _damage_second_data_line(path: Path, bad: bytes) -> None:
+    """Put a byte that does not decode into the second data row's source column (P002's event)."""
+    data = path.read_bytes()
+    lines = data.split(b"\r\n")
+    lines[2] = lines[2][:-1] + bad + lines[2][-1:]          # inside the last (source) cell
+    path.write_bytes(b"\r\n".join(lines))
+
+
+@pytest.mark.parametrize("encoding, label", [("gb18030", "GB18030"), ("big5", "Big5")])
+def test_a_cjk_file_with_one_bad_byte_rejects_that_row_and_loads_the_rest(tmp_path, encoding, label):
+    src = write_district(tmp_path / "src")
+    rows = [dict(r) for r in district()["status_events"]]
+    texts = ("戶籍科", "臺灣民政廳", "衛生署") if encoding == "big5" else ("户籍科", "民政局", "公安分局")
+    for r, source in zip(rows, texts):
+        r["source"] = source
+    rows = rows + [dict(rows[0], event="cert_issued", event_date=f"2019-0{m}-01") for m in range(1, 8)]
+    path = write_csv(src / "status_events.csv", rows, encoding="cp950" if encoding == "big5" else encoding)
+    _damage_second_data_line(path, b"\xff")               # 0xFF is a lead byte in neither encoding
+    report = build_database(src, tmp_path / "db.duckdb", force=True)
+    db = tmp_path / "db.duckdb"
+    assert counts(report, "status_events") == (10, 9, 1)
+    got = rejects(db, "status_events.csv")
+    assert [(r[0], r[1], r[2]) for r in got] == [(3, "source", "undecodable")]
+    assert label in got[0][3] and label in got[0][4]
+    assert one(db, "select encoding from load_files where table_name = 'status_events'") == [(encoding,)]
+    assert one(db, "select source from status_events where person_id = 'P001' and event = 'dibao_start'") == [
+        (texts[0],)]
+    assert one(db, "select count(*) from status_events where person_id = 'P002'") == [(0,)]

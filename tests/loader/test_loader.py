@@ -345,7 +345,7 @@ def test_reject_rules_names_every_rule_in_both_languages(tmp_path):
         rows = con.execute("select rule, label_zh, label_en from reject_rules").fetchall()
         words = {r[0]: (r[1], r[2]) for r in rows}
         orphans = con.execute("select count(*) from rejects anti join reject_rules using (rule)").fetchone()[0]
-    assert set(words) == set(validate.RULES) and len(words) == 35   # 28 + 7 for unreadable rows and cells
+    assert set(words) == set(validate.RULES) and len(words) == 36   # 28 + 8 for unreadable rows and cells
     assert words["flag"] == ("应为 0 或 1", "must be 0 or 1")
     assert words["enum"] == ("不是允许的值", "not an accepted value")
     assert words["id_check_digit"] == ("身份证号校验位错误", "ID number check digit is wrong")
