@@ -107,12 +107,14 @@ def mask_personal_series(series: Any) -> Any:
 
 
 def find_personal(text: Any) -> list[str]:
-    """Every personal shape in `text` (the matches of `personal_pattern()`, in order); [] for text
-    without one or a value that is not a string."""
+    """Every personal shape in `text` (the matches of `personal_pattern()`, in order, then the 8-digit
+    local numbers of `local_phone_pattern()`); [] for text without one or a value that is not a string."""
     if not isinstance(text, str):
         return []
     with _lock:
-        row = _private().execute("select regexp_extract_all($t, personal_pattern())", {"t": text}).fetchone()
+        row = _private().execute(
+            "select regexp_extract_all($t, personal_pattern()) || regexp_extract_all("
+            "regexp_replace($t, personal_pattern(), ' ', 'g'), local_phone_pattern(), 2)", {"t": text}).fetchone()
     return row[0]
 
 

@@ -35,10 +35,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import queries
 import vocab
+from contract import masking
 from publish import figures, figures_decisions, figures_policy, figures_trends, suppress
 from publish.figures import Chart
 from vocab import Labels
@@ -294,6 +296,8 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
           _call(q.policy_simulation, by="category", dynamic=_policy), by="category", scope_note="policy_assumption",
           applies=_policy_asked, drill="category"),
 )}
+KPI_CALL = _call(q.kpi_overview)        # the KPI tiles (publish.kpis), with `applications` (kpi_frame)
+SAVINGS_CALL = _call(q.reform_savings)   # the processing page's tiles
 del q
 
 
@@ -323,15 +327,267 @@ def labels(lang: str) -> Labels:
 
 
 # ---------------------------------------------------------------- the public edition
-def publication(call: Call, frame: pd.DataFrame, run: Runner, k: int, sel: Selection) -> suppress.Suppression | None:
-    """Suppression of one call's frame for the public edition (None for row-level or empty frames)."""
+def publication(call: Call, frame: pd.DataFrame, run: Runner, k: int, sel: Selection,
+                kwargs: Mapping[str, Any] | None = None) -> suppress.Suppression | None:
+    """Suppression of one call's frame for the public edition (None for row-level or empty frames),
+    consistent with every view of a coarser selection (rule 8 of publish/suppress.py, `hidden_before`)."""
     if frame is None or frame.empty or call.name in MICRODATA:
         return None
-    if call.name == "census_gaps_by_area" and call.kwargs(sel).get("level") == "village":
+    return published(call.name, frame, run=run, k=k, sel=sel, kwargs=call.kwargs(sel) if kwargs is None else kwargs)
+
+
+def published(fn: str, frame: pd.DataFrame | None, *, run: Runner, k: int, sel: Selection,
+              kwargs: Mapping[str, Any] | None = None,
+              inherited: frozenset | None = None) -> suppress.Suppression | None:
+    """The public edition of API frame `fn` (called with `kwargs`, by default the selection's filters)
+    as published for `sel`: its own suppression lines plus what views of coarser selections hid
+    (`inherited`, by default `hidden_before(sel)`): those cells stay hidden here, and a line whose total
+    is one of them gets a hidden cell of its own."""
+    if frame is None or frame.empty:
+        return None
+    kwargs = dict(sel.filters() if kwargs is None else kwargs)
+    lines = None
+    if fn == "census_gaps_by_area" and kwargs.get("level") == "village":
         # village figures also add up to the town figures published in the by-town chart
-        frame = with_town(frame, run, sel.town)
-        return suppress.suppress_frame(frame, k=k, lines=[("gap",), ("gap", "town")])
-    return suppress.suppress_api_frame(call.name, frame, k=k)
+        frame = with_town(frame, run, kwargs.get("town"))
+        lines = [("gap",), ("gap", "town")]
+    if inherited is None:
+        inherited = hidden_before(sel, run, k)
+    extra = totals = None
+    if inherited:
+        extra, totals = _inherited_cells(fn, kwargs, frame, lines, inherited)
+    return suppress.suppress_api_frame(fn, frame, k=k, lines=lines, extra_hidden=extra, hidden_totals=totals)
+
+
+# ---------------------------------------------------------------- one suppression across selections
+# A cell is identified by what it counts and under which filters: the measure (columns of different API
+# functions that count the same thing share one) and its coordinates (the call's filters plus the row's
+# own keys, e.g. the town of a by-town row). The same quantity under the same filters is the same number
+# wherever it is shown, so a cell hidden in one view is hidden in every view of a narrower selection.
+DIMENSIONS = ("year", "town", "village", "category", "program_group", "program", "gap")
+_SAME = {
+    "certified": {"kpi_overview": "certified_population", "coverage_by": "certified_population",
+                  "coverage_by_category": "certified_population"},
+    "covered": {"kpi_overview": "persons_covered", "coverage_by": "persons_paid",
+                "coverage_by_category": "persons_paid"},
+    "coverage": {"kpi_overview": "coverage", "coverage_by": "coverage", "coverage_by_category": "coverage"},
+    "paid": {"kpi_overview": "persons_paid", "benefit_incidence": "persons"},
+    "spend": {"kpi_overview": "spend_yuan", "benefit_incidence": "spend_yuan", "spend_by_program": "spend_yuan",
+              "monthly_spend": "spend_yuan"},
+    "person_times": {"kpi_overview": "person_times", "spend_by_program": "person_times"},
+    "payments": {"kpi_overview": "payments", "spend_by_program": "payments", "monthly_spend": "payments"},
+    **{f"gap_{c}": {"census_gaps": c, "census_gaps_by_area": c, "gap_trends": c}
+       for c in ("persons", "cases", "months", "amount_yuan")},
+}
+# each year of kpi_trends is exactly that year's kpi_overview (queries/sql/api/kpi_trends.sql)
+for _m, _cols in list(_SAME.items()):
+    if "kpi_overview" in _cols:
+        _cols["kpi_trends"] = _cols["kpi_overview"]
+MEASURES: dict[tuple[str, str], str] = {(fn, col): m for m, cols in _SAME.items() for fn, col in cols.items()}
+# filters a measure does not depend on (the certified population is the same whichever programs pay)
+IGNORES = {"certified": frozenset({"program_group", "program"})}
+# per API function, frame column -> the dimension its value is ("by" / "level": the call's argument)
+ROW_DIMENSIONS: dict[str, dict[str, str]] = {
+    "coverage_by": {"value": "by"}, "benefit_incidence": {"value": "by"},
+    "coverage_by_category": {"category": "category", "grade": "grade"},
+    "census_gaps": {"gap": "gap"}, "census_gaps_by_area": {"gap": "gap", "area": "level", "town": "town"},
+    "spend_by_program": {"program_id": "program", "program_group": "program_group"},
+    "spend_by_tier": {"program_id": "program", "tier": "tier"}, "monthly_spend": {"month": "month"},
+    "priority_children": {"group": "priority_group"}, "targeting_errors": {"program_id": "program"},
+    "processing_times": {"program_id": "program", "route": "route"},
+    "duration_stats": {"period": "period", "route": "route"},
+    "kpi_trends": {"year": "year"}, "gap_trends": {"year": "year", "gap": "gap"},
+    "program_flows": {"program_id": "program", "flow": "flow", "reason": "reason"},
+    "application_decisions": {"value": "by"}, "status_event_sources": {"event": "event", "source": "source"},
+    "policy_simulation": {"program_id": "program", "town": "town", "village": "village", "category": "category"},
+}
+
+
+def measure(fn: str, col: str) -> str:
+    """What column `col` of API function `fn` counts (shared by columns that count the same thing)."""
+    return MEASURES.get((fn, col), f"{fn}.{col}")
+
+
+def quantity(fn: str, col: str, coords: Mapping[str, Any]) -> tuple:
+    """The identity of a published number: (measure, its coordinates), hashable."""
+    m = measure(fn, col)
+    skip = IGNORES.get(m, frozenset())
+    return m, frozenset((d, v) for d, v in coords.items() if d not in skip and v is not None)
+
+
+def _base(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    return {d: kwargs[d] for d in DIMENSIONS if kwargs.get(d) is not None}
+
+
+def _row_dims(fn: str, kwargs: Mapping[str, Any]) -> dict[str, str]:
+    dims = {}
+    for col, dim in ROW_DIMENSIONS.get(fn, {}).items():
+        dims[col] = kwargs.get(dim) if dim in ("by", "level") else dim
+    return {c: d for c, d in dims.items() if d}
+
+
+def _value(v):
+    return v.item() if hasattr(v, "item") else v
+
+
+def cell_quantities(fn: str, kwargs: Mapping[str, Any], frame: pd.DataFrame,
+                    columns: list[str] | None = None) -> dict[tuple[Any, str], tuple]:
+    """{(row label, column): quantity} for every number of an API frame (see `quantity`), or for the
+    cells of `columns` (of a published frame, whose hidden cells are marks)."""
+    base, dims = _base(kwargs), _row_dims(fn, kwargs)
+    keyed = [c for c in dims if c in frame.columns]
+    values = columns if columns is not None else [
+        c for c in frame.columns if c not in dims and pd.api.types.is_numeric_dtype(frame[c])]
+    out = {}
+    for i, row in zip(frame.index, frame[keyed].itertuples(index=False, name=None)):
+        coords = base | {dims[c]: _value(v) for c, v in zip(keyed, row)}
+        for col in values:
+            out[(i, col)] = quantity(fn, col, coords)
+    return out
+
+
+def _inherited_cells(fn: str, kwargs: Mapping[str, Any], frame: pd.DataFrame, lines, inherited: frozenset):
+    """(cells of `frame` hidden in a coarser view, {column: lines whose total is hidden}) for rule 8."""
+    cols = {c: j for j, c in enumerate(frame.columns)}
+    rows = {i: n for n, i in enumerate(frame.index)}
+    mask = np.zeros(frame.shape, dtype=bool)
+    for (i, col), key in cell_quantities(fn, kwargs, frame).items():
+        if key in inherited:
+            mask[rows[i], cols[col]] = True
+    base, dims = _base(kwargs), _row_dims(fn, kwargs)
+    lines = suppress.API_LINES.get(fn, [()]) if lines is None else lines
+    own = suppress.API_COLUMN_LINES.get(fn, {})
+    totals: dict[str, list[tuple]] = {}
+    for col in frame.columns:
+        if col in dims or not pd.api.types.is_numeric_dtype(frame[col]):
+            continue
+        for keys in own.get(col, lines):
+            keys = tuple(keys)
+            groups = [()] if not keys else list(dict.fromkeys(frame[list(keys)].itertuples(index=False, name=None)))
+            for values in groups:
+                coords = base | {dims[c]: _value(v) for c, v in zip(keys, values) if c in dims}
+                if quantity(fn, col, coords) in inherited:
+                    totals.setdefault(col, []).append((keys, tuple(values)))
+    extra = pd.DataFrame(mask, index=frame.index, columns=frame.columns) if mask.any() else None
+    return extra, totals
+
+
+def coarser(sel: Selection) -> list[Selection]:
+    """The selections one step coarser than `sel`: without its village (or its town, when no village
+    is chosen), without its category, without its program group. The year stays."""
+    out = []
+    if sel.village is not None:
+        out.append(replace(sel, village=None))
+    elif sel.town is not None:
+        out.append(replace(sel, town=None))
+    if sel.category is not None:
+        out.append(replace(sel, category=None))
+    if sel.program_group is not None:
+        out.append(replace(sel, program_group=None))
+    return out
+
+
+def published_calls(sel: Selection) -> list[tuple[Call, dict[str, Any]]]:
+    """Every API call whose frame the public edition publishes for `sel` with its arguments: each
+    chart's calls (the by-area gap charts for every gap: the reader may pick any), the KPI tiles'
+    frame and the reform savings tiles."""
+    out: dict[tuple, tuple[Call, dict[str, Any]]] = {}
+    for spec in specs_for(replace(sel, gap=None)):
+        for call in spec.calls:
+            if call.lookup or call.name in MICRODATA:
+                continue
+            gaps = queries.GAP_KEYS if call.dynamic is _gap_area else [None]
+            for gap in gaps:
+                kwargs = call.kwargs(replace(sel, gap=gap))
+                out.setdefault((call.name, tuple(sorted(kwargs.items()))), (call, kwargs))
+    for call in (KPI_CALL, SAVINGS_CALL):
+        kwargs = call.kwargs(sel)
+        out.setdefault((call.name, tuple(sorted(kwargs.items()))), (call, kwargs))
+    return list(out.values())
+
+
+def kpi_frame(run: Runner, year: int, filters: Mapping[str, Any]) -> pd.DataFrame | None:
+    """The kpi_overview frame of `year` under `filters` with `applications`: the paid applications of
+    the year with working days, the records behind median_processing_days (the same rows as its SQL;
+    from processing_times by route under the same filters)."""
+    f = {key: v for key, v in filters.items() if key != "year"}
+    frame = run(queries.kpi_overview, year=year, **f)
+    if frame is None or frame.empty:
+        return frame
+    routes = run(queries.processing_times, year=year, by="route", **f)
+    return frame.assign(applications=int(routes["applications"].sum()) if not routes.empty else 0)
+
+
+def _frame(call: Call, run: Runner, kwargs: Mapping[str, Any]) -> pd.DataFrame | None:
+    if call is KPI_CALL:
+        return kpi_frame(run, kwargs["year"], kwargs)
+    return run(call.fn, **kwargs)
+
+
+_HIDDEN: dict[tuple, frozenset] = {}
+_HIDDEN_MAX = 512
+
+
+def _data_version(run: Runner) -> tuple:
+    """What identifies the loaded database (its load_info rows); () when it was not built by the loader."""
+    info = run(queries.load_info)
+    return tuple(map(tuple, info.astype(str).to_numpy())) if info is not None and not info.empty else ()
+
+
+def hidden_at(sel: Selection, run: Runner, k: int = suppress.DEFAULT_K) -> frozenset:
+    """The quantities hidden in some view of `sel` or of a coarser selection (memoised per database)."""
+    sel = replace(sel, gap=None)
+    version = _data_version(run)
+    key = (version or id(run), sel, k)
+    if key in _HIDDEN:
+        return _HIDDEN[key]
+    inherited = hidden_before(sel, run, k)
+    out = set(inherited)
+    for call, kwargs in published_calls(sel):
+        frame = _frame(call, run, kwargs)
+        sup = published(call.name, frame, run=run, k=k, sel=sel, kwargs=kwargs, inherited=inherited)
+        if sup is None or not sup.n_hidden:
+            continue
+        dims = _row_dims(call.name, kwargs)
+        columns = [c for c in sup.hidden.columns if c not in dims and sup.hidden[c].any()]
+        for (i, col), q in cell_quantities(call.name, kwargs, sup.frame, columns).items():
+            if bool(sup.hidden.loc[i, col]):
+                out.add(q)
+    if version:   # a database without load records cannot be told from the next: not kept
+        if len(_HIDDEN) >= _HIDDEN_MAX:
+            _HIDDEN.clear()
+        _HIDDEN[key] = frozenset(out)
+    return frozenset(out)
+
+
+def hidden_before(sel: Selection, run: Runner, k: int = suppress.DEFAULT_K) -> frozenset:
+    """The quantities hidden in some view of a selection coarser than `sel` (rule 8): what `sel`'s own
+    views must hide too, and the totals whose lines need a hidden cell."""
+    out: set = set()
+    for c in coarser(replace(sel, gap=None)):
+        out |= hidden_at(c, run, k)
+    return frozenset(out)
+
+
+_DIGITS = r"[0-9０-９]{4}"
+
+
+def public_text(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A frame's loaded text (town, village and program names, tier conditions…) as the public edition
+    shows it: every ID-number, phone and bank-card shape masked (contract.masking.mask_personal, the
+    loader's detector), so a phone number typed into a village name is never published. Numbers and
+    text without four digits in a row are left as they are."""
+    if frame is None or frame.empty:
+        return frame
+    out = None
+    for col in frame.columns:
+        values = frame[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        if values.astype(str).str.contains(_DIGITS, regex=True, na=False).any():
+            out = frame.copy() if out is None else out
+            out[col] = masking.mask_personal_series(values)
+    return frame if out is None else out
 
 
 def with_town(frame: pd.DataFrame, run: Runner, town: str | None) -> pd.DataFrame:
@@ -399,15 +655,22 @@ def render(chart_id: str, sel: Selection, labels_: Labels, *, run: Runner, publi
     raw = [run(c.fn, **c.kwargs(sel)) for c in spec.calls]
     sups: list[suppress.Suppression | None] = [None] * len(raw)
     frames = list(raw)
+    shown = raw
     if public:
         sups = [publication(c, df, run, k, sel) for c, df in zip(spec.calls, raw)]
-        frames = [suppress.masked_numeric(df, s.hidden) if s is not None else df for df, s in zip(raw, sups)]
+        # suppression is decided on the frames as returned (a cell's identity includes its labels);
+        # what is drawn and printed is their public text
+        shown = [public_text(df) for df in raw]
+        for s in sups:
+            if s is not None:
+                s.frame = public_text(s.frame)
+        frames = [suppress.masked_numeric(df, s.hidden) if s is not None else df for df, s in zip(shown, sups)]
     title = spec.title(labels_, sel)
     chart = spec.builder(*frames, labels_, title=title, year=sel.year, **dict(spec.options))
     out = Rendered(spec, sel, title, chart, frames, raw, sups, spec.dropped(sel), chart.table, public, k)
     if out.hidden:
         if not chart.empty:
-            for call, df, s in zip(spec.calls, raw, sups):
+            for call, df, s in zip(spec.calls, shown, sups):
                 if s is not None:
                     framed = with_town(df, run, sel.town) if "town" in s.frame.columns and "town" not in df else df
                     mark_hidden_points(chart.fig, framed, s, labels_, k)

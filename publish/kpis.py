@@ -7,6 +7,10 @@ hidden count shows "<5" or "*", and a change is withheld when either year's coun
 with "+4" would reveal 3). The median processing time is a distribution's statistic: `kpi_frames` adds
 the number of applications behind it (`applications`, from processing_times by route under the same
 filters), so a median drawn from fewer than k applications is hidden too.
+
+Given the runner and the selection (`run=`, `sel=`), the public tiles also hide what a view of a
+coarser selection hid (rule 8 of publish/suppress.py): a town's tile is hidden when the district's
+by-town table hid that town's number, so it cannot be put back by subtraction.
 """
 from __future__ import annotations
 
@@ -14,8 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-import queries
-from publish import suppress
+from publish import charts, suppress
 from vocab import Labels, fmt_int, fmt_pct, fmt_yuan_exact
 
 
@@ -89,15 +92,25 @@ def _shown(sup: suppress.Suppression | None, col: str, row: int = 0) -> str | No
     return str(sup.frame[col].iloc[row])
 
 
+def _kpi_publication(frame: pd.DataFrame, k: int, run, sel: charts.Selection | None) -> suppress.Suppression:
+    if run is None or sel is None:
+        return suppress.suppress_api_frame("kpi_overview", frame, k=k)
+    return charts.published("kpi_overview", frame, run=run, k=k, sel=sel, kwargs=charts.KPI_CALL.kwargs(sel))
+
+
 def kpi_tiles(cur: pd.DataFrame | None, prev: pd.DataFrame | None, labels: Labels, *, public: bool = False,
-              k: int = suppress.DEFAULT_K, short: bool = True) -> list[KpiTile]:
+              k: int = suppress.DEFAULT_K, short: bool = True, run=None,
+              sel: charts.Selection | None = None) -> list[KpiTile]:
     """The headline tiles from kpi_overview frames of the year (`cur`) and the year before (`prev`).
 
     `short`: the page's compact money and days ("4,970 万元", "12 days"); the report writes them out.
+    `run`, `sel`: the runner and selection the frames come from (`kpi_frames`); in the public edition
+    the tiles then hide what views of coarser selections hid, for both years.
     """
     row, old = _row(cur), _row(prev)
-    sup = suppress.suppress_api_frame("kpi_overview", cur, k=k) if public and row is not None else None
-    prev_sup = suppress.suppress_api_frame("kpi_overview", prev, k=k) if public and old is not None else None
+    sup = _kpi_publication(cur, k, run, sel) if public and row is not None else None
+    prev_sup = (_kpi_publication(prev, k, run, sel and sel.previous_year()) if public and old is not None
+                else None)
     tiles = []
     for d in TILES:
         mark = _shown(sup, d.column)
@@ -113,30 +126,25 @@ def kpi_tiles(cur: pd.DataFrame | None, prev: pd.DataFrame | None, labels: Label
     return tiles
 
 
-def _with_applications(run, frame: pd.DataFrame | None, year: int, f: dict) -> pd.DataFrame | None:
-    """The kpi_overview frame with `applications`: the paid applications of the year with working days
-    under the same filters, the records behind median_processing_days (the same rows as its SQL)."""
-    if frame is None or frame.empty:
-        return frame
-    routes = run(queries.processing_times, year=year, by="route", **f)
-    return frame.assign(applications=int(routes["applications"].sum()) if not routes.empty else 0)
-
-
 def kpi_frames(run, year: int, filters: dict, years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """(this year's, previous year's or None) kpi_overview frames through `run` (see publish.charts),
-    each with the count of applications behind its median processing time (`applications`)."""
-    f = {k: v for k, v in filters.items() if k != "year"}
-    cur = _with_applications(run, run(queries.kpi_overview, year=year, **f), year, f)
-    prev = (_with_applications(run, run(queries.kpi_overview, year=year - 1, **f), year - 1, f)
-            if year - 1 in years else None)
+    each with the count of applications behind its median processing time (`applications`,
+    `charts.kpi_frame`)."""
+    cur = charts.kpi_frame(run, year, filters)
+    prev = charts.kpi_frame(run, year - 1, filters) if year - 1 in years else None
     return cur, prev
 
 
 def published_value(fn, frame: pd.DataFrame | None, col: str, *, public: bool, k: int = suppress.DEFAULT_K,
-                    fmt=fmt_int, row: int = 0) -> str:
+                    fmt=fmt_int, row: int = 0, run=None, sel: charts.Selection | None = None) -> str:
     """Cell (`row`, `col`) of API frame `fn` as a tile shows it: formatted, or "<5" / "*" when the public
-    edition hides it (the same suppression lines as the charts: publish/suppress.py)."""
+    edition hides it (the same suppression lines as the charts: publish/suppress.py). With `run` and
+    `sel` (the selection `frame` was fetched for) it also hides what views of coarser selections hid."""
     if frame is None or frame.empty or row >= len(frame):
         return fmt(None)
-    mark = _shown(suppress.suppress_api_frame(fn.__name__, frame, k=k), col, row) if public else None
+    mark = None
+    if public:
+        sup = (suppress.suppress_api_frame(fn.__name__, frame, k=k) if run is None or sel is None else
+               charts.published(fn.__name__, frame, run=run, k=k, sel=sel, kwargs=charts.Call(fn).kwargs(sel)))
+        mark = _shown(sup, col, row)
     return mark if mark is not None else fmt(frame[col].iloc[row])

@@ -165,7 +165,7 @@ def collect(con, sel: Selection, *, lang: str = "zh", public: bool = False, k: i
                 label = r.title if i == 0 else f"{r.title} {labels('program') if call.lookup else i + 1}"
                 tables[key] = Table(call, kwargs, raw, sup, _sheet_name(len(tables) + 1, label))
     cur, prev = kpis.kpi_frames(run, sel.year, sel.filters(), run(queries.years))
-    tiles = kpis.kpi_tiles(cur, prev, labels, public=public, k=k, short=False)
+    tiles = kpis.kpi_tiles(cur, prev, labels, public=public, k=k, short=False, run=run, sel=sel)
     return Collected(sel, labels, public, k, rendered, tables, tiles, data_facts(con))
 
 

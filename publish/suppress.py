@@ -30,6 +30,12 @@ Rules (the choices are documented here because the annual report cites them):
 7. Column lines: where one column adds up along other groups than the table's counts (money paid in
    each month adds up to the year's spend on the KPI page; persons paid in a month do not), that column
    gets complementary suppression along its own lines, also when it is a derived amount.
+8. Across selections: narrowing the selection (a town, a village, a category, a program group) turns
+   cells of the coarser view into totals — a town's "*" in the district's by-town table is that town's
+   KPI tile once the town is chosen. A value hidden in any view of a coarser selection is hidden in
+   every view that shows it (`extra_hidden`), and a line whose total is such a value holds a hidden
+   cell of its own (`hidden_totals`), so the total is not the sum of what is shown either.
+   publish.charts works out which cells those are (the same quantity under the same filters).
 
 A "line" is a set of rows that share the values of some key columns, e.g. for a long table of
 (category, grade, count): ``lines=[(), ("category",), ("grade",)]`` — the whole column (the grand
@@ -130,6 +136,10 @@ API_COLUMN_LINES: dict[str, dict[str, list[tuple[str, ...]]]] = {
     "spend_by_program": {"person_times": [(), ("program_group",)], "payments": [(), ("program_group",)],
                          "spend_yuan": [(), ("program_group",)]},
 }
+# Amounts that add up along a table's lines like its counts (rule 8 gives them complementary cells when
+# the line's total is hidden); a share of the column total of an amount is hidden with that total.
+AMOUNTS = frozenset({"spend_yuan", "amount_yuan", "months"})
+TOTAL_SHARES = {"share": "spend_yuan"}
 # part -> whole: the part is a subset of the whole, so their difference is a count too
 NESTED_COLUMNS = {
     "persons_paid": "certified_population",
@@ -142,6 +152,9 @@ NESTED_COLUMNS = {
 API_NESTED: dict[str, dict[str, str]] = {
     # persons paid of a priority group ⊂ its members: 9 members, 8 paid names the 1 unpaid child
     "priority_children": {"persons_paid": "persons"},
+    # persons paid by any program include children without a certificate: not a part of the certified
+    # population (persons_covered is, and is hidden when the difference is small)
+    "kpi_overview": {"persons_covered": "certified_population"},
 }
 # Sums within a row (rule 5): total column -> the columns it is the sum of.
 API_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
@@ -200,6 +213,8 @@ def suppression_masks(
     suppress_zero: bool = False,
     extra_primary: pd.Series | None = None,
     small: bool = True,
+    hidden_totals: Iterable[tuple] = (),
+    _groups: dict | None = None,
 ) -> tuple[pd.Series, pd.Series, list[tuple]]:
     """Primary and secondary suppression of one count column.
 
@@ -207,59 +222,95 @@ def suppression_masks(
     would reveal a hidden count (see `Suppression`). `extra_primary` marks further cells to hide from
     the start (nested counts); they are reported as secondary because their own value is not small.
     `small=False`: no primary suppression (an amount of money, hidden only through `extra_primary`).
+    `hidden_totals`: (line keys, key values) of lines whose total is not published either (hidden at a
+    coarser selection, rule 8): the total counts as one hidden cell of its line, so such a line gets a
+    hidden cell of its own and the total cannot be read off as the sum of the line.
     NaN counts are treated as not published and never chosen.
     """
-    values = pd.to_numeric(df[count_col], errors="coerce")
-    known = values.notna()
+    values = _numbers(df[count_col])
     lower = -np.inf if suppress_zero else 0
-    primary = known & (values > lower) & (values < k) & small
+    with np.errstate(invalid="ignore"):
+        primary = ~np.isnan(values) & (values > lower) & (values < k) & small
     hidden = primary.copy()
     if extra_primary is not None:
         # hidden from the start like a primary cell, but labelled "*": its own value is not small
-        hidden = hidden | extra_primary.reindex(df.index, fill_value=False).astype(bool)
-    # the finest lines first: once every row and column of a cross-table holds 0 or >= 2 hidden
-    # cells, so does the grand total, and no extra cell is spent on it
-    lines = sorted((tuple(x) for x in lines), key=len, reverse=True)
+        extra = extra_primary if isinstance(extra_primary, np.ndarray) else \
+            extra_primary.reindex(df.index, fill_value=False).astype(bool).to_numpy()
+        hidden |= extra
+    lines = tuple(tuple(x) for x in lines)
+    if _groups is None or lines not in _groups:
+        groups = _line_groups(df, lines)
+        if _groups is not None:
+            _groups[lines] = groups
+    else:
+        groups = _groups[lines]
+    exposed = _complement(values, hidden, groups, hidden_totals, count_col)
+    return pd.Series(primary, index=df.index), pd.Series(hidden & ~primary, index=df.index), exposed
+
+
+def _numbers(series: pd.Series) -> np.ndarray:
+    """A column as floats (NaN where it holds no number: a mark, a missing value)."""
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _complement(values: np.ndarray, hidden: np.ndarray, groups, hidden_totals, col: str) -> list[tuple]:
+    """Rules 2 and 8 on one column, in place on `hidden`: every line with exactly one hidden cell (its
+    hidden total counting as one) gets another, the smallest non-zero count. Returns the exposed totals."""
+    with np.errstate(invalid="ignore"):
+        positive = ~np.isnan(values) & (values > 0)
+    closed = {(tuple(keys), tuple(v)) for keys, v in hidden_totals}
     exposed: list[tuple] = []
     changed = True
     while changed:
         changed = False
-        for keys, key_values, idx in _lines(df, lines):
-            in_line = hidden.loc[idx]
-            if int(in_line.sum()) != 1:
+        for keys, key_values, pos in groups:
+            shut = (keys, key_values) in closed
+            if int(hidden[pos].sum()) + shut != 1:
                 continue
-            candidates = values.loc[idx][~in_line & known.loc[idx] & (values.loc[idx] > 0)]
-            if candidates.empty:
-                item = (count_col, keys, key_values)
+            candidates = pos[~hidden[pos] & positive[pos]]
+            if candidates.size == 0:
+                item = (col, keys, key_values)
                 if item not in exposed:
                     exposed.append(item)
                 continue
             # the smallest non-zero count; ties go to the first row, so the result is deterministic
-            pick = candidates.idxmin()
-            hidden.loc[pick] = True
+            hidden[candidates[np.argmin(values[candidates])]] = True
             changed = True
-    secondary = hidden & ~primary
-    return primary, secondary, exposed
+    return exposed
 
 
-def _sum_complements(df: pd.DataFrame, hidden: pd.DataFrame, sums, exposed: list[tuple]) -> bool:
+def _line_groups(df: pd.DataFrame, lines: Iterable[Sequence[str]]) -> list[tuple[tuple, tuple, np.ndarray]]:
+    """(keys, key values, row positions) of every line, the finest lines first: once every row and
+    column of a cross-table holds 0 or >= 2 hidden cells, so does the grand total, and no extra cell
+    is spent on it."""
+    out = []
+    for keys, values, idx in _lines(df, sorted((tuple(x) for x in lines), key=len, reverse=True)):
+        values = values if isinstance(values, tuple) else (values,)
+        out.append((keys, tuple(values), df.index.get_indexer(idx)))
+    return out
+
+
+def _sum_complements(nums: dict[str, np.ndarray], hidden: dict[str, np.ndarray], sums, exposed: list[tuple],
+                     index: pd.Index) -> bool:
     """Rule 5: in every row, an equation total = part + part… with exactly one hidden cell gets a second
     one (its smallest non-zero shown cell). Returns True when a cell was hidden."""
     changed = False
     for total, parts in sums:
-        cells = [c for c in (total, *parts) if c in hidden.columns]
+        cells = [c for c in (total, *parts) if c in hidden]
         if len(cells) < 2:
             continue
-        values = df[cells].apply(pd.to_numeric, errors="coerce")
-        for i in df.index[hidden.loc[:, cells].sum(axis=1) == 1]:
-            row, shut = values.loc[i], hidden.loc[i, cells]
-            candidates = row[~shut & row.notna() & (row > 0)]
-            if candidates.empty:
-                item = (total, ("row",), (i,))
+        values = np.column_stack([nums[c] for c in cells])
+        for r in np.flatnonzero(np.column_stack([hidden[c] for c in cells]).sum(axis=1) == 1):
+            shut = np.array([hidden[c][r] for c in cells])
+            with np.errstate(invalid="ignore"):
+                ok = ~shut & ~np.isnan(values[r]) & (values[r] > 0)
+            if not ok.any():
+                item = (total, ("row",), (index[r],))
                 if item not in exposed:
                     exposed.append(item)
                 continue
-            hidden.loc[i, candidates.idxmin()] = True
+            pick = np.flatnonzero(ok)[np.argmin(values[r][ok])]
+            hidden[cells[pick]][r] = True
             changed = True
     return changed
 
@@ -276,6 +327,8 @@ def suppress_table(
     sums: Sequence[tuple[str, Sequence[str]]] = (),
     suppress_zero: bool = False,
     secondary_mark: str = SECONDARY_MARK,
+    extra_hidden: pd.DataFrame | None = None,
+    hidden_totals: Mapping[str, Iterable[tuple]] | None = None,
 ) -> Suppression:
     """Suppress small counts in a table for publication.
 
@@ -286,6 +339,11 @@ def suppress_table(
     column_lines: column -> its own lines instead of `lines` (rule 7); a derived column listed here gets
         complementary suppression along them.
     sums: (total, parts) equations within a row (rule 5).
+    extra_hidden: bool frame of cells hidden from the start whatever their value (rule 8: hidden in a
+        view of a coarser selection); shown as "<k" when small, "*" otherwise.
+    hidden_totals: column -> (line keys, key values) of its lines whose total is hidden (rule 8); a
+        derived amount with such a line gets complementary suppression along `lines`, and a share of
+        a hidden total (TOTAL_SHARES) is hidden in every row.
     Returns a `Suppression` whose `frame` has object dtype in the affected columns.
     """
     derived = dict(derived or {})
@@ -293,54 +351,71 @@ def suppress_table(
     column_lines = {c: [tuple(x) for x in v] for c, v in (column_lines or {}).items()}
     count_cols = [c for c in count_cols if c in df.columns]
     lines = [tuple(x) for x in lines]
-    primary = pd.DataFrame(False, index=df.index, columns=df.columns)
-    hidden = pd.DataFrame(False, index=df.index, columns=df.columns)
-    for col in count_cols:
-        values = pd.to_numeric(df[col], errors="coerce")
-        primary[col] = values.notna() & (values > (-np.inf if suppress_zero else 0)) & (values < k)
-        hidden[col] = primary[col]
-        whole = nested.get(col)
-        if whole in df.columns:
-            diff = pd.to_numeric(df[whole], errors="coerce") - values
-            hidden[col] |= diff.notna() & (diff > 0) & (diff < k)
+    totals = {c: [(tuple(keys), tuple(v)) for keys, v in t] for c, t in (hidden_totals or {}).items()}
+    n = len(df)
+    nums = {c: _numbers(df[c]) for c in df.columns}
+    primary = {c: np.zeros(n, dtype=bool) for c in df.columns}
+    hidden = {c: np.zeros(n, dtype=bool) for c in df.columns}
+    if extra_hidden is not None:
+        extra = extra_hidden.reindex(index=df.index, columns=df.columns, fill_value=False).astype(bool)
+        for c in df.columns:
+            hidden[c] |= extra[c].to_numpy()
+    for share, amount in TOTAL_SHARES.items():
+        if share in df.columns and ((), ()) in totals.get(amount, ()):
+            hidden[share] |= df[share].notna().to_numpy()   # share × the total = the amount
+    with np.errstate(invalid="ignore"):
+        for col in count_cols:
+            values = nums[col]
+            primary[col] = ~np.isnan(values) & (values > (-np.inf if suppress_zero else 0)) & (values < k)
+            hidden[col] |= primary[col]
+            whole = nested.get(col)
+            if whole in df.columns:
+                diff = nums[whole] - values
+                hidden[col] |= ~np.isnan(diff) & (diff > 0) & (diff < k)
     value_cols = [c for c in derived if c in df.columns and c not in count_cols]
     # one fixpoint over every rule: a cell hidden by one (a sum in a row) can leave a line of another
     # (its column) with a single hidden cell, and a hidden amount hides the average drawn from it
     exposed: list[tuple] = []
+    groups: dict = {}   # the lines' row positions, worked out once per table
+
+    def line_groups(own):
+        own = tuple(own)
+        if own not in groups:
+            groups[own] = _line_groups(df, own)
+        return groups[own]
+
     changed = True
     while changed:
         changed, exposed = False, []
         for col in count_cols:
-            _, s, e = suppression_masks(df, col, k=k, lines=column_lines.get(col, lines),
-                                        suppress_zero=suppress_zero, extra_primary=hidden[col])
-            grown = (primary[col] | s) & ~hidden[col]
-            if grown.any():
-                hidden[col] |= grown
-                changed = True
-            exposed.extend(e)
-        changed |= _sum_complements(df, hidden, [(t, p) for t, p in sums if t in count_cols], exposed)
+            before = int(hidden[col].sum())
+            exposed.extend(_complement(nums[col], hidden[col], line_groups(column_lines.get(col, lines)),
+                                       totals.get(col, ()), col))
+            changed |= int(hidden[col].sum()) != before
+        changed |= _sum_complements(nums, hidden, [(t, p) for t, p in sums if t in count_cols], exposed, df.index)
         for col in value_cols:
             src = [c for c in derived[col] if c in df.columns and c != col]
-            from_src = hidden[src].any(axis=1) if src else pd.Series(False, index=df.index)
-            if col in column_lines:
-                _, s, e = suppression_masks(df, col, lines=column_lines[col], extra_primary=hidden[col] | from_src,
-                                            small=False)
-                from_src = from_src | s
-                exposed.extend(e)
-            grown = from_src & ~hidden[col]
-            if grown.any():
-                hidden[col] |= grown
+            grown = hidden[col].copy()
+            for c in src:
+                grown |= hidden[c]
+            own_lines = column_lines.get(col, lines if totals.get(col) and col in AMOUNTS else None)
+            if own_lines is not None:
+                exposed.extend(_complement(nums[col], grown, line_groups(own_lines), totals.get(col, ()), col))
+            if (grown & ~hidden[col]).any():
+                hidden[col] = grown
                 changed = True
-    secondary = hidden & ~primary
+    hidden_df = pd.DataFrame(hidden, index=df.index, columns=df.columns)
+    primary_df = pd.DataFrame(primary, index=df.index, columns=df.columns)
+    secondary_df = hidden_df & ~primary_df
 
     out = df.copy()
     for col in df.columns:
         if not hidden[col].any():
             continue
         out[col] = out[col].astype(object)
-        out.loc[primary[col], col] = small_label(k)
-        out.loc[secondary[col], col] = secondary_mark
-    return Suppression(out, hidden, primary, secondary, exposed)
+        out.loc[primary_df[col], col] = small_label(k)
+        out.loc[secondary_df[col], col] = secondary_mark
+    return Suppression(out, hidden_df, primary_df, secondary_df, exposed)
 
 
 def suppress_frame(
@@ -353,6 +428,8 @@ def suppress_frame(
     nested: Mapping[str, str] | None = None,
     column_lines: Mapping[str, Iterable[Sequence[str]]] | None = None,
     sums: Sequence[tuple[str, Sequence[str]]] = (),
+    extra_hidden: pd.DataFrame | None = None,
+    hidden_totals: Mapping[str, Iterable[tuple]] | None = None,
 ) -> Suppression:
     """`suppress_table` with the API's column conventions (COUNT_COLUMNS, DERIVED_COLUMNS, NESTED_COLUMNS).
 
@@ -369,6 +446,8 @@ def suppress_frame(
         nested=NESTED_COLUMNS if nested is None else nested,
         column_lines=column_lines,
         sums=sums,
+        extra_hidden=extra_hidden,
+        hidden_totals=hidden_totals,
     )
 
 
@@ -381,11 +460,15 @@ def masked_numeric(df: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def suppress_api_frame(fn: str, df: pd.DataFrame, *, k: int = DEFAULT_K) -> Suppression:
-    """Suppress a frame returned by API function `fn` along that table's lines (API_LINES).
+def suppress_api_frame(fn: str, df: pd.DataFrame, *, k: int = DEFAULT_K, lines=None,
+                       extra_hidden: pd.DataFrame | None = None,
+                       hidden_totals: Mapping[str, Iterable[tuple]] | None = None) -> Suppression:
+    """Suppress a frame returned by API function `fn` along that table's lines (API_LINES, or `lines`).
 
     The call behind the dashboard's "public" toggle: ``suppress_api_frame("coverage_by", df).frame``
-    is the table to show, ``masked_numeric(df, s.hidden)`` the frame to chart.
+    is the table to show, ``masked_numeric(df, s.hidden)`` the frame to chart. `extra_hidden` and
+    `hidden_totals` carry what views of coarser selections hid (rule 8, publish.charts.publication).
     """
-    return suppress_frame(df, k=k, lines=API_LINES.get(fn, [()]), nested=API_NESTED.get(fn),
-                          column_lines=API_COLUMN_LINES.get(fn), sums=API_SUMS.get(fn, ()))
+    return suppress_frame(df, k=k, lines=API_LINES.get(fn, [()]) if lines is None else lines,
+                          nested=API_NESTED.get(fn), column_lines=API_COLUMN_LINES.get(fn),
+                          sums=API_SUMS.get(fn, ()), extra_hidden=extra_hidden, hidden_totals=hidden_totals)

@@ -43,7 +43,7 @@ for col, (label, api_col, fmt) in zip(st.columns(4), [
 ]):
     with col:
         value = (kpis.published_value(queries.census_gaps, summary, api_col, public=public, k=state.PUBLIC_K,
-                                      row=at, **({"fmt": fmt} if fmt else {}))
+                                      row=at, run=store.run, sel=sel, **({"fmt": fmt} if fmt else {}))
                  if at is not None else "—")
         ui.metric(f"{L.gap(gap)} · {L(label)}", value, labels=L)
 

@@ -16,7 +16,7 @@ cur, prev = kpis.kpi_frames(store.run, sel.year, sel.filters(), years)
 if cur is None or cur.empty or not (cur["payments"].iloc[0] or 0):
     ui.empty(L, scope, payments=True)
 # the same tiles as the report's KPI page; the public edition hides small counts and their changes
-tiles = kpis.kpi_tiles(cur, prev, L, public=state.public(), k=state.PUBLIC_K, short=True)
+tiles = kpis.kpi_tiles(cur, prev, L, public=state.public(), k=state.PUBLIC_K, short=True, run=store.run, sel=sel)
 ui.tiles(tiles, L, prev_year=sel.year - 1 if prev is not None else None)
 st.caption(L("sql_source", files=f"`{kpis.SQL_FILE}`"))
 

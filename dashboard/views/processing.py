@@ -24,7 +24,8 @@ for col, (label, api_col, help_key) in zip(st.columns(4), [
     ("kpi_applications", "applications", None),
 ]):
     with col:
-        value = kpis.published_value(queries.reform_savings, savings, api_col, public=public, k=state.PUBLIC_K)
+        value = kpis.published_value(queries.reform_savings, savings, api_col, public=public, k=state.PUBLIC_K,
+                                     run=store.run, sel=sel)
         ui.metric(L(label), value, help=L(help_key) if help_key else None, labels=L)
 if row is None or not (row.get("applications") or 0):
     ui.empty(L, scope)

@@ -84,6 +84,12 @@ def test_mask_series_refuses_an_unknown_kind():
     ("１３８１２３４５６７８", "***********"),                  # full-width digits
     ("电话13812345678，卡号6222021234567890123", "电话***********，卡号6222*************23"),
     ("A330106195003150033", "A3301************33"),          # glued to letters: still a shape
+    ("88123456", "********"),                                # a local number without its area code
+    ("电话88123456，手机13812345678", "电话********，手机***********"),
+    ("东山村（联系65123456）", "东山村（联系********）"),
+    ("88123456,65123456", "********,********"),              # two sharing the comma between them
+    ("20201332", "********"),                                # 8 digits that are not a date
+    ("８８１２３４５６", "********"),                          # full-width
 ])
 def test_mask_personal_hand_worked(text, masked):
     assert mask_personal(text) == masked
@@ -94,6 +100,7 @@ def test_mask_personal_hand_worked(text, masked):
     "2020-01-15", "2020-01-15 2020-02-14", "2019-12-02 10:30:00", "1200.25", "1,234,567.89", "285.00",
     "P001", "Y10", "A1", "F000123", "第 7 行", "身份证号应为 18 位（17 位数字加校验位），此处为 17 位或含非法字符",
     "3301************33", "***********", "康复需求(need_rehab) 应为 0 或 1：「2」", "20200115",
+    "20201231", "19991231", "12345678", "123456789", "88123456.50", "3.88123456",
 ])
 def test_mask_personal_leaves_dates_amounts_keys_and_masked_values(text):
     assert find_personal(text) == []

@@ -129,3 +129,14 @@ def test_umask_is_put_back_after_a_failed_load(tmp_path):
         assert mode(probe) == 0o644
     finally:
         os.umask(before)
+
+
+def test_a_local_number_without_area_code_in_a_rejected_row_is_masked(tmp_path):
+    """An 8-digit local phone number (no area code) typed into a village: masked in rejects like a mobile."""
+    d = district()
+    d["persons"][5]["sex"] = "X"                                   # P006, row 7: rejected (enum)
+    d["persons"][5]["village"] = "一村（联系 88123456）"
+    build_database(write_district(tmp_path / "src", d), tmp_path / "subsidy.duckdb", force=True)
+    (row,) = rejects_rows(tmp_path / "subsidy.duckdb")
+    assert json.loads(row[7])["village"] == "一村（联系 ********）"
+    assert "88123456" not in json.dumps(row, ensure_ascii=False, default=str)
