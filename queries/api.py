@@ -509,6 +509,17 @@ def load_comparison(con) -> pd.DataFrame:
     return run(con, "load_comparison")
 
 
+@api_query("personal_text")
+def personal_text(con) -> pd.DataFrame:
+    """Published loaded text holding personal shapes (queries/sql/api/personal_text.sql).
+
+    Columns: table_name, column_name, rows (rows whose value holds an ID-number, phone or bank-card
+    shape: a phone typed into a village name). One row per such column; empty when there is none.
+    The public edition masks those shapes (publish.charts.public_text); the quality page names them.
+    """
+    return run(con, "personal_text")
+
+
 @api_query("load_info")
 def load_info(con) -> pd.DataFrame:
     """What the loader recorded about this load (queries/sql/api/load_info.sql).

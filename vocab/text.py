@@ -146,6 +146,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality_shrunk": ("与上次入库相比，{tables} 的行数减少了一半以上，本次是用 --force 强制载入的。若并非有意，请检查源文件后重新入库。",
                        "Compared with the previous load, {tables} kept less than half of their rows; this load was forced "
                        "with --force. Unless that was intended, check the source files and load again."),
+    "quality_personal_text": ("已入库的名称中有身份证号、电话或银行卡号样式的文字：{where}。公开版和报告包中已遮盖；请在源系统中更正这些名称。",
+                              "Loaded names hold text shaped like an ID number, phone or bank card: {where}. The public "
+                              "edition and the report pack mask it; correct these names in the source system."),
+    "quality_personal_text.where": ("{table} {column}（{rows} 行）", "{table} {column} ({rows} rows)"),
     "compare.before": ("上次行数", "Rows before"),
     "compare.after": ("本次行数", "Rows now"),
     "compare.change": ("变化", "Change"),

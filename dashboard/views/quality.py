@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import queries
+from contract import TABLES
 from dashboard import auth, state, store, ui
 from publish import tables
 from vocab import fmt_int, fmt_pct, fmt_share
@@ -86,6 +87,14 @@ if not comparison.empty:
         column_config={L(k): st.column_config.NumberColumn(format="localized")
                        for k in ("compare.before", "compare.after")},
     )
+
+# ---------------------------------------------------------------- personal shapes in published names
+personal = store.run(queries.personal_text)
+if not personal.empty:
+    st.warning(L("quality_personal_text", where=L.list_sep().join(
+        L("quality_personal_text.where", table=L.code("table", r.table_name),
+          column=TABLES[r.table_name].column(r.column_name).zh if L.zh else r.column_name, rows=fmt_int(r.rows))
+        for r in personal.itertuples())), icon=":material/privacy_tip:")
 
 # ---------------------------------------------------------------- rejects
 if totals.rows_rejected:

@@ -345,3 +345,45 @@ def test_report_pack_without_chromium_gives_the_install_advice(broken_db, monkey
     assert not at.exception
     assert not [b for b in at.button if b.key == "pack_build"]
     assert any("apt-get install" in w.value and "chromium" in w.value for w in at.warning)
+
+
+# ---------------------------------------------------------------- personal shapes in published names
+@pytest.fixture(scope="module")
+def phone_db(tmp_path_factory) -> Path:
+    """The fixture district with a local phone number in 一村's name (P001, P006: 2 rows) and a bank card
+    in the name of program RH (1 row); nothing rejected."""
+    from subsidy.build import build_database
+
+    d = district()
+    for p in d["persons"]:
+        if p["village"] == "一村":
+            p["village"] = "一村（联系88123456）"
+    d["programs"][2]["name"] = "肢体康复训练 6222021234567890123"
+    root = tmp_path_factory.mktemp("phone")
+    build_database(write_district(root / "src", d), root / "subsidy.duckdb")
+    return root / "subsidy.duckdb"
+
+
+def test_personal_text_names_the_columns_of_published_names_that_hold_a_shape(phone_db, broken_db):
+    con = queries.connect(phone_db)
+    try:
+        got = queries.personal_text(con)
+    finally:
+        con.close()
+    assert list(got.itertuples(index=False, name=None)) == [("persons", "village", 2), ("programs", "name", 1)]
+    con = queries.connect(broken_db[0])
+    try:
+        assert queries.personal_text(con).empty
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ["人员名册 村社区（2 行）", "补贴项目 项目名称（1 行）", "已遮盖"]),
+    ("en", ["village (2 rows)", "name (1 rows)", "mask"]),
+])
+def test_quality_page_warns_of_personal_shapes_in_published_names(phone_db, lang, words):
+    at = run_app(phone_db, "quality", lang=lang)
+    assert_clean(at)
+    (warning,) = [w.value for w in at.warning if "88123456" not in w.value and all(x in w.value for x in words)]
+    assert find_personal(warning) == []
