@@ -265,7 +265,13 @@ def _complement(values: np.ndarray, hidden: np.ndarray, groups, hidden_totals, c
         changed = False
         for keys, key_values, pos in groups:
             shut = (keys, key_values) in closed
-            if int(hidden[pos].sum()) + shut != 1:
+            n = int(hidden[pos].sum())
+            if n + shut != 1:
+                if shut and n == 1 and not (~hidden[pos] & positive[pos]).any():
+                    # its only non-zero cell is hidden, and so is its total (the same number)
+                    item = (col, keys, key_values)
+                    if item not in exposed:
+                        exposed.append(item)
                 continue
             candidates = pos[~hidden[pos] & positive[pos]]
             if candidates.size == 0:
