@@ -24,7 +24,8 @@ from access.roles import AccessDenied, Principal, ScopeError
 
 REFERENCE = frozenset({"years", "programs", "gap_catalog", "gap_definitions", "load_info"})
 AREA_LISTS = frozenset({"towns", "villages"})
-LOAD_TOTALS = frozenset({"load_summary", "rejects_summary", "load_comparison"})
+# personal_text: which name columns hold a personal shape, and how many rows (no value, no area)
+LOAD_TOTALS = frozenset({"load_summary", "rejects_summary", "load_comparison", "personal_text"})
 QUALITY = frozenset({"rejects"})
 PERSON_LISTS = frozenset({"gap_people"})
 

@@ -353,6 +353,7 @@ def published(fn: str, frame: pd.DataFrame | None, *, run: Runner, k: int, sel: 
         lines = [("gap",), ("gap", "town")]
     if inherited is None:
         inherited = hidden_before(sel, run, k)
+    inherited = _other_years(fn, frame, sel, run, k, inherited)
     extra = totals = None
     if inherited:
         extra, totals = _inherited_cells(fn, kwargs, frame, lines, inherited)
@@ -472,6 +473,16 @@ def _inherited_cells(fn: str, kwargs: Mapping[str, Any], frame: pd.DataFrame, li
     return extra, totals
 
 
+def _other_years(fn: str, frame: pd.DataFrame, sel: Selection, run: Runner, k: int, inherited: frozenset):
+    """A frame with a row per year (the trends): each year's row is that year's figure of this selection,
+    so it also hides what that year's coarser views hid (the district's by-town table of 2019 …)."""
+    if "year" not in ROW_DIMENSIONS.get(fn, {}) or "year" not in frame.columns or sel.year is None:
+        return inherited
+    for year in sorted(set(frame["year"].dropna().astype(int)) - {sel.year}):
+        inherited = inherited | hidden_before(replace(sel, year=year), run, k)
+    return inherited
+
+
 def coarser(sel: Selection) -> list[Selection]:
     """The selections one step coarser than `sel`: without its village (or its town, when no village
     is chosen), without its category, without its program group. The year stays."""
@@ -529,9 +540,20 @@ _HIDDEN_MAX = 512
 
 
 def _data_version(run: Runner) -> tuple:
-    """What identifies the loaded database (its load_info rows); () when it was not built by the loader."""
+    """What identifies the loaded database (its load_info rows) and the area the runner may read (a
+    signed-in caseworker's runner lists only their towns and villages: their views are not another
+    reader's); () when the database was not built by the loader."""
     info = run(queries.load_info)
-    return tuple(map(tuple, info.astype(str).to_numpy())) if info is not None and not info.empty else ()
+    if info is None or info.empty:
+        return ()
+    return (tuple(map(tuple, info.astype(str).to_numpy())), tuple(run(queries.towns)),
+            tuple(run(queries.villages)))
+
+
+def _refused(exc: Exception) -> bool:
+    """The runner refused the call for the signed-in reader's scope (access.AccessDenied / ScopeError):
+    a view this reader cannot see. (publish does not import access: the layers are independent.)"""
+    return type(exc).__name__ in ("AccessDenied", "ScopeError")
 
 
 def hidden_at(sel: Selection, run: Runner, k: int = suppress.DEFAULT_K) -> frozenset:
@@ -544,7 +566,12 @@ def hidden_at(sel: Selection, run: Runner, k: int = suppress.DEFAULT_K) -> froze
     inherited = hidden_before(sel, run, k)
     out = set(inherited)
     for call, kwargs in published_calls(sel):
-        frame = _frame(call, run, kwargs)
+        try:
+            frame = _frame(call, run, kwargs)
+        except Exception as exc:
+            if _refused(exc):
+                continue
+            raise
         sup = published(call.name, frame, run=run, k=k, sel=sel, kwargs=kwargs, inherited=inherited)
         if sup is None or not sup.n_hidden:
             continue

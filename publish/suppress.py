@@ -155,6 +155,7 @@ API_NESTED: dict[str, dict[str, str]] = {
     # persons paid by any program include children without a certificate: not a part of the certified
     # population (persons_covered is, and is hidden when the difference is small)
     "kpi_overview": {"persons_covered": "certified_population"},
+    "kpi_trends": {"persons_covered": "certified_population"},   # each year is that year's kpi_overview
 }
 # Sums within a row (rule 5): total column -> the columns it is the sum of.
 API_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {

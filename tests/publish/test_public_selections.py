@@ -173,14 +173,17 @@ def _cells(fn: str, kwargs: dict, raw: pd.DataFrame, sup: suppress.Suppression):
 
 def _lattice(con, towns: list[str]) -> list[Selection]:
     """The district, every given town, a village of the first, a category and a program group on their
-    own and with the first town, and the first town's village with the category."""
+    own and with the first town, the first town's village with the category; the district and the
+    first town the year before."""
     town = towns[0]
     village = queries.villages(con, town=town)[0]
     sels = [Selection(year=YEAR)] + [Selection(year=YEAR, town=t) for t in towns]
     sels.append(Selection(year=YEAR, town=town, village=village))
     sels += [Selection(year=YEAR, category="肢体"), Selection(year=YEAR, town=town, category="肢体"),
              Selection(year=YEAR, program_group="康复"), Selection(year=YEAR, town=town, program_group="康复"),
-             Selection(year=YEAR, town=town, village=village, category="肢体")]
+             Selection(year=YEAR, town=town, village=village, category="肢体"),
+             # the year before: the trends charts of every selection show it too
+             Selection(year=YEAR - 1), Selection(year=YEAR - 1, town=town)]
     return sels
 
 
