@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from access import audit
 from access.roles import ROLES, Principal, role
 from access.schema import sessions, users
+from contract.masking import mask_personal
 
 MAX_FAILURES = 5                       # consecutive wrong passwords before the account locks
 LOCKOUT = dt.timedelta(minutes=15)     # how long it stays locked
@@ -182,7 +183,9 @@ def sign_in(eng: Engine, username: str, password: str, *, demo_database: bool, s
             _hasher.verify(_DUMMY_HASH, password or "")
         except VerificationError:
             pass
-        audit.record(eng, username[:64] or None, "sign_in_failed", detail="unknown user", session=session)
+        # what was typed is kept for the log, but an ID or phone number typed as a name is masked
+        audit.record(eng, (mask_personal(username) or "")[:64] or None, "sign_in_failed", detail="unknown user",
+                     session=session)
         return SignIn(None, "bad_credentials")
     locked = _aware(row.locked_until)
     if locked is not None and locked > t:

@@ -75,6 +75,10 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(eng):
     failed = audit.entries(eng, event="sign_in_failed")
     assert set(failed["username"]) == {"nobody", "qian"}
     assert not failed["detail"].str.contains(PW).any() and not failed["detail"].str.contains("wrong$").any()
+    # an ID number typed into the name field is not kept in the clear
+    accounts.sign_in(eng, "330102199001011234", PW, demo_database=False)
+    kept = audit.entries(eng, event="sign_in_failed").iloc[0]["username"]
+    assert "330102199001011234" not in kept and kept.startswith("3301") and "*" in kept
 
 
 def test_disabled_account_cannot_sign_in_and_current_drops_it(eng):

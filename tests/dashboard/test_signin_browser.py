@@ -105,8 +105,8 @@ def test_town_caseworker_tampering_with_the_url_sees_nothing_of_another_town(ser
     pg.get_by_test_id("stDataFrame").first.wait_for()
     pg.wait_for_timeout(1500)
     row = queries.census_gaps(con, year=year, town=mine).set_index("gap").loc["not_surveyed"]
-    label = i18n.t("persons")
-    assert metric_value(pg, f"未普查 · {label}") == i18n.fmt_int(row.persons)
+    gap_label = i18n.Labels.from_catalog("zh", queries.gap_catalog()).gap("not_surveyed")   # 应调未调
+    assert metric_value(pg, f"{gap_label} · {i18n.t('persons')}") == i18n.fmt_int(row.persons)
     text = page_text(pg)
     assert other not in text  # not in the scope line, the filters, the charts' text or the list
     assert f"town={mine}" in pg.url and f"town={other}" not in pg.url
