@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, func, insert, select, update
 
+import vocab
 from access import audit
 from access.roles import ROLES, Principal, role
 from access.schema import sessions, users
@@ -287,7 +288,7 @@ def ensure_demo_accounts(eng: Engine, towns: dict[str, list[str]]) -> list[tuple
         village = first_village if v else None
         if get(eng, username) is None and (ROLES[role_key].area is None or town):
             add(eng, username, role_key, town=town, village=village, password=DEMO_PASSWORD,
-                display_name=f"演示 {role_key}", demo=True, actor="cli")
+                display_name=f"演示·{vocab.t(f'role.{role_key}')}", demo=True, actor="cli")
         row = get(eng, username)
         if row is not None:
             out.append((row.username, row.role, row.town, row.village))

@@ -18,12 +18,14 @@ from vocab import Labels
 UNMASKED = ("id_number", "name")
 
 
-def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels) -> pd.DataFrame:
-    """The follow-up list of one gap with labelled columns: masked ID and name, or, when `people` carries
-    the full `name` and `id_number` (a caseworker's own area, access.reveal), those instead."""
+def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels, *,
+                     full: bool = False) -> pd.DataFrame:
+    """The follow-up list of one gap with labelled columns: masked ID and name; with `full` (a caseworker's
+    own area, the frame carrying `name` and `id_number` from access.reveal) those instead. Without `full`
+    the unmasked columns are dropped whatever the frame holds."""
     L = labels
-    full = all(c in people.columns for c in UNMASKED)
-    d = people.copy()
+    full = full and all(c in people.columns for c in UNMASKED)
+    d = people.copy() if full else people.drop(columns=[c for c in UNMASKED if c in people.columns]).copy()
     if full:
         d["id_number_masked"], d["name_masked"] = d["id_number"], d["name"]
     names: dict[str, str] = {}

@@ -45,6 +45,7 @@ ACCESS_TEXT: dict[str, tuple[str, str]] = {
     "role.public": ("公开查看", "Public viewer"),
     "people.name": ("姓名", "Name"),
     "people.id_number": ("身份证号", "ID number"),
+    "people.header_full": ("缺口名单（本辖区，含完整身份信息）", "People behind the gap (your area, full identities)"),
     "people.unmasked_note": ("名单显示本辖区人员的完整姓名和身份证号，仅供入户核实使用；查看和下载均已记录。",
                              "The list shows full names and ID numbers of persons in your area, for follow-up "
                              "visits only; viewing and downloading are recorded."),

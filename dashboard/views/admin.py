@@ -33,6 +33,8 @@ with tab_accounts:
         frame[L("col.role")] = [auth.role_label(r.role, L.lang) for r in rows]
         for c in ("disabled", "demo"):
             frame[L(f"col.{c}")] = [_yes_no(getattr(r, c)) for r in rows]
+    if not frame.empty:
+        frame = frame.astype(object).where(frame.notna(), "")
     st.dataframe(frame, hide_index=True, key="accounts_table")
 
     st.subheader(L("admin.action"))
@@ -99,6 +101,7 @@ with tab_audit:
         L("col.detail"): log.get("detail", []),
         L("col.source"): log.get("source", []),
     })
+    shown = shown.astype(object).where(shown.notna(), "")   # blank, not "None", where a field does not apply
     st.dataframe(shown, hide_index=True, key="audit_table")
 
     def audit_csv() -> bytes:

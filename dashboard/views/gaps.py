@@ -49,8 +49,8 @@ for col, (label, api_col, fmt) in zip(st.columns(4), [
 
 ui.chart("gaps.by_village" if sel.town else "gaps.by_town", sel, L)
 
-st.subheader(L("gap_people_header"))
 who = store.principal()
+st.subheader(L("people.header_full" if who.rights.unmasked else "gap_people_header"))
 
 
 def people_list() -> None:
@@ -65,7 +65,7 @@ def people_list() -> None:
         if unmasked:  # a caseworker: full names and ID numbers of persons in the own area only
             people = people.merge(store.identities(people["person_id"]), on="person_id", how="left")
             st.caption(L("people.unmasked_note"))
-        table = tables.gap_people_table(people, store.programs(), L)
+        table = tables.gap_people_table(people, store.programs(), L, full=unmasked)
         n_persons = int(people["person_id"].nunique())
         auth.record_once("list", page="gaps", filters=audit_filters, what=f"gap_people:{gap}", persons=n_persons,
                          unmasked=unmasked)

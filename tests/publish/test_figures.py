@@ -332,6 +332,12 @@ def test_gap_people_table_drops_unmasked_columns():
     xlsx = tables.to_xlsx({"死亡后仍发放": t}, {"scope": "2020 年"})
     back = pd.read_excel(io.BytesIO(xlsx), sheet_name=None, engine="openpyxl")
     assert list(back) == ["死亡后仍发放", "info"] and back["死亡后仍发放"].loc[0, "姓名（脱敏）"] == "张*"
+    # a caseworker's own area (access.reveal added the columns): the full name and number, asked for by name
+    full = tables.gap_people_table(people, programs, ZH, full=True)
+    assert (full.loc[0, "身份证号"], full.loc[0, "姓名"]) == ("330102199001011234", "张三")
+    assert "身份证号（脱敏）" not in full.columns
+    masked_only = tables.gap_people_table(people.drop(columns=["id_number", "name"]), programs, ZH, full=True)
+    assert masked_only.loc[0, "身份证号（脱敏）"] == "3301************34"   # nothing to show in full: masked
 
 
 # ---------------------------------------------------------------- English labels and layout (export engineer's report)
