@@ -26,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -34,6 +35,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 import queries
+from access import accounts, sessions
+from access import db as ops
 from contract import CATEGORIES
 from contract.paths import db_path
 
@@ -48,8 +51,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SESSION: dict[str, str] = {}   # the signed-in session every measured browser context carries
+
+
+def _signed_in_session(base: str) -> None:
+    """An analyst account in a throwaway operational database and a live session of it: every browser
+    context gets its cookie, so pages are timed as a returning signed-in user opens them."""
+    eng = ops.make_engine(os.environ[ops.ENV])
+    if accounts.get(eng, "measure") is None:
+        accounts.add(eng, "measure", "analyst", password=accounts.new_password())
+    token = sessions.create(eng, accounts.principal_of(accounts.get(eng, "measure")))
+    SESSION.update({"name": sessions.COOKIE, "value": token, "url": base})
+    eng.dispose()
+
+
+def new_context(browser, **kwargs):
+    """A browser context carrying the measured session's cookie."""
+    ctx = browser.new_context(**kwargs)
+    if SESSION:
+        ctx.add_cookies([dict(SESSION)])
+    return ctx
+
+
 def start_server(db: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    os.environ.setdefault(ops.ENV, f"sqlite:///{tempfile.mkdtemp(prefix='measure-ops-')}/ops.sqlite")
     env = {**os.environ, "SUBSIDY_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
            "DASHBOARD_TIMING": "1"}
     proc = subprocess.Popen(
@@ -63,6 +89,7 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
         try:
             with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
+                    _signed_in_session(base)
                     return proc, base
         except OSError:
             time.sleep(0.2)
@@ -96,7 +123,7 @@ WAIT_JS = """(n) => {
 
 def time_page(browser, url: str, timeout_ms: int, charts: int = 1) -> float:
     """Seconds from navigation until the run is over and charts and metrics are drawn (new tab)."""
-    ctx = browser.new_context(viewport={"width": 1440, "height": 3800})
+    ctx = new_context(browser, viewport={"width": 1440, "height": 3800})
     pg = ctx.new_page()
     t0 = time.perf_counter()
     pg.goto(url)
@@ -120,7 +147,7 @@ def concurrent_sessions(browser, base: str, urls: list[str], timeout_s: float) -
     """Open every url at once in its own context; seconds to the first KPI tiles and to the finished page."""
     pages = []
     for url in urls:
-        ctx = browser.new_context(viewport={"width": 1440, "height": 2400})
+        ctx = new_context(browser, viewport={"width": 1440, "height": 2400})
         pg = ctx.new_page()
         pages.append({"ctx": ctx, "page": pg, "url": url})
     for p in pages:

@@ -136,19 +136,27 @@ def test_five_wrong_passwords_lock_the_account(server, ctx, eng):
     name = account(eng, "b_lock", "analyst")
     pg = ctx.new_page()
     pg.goto(server)
-    for _ in range(5):
+
+    def attempt(password: str, failures_before: int) -> None:
         pg.locator("input[autocomplete='username']").fill(name)
-        pg.locator("input[type='password']").fill("wrong password")
+        pg.locator("input[type='password']").fill(password)
         pg.locator("input[type='password']").press("Enter")
-        pg.wait_for_timeout(800)
-        pg.get_by_test_id("stAlertContentError").first.wait_for()
-    assert "锁定" in pg.get_by_test_id("stAlertContentError").first.inner_text()
-    pg.locator("input[autocomplete='username']").fill(name)
-    pg.locator("input[type='password']").fill(TEST_PASSWORD)
-    pg.locator("input[type='password']").press("Enter")
-    pg.wait_for_timeout(1500)
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while len(audit.entries(eng, username=name, event="sign_in_failed")) == failures_before:
+            assert time.monotonic() < deadline, "the sign-in attempt never reached the server"
+            time.sleep(0.2)
+
+    for i in range(5):
+        attempt("wrong password", i)
+    error = pg.get_by_test_id("stAlertContentError").first
+    pg.wait_for_function("() => /锁定/.test(document.querySelector('[data-testid=stAlertContentError]')"
+                         "?.innerText || '')")
+    assert "锁定" in error.inner_text()
+    attempt(TEST_PASSWORD, 5)   # the right password, while locked
+    pg.wait_for_timeout(1000)
     assert pg.locator(".st-key-account_box").count() == 0
-    assert list(audit.entries(eng, username=name)["event"][::-1])[:6] == ["sign_in_failed"] * 5 + ["account_locked"]
+    assert list(audit.entries(eng, username=name)["event"][::-1]) == \
+        ["sign_in_failed"] * 5 + ["account_locked", "sign_in_failed"]
 
 
 def test_oidc_sign_in_maps_the_provider_user_to_its_account(oidc_provider, demo_db, browser, con, eng, tmp_path):
