@@ -17,7 +17,7 @@ import streamlit as st
 
 import vocab
 from access import AccessDenied, Role
-from dashboard import auth, state, store
+from dashboard import a11y, auth, state, store
 from vocab import t
 
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -85,10 +85,9 @@ def _main() -> None:
     st.session_state["_timing_page"] = page
     try:
         sel = state.sidebar_filters(lang)
+        a11y.frame(lang, nav.title, state.public(), state.PUBLIC_K)  # lang, title, styles, edition banner
         if page != "quality" and "quality" in pages:
             incomplete_data_banner(pages["quality"], lang)
-        if state.public():
-            st.caption(t("public_banner", lang, k=state.PUBLIC_K))
         if principal.scoped:
             st.caption(t("auth.scope_note", lang, area=auth.area_text(principal.town, principal.village, lang)))
         auth.record_view(page, {**sel.filters(), "year": sel.year, "public": state.public()})

@@ -84,7 +84,7 @@ def current_lang() -> str:
 def sidebar_filters(lang: str) -> Selection:
     """Year, town, category and program-group selectboxes; the Selection every page uses."""
     sb = st.sidebar
-    sb.subheader(t("filters", lang))
+    sb.header(t("filters", lang), anchor=False)
     years = store.years()
     year = url_select(t("year", lang), years, key="year", default=max(years) if years else None, lang=lang,
                       parse=int, format_func=lambda y: t("year_option", lang, year=y), container=sb)

@@ -22,7 +22,7 @@ import streamlit as st
 
 import vocab
 from contract import CATEGORIES
-from dashboard import auth, state, store
+from dashboard import a11y, auth, state, store
 from publish import charts, pack
 from publish.charts import Rendered, Selection
 from publish.kpis import KpiTile
@@ -107,7 +107,7 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
             on_select=functools.partial(_on_drill, f"chart_{chart_id}", drill, drill_labels(drill, labels)),
             selection_mode="points")
         st.plotly_chart(r.chart.fig, key=f"chart_{chart_id}", theme=None, alt=r.chart.summary,
-                        config={"displaylogo": False, "locale": "zh-CN" if labels.zh else "en"}, **clicks)
+                        config=a11y.plotly_config(labels.lang), **clicks)
         if drill is not None:
             st.caption(labels(f"drill_hint_{drill}"))
         st.markdown(md(r.chart.summary))  # names towns and programs: text, not Markdown
@@ -190,7 +190,7 @@ def _export_problems(lang: str, browser_path: str | None) -> list[str]:
 
 def header(title: str, scope: str, labels: vocab.Labels) -> None:
     """Page title and the scope line (year · town · category · group; the town's name escaped)."""
-    st.title(title)
+    st.title(title, anchor=False)
     scope_caption(scope, labels)
 
 
@@ -212,7 +212,7 @@ def report_pack(sel: Selection, labels: vocab.Labels) -> None:
     """The 年度报告包 section: a button that makes the export pack for the current selection, language
     and edition with a progress bar, then offers the zip. Without Chromium or the CJK font: the advice."""
     public = state.public()
-    st.subheader(labels("pack_header"))
+    st.header(labels("pack_header"), anchor=False)
     st.caption(labels("pack_help", public=labels("pack_public") if public else ""))
     problems = _export_problems(labels.lang, os.environ.get("BROWSER_PATH"))
     if problems:

@@ -18,11 +18,11 @@ with right:
     ui.chart("coverage.sex", sel, L)
     ui.chart("coverage.age_band", sel, L)
 
-st.subheader(L("targeting_header"))
+st.header(L("targeting_header"), anchor=False)
 st.caption(L("targeting_help"))
 ui.chart("coverage.targeting", sel, L)
 
-st.subheader(L("priority_header"))
+st.header(L("priority_header"), anchor=False)
 ui.chart("coverage.priority_children", sel, L)
 
 st.subheader(L("flows_header"))

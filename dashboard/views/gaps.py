@@ -16,7 +16,7 @@ MAX_ROWS_SHOWN = 2000
 
 L = state.labels()
 sel = state.filters()
-st.title(L("gaps_title", year=sel.year))
+st.title(L("gaps_title", year=sel.year), anchor=False)
 
 # page-level choice of gap, mirrored in the URL like the sidebar filters (the village is a sidebar filter)
 c1, c2 = st.columns(2)
@@ -50,7 +50,7 @@ for col, (label, api_col, fmt) in zip(st.columns(4), [
 ui.chart("gaps.by_village" if sel.town else "gaps.by_town", sel, L)
 
 who = store.principal()
-st.subheader(L("people.header_full" if who.rights.unmasked else "gap_people_header"))
+st.header(L("people.header_full" if who.rights.unmasked else "gap_people_header"), anchor=False)
 
 
 def people_list() -> None:

@@ -32,7 +32,7 @@ if row is None or not (row.get("applications") or 0):
 
 # The reform is a date inside the data range: the before/after comparison uses every year (the charts'
 # registry entries say so and name the year filter as not followed); town, category and group still apply.
-st.subheader(L("processing_compare_header"))
+st.header(L("processing_compare_header"), anchor=False)
 ui.chart("processing.medians", sel, L)
 left, right = st.columns(2)
 with left:
@@ -59,7 +59,7 @@ with right:
     ui.chart("processing.channels", sel, L)
 
 # trips and materials are properties of the programs: only the program-group filter applies
-st.subheader(L("processing_trips_header"))
+st.header(L("processing_trips_header"), anchor=False)
 left, right = st.columns(2)
 with left:
     ui.chart("processing.trips", sel, L)

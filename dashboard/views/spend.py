@@ -15,17 +15,17 @@ by_program = store.run(queries.spend_by_program, **sel.filters())
 if by_program is None or by_program.empty or float(by_program["spend_yuan"].sum()) == 0:
     ui.empty(L, scope, payments=True)
 
-st.subheader(L("programs_header"))
+st.header(L("programs_header"), anchor=False)
 cap_col = L("chart.cap_use_pct")  # the spend table's cap-use column, drawn as a bar
 ui.chart("spend.programs", sel, L, table_inline=True,
          column_config={cap_col: st.column_config.ProgressColumn(cap_col, min_value=0, max_value=100, format="%.1f%%")})
 ui.chart("spend.groups", sel, L)
 
-st.subheader(L("tiers_header"))
+st.header(L("tiers_header"), anchor=False)
 st.caption(L("cap_use_help"))
 ui.chart("spend.tiers", sel, L)
 
-st.subheader(L("incidence_header"))
+st.header(L("incidence_header"), anchor=False)
 left, right = st.columns(2)
 with left:
     ui.chart("spend.incidence_category", sel, L)

@@ -1,0 +1,177 @@
+"""WCAG 2.1 AA on the real pages, in a real headless Chromium served by a real `streamlit run`.
+
+axe-core (axe-playwright-python) on every page in Chinese and English: no serious and no critical
+violation of the WCAG 2.0/2.1 A and AA rules. Beyond what axe checks: the document language is the UI
+language (Streamlit serves lang="en"), each page has its own title, the edition banner is on every
+page (white on dark red / green, ≥ 4.5:1), each chart is one image named by its summary with a
+two-button toolbar in the page's language, KPI tiles never cut a value or a unit at 1024 px and at
+200 % zoom, and a keyboard walk reaches every control of a page in a bounded number of tab stops,
+with a visible focus ring.
+
+It FAILS (never skips) when /usr/bin/chromium is missing, like tests/dashboard/test_browser.py,
+whose server helper (`_serve`) and waits it uses.
+"""
+from __future__ import annotations
+
+import pytest
+from test_browser import CHROMIUM, PAGES, WITHOUT_CHARTS, _serve, wait_rendered, wait_tables
+
+from publish import style
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+           "resultTypes": ["violations"]}
+TITLES = {"zh": {"overview": "总览", "coverage": "覆盖", "spend": "支出", "processing": "办理时效",
+                 "gaps": "普查缺口", "quality": "数据质量"},
+          "en": {"overview": "Overview", "coverage": "Coverage", "spend": "Spend", "processing": "Processing time",
+                 "gaps": "Census gaps", "quality": "Data quality"}}
+APP = {"zh": "区残联惠残补助绩效看板", "en": "Disability-subsidy performance dashboard"}
+QUALITY_TABLES = 2
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    yield from _serve(demo_db, "streamlit-a11y-test.log")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from pathlib import Path
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield b
+        b.close()
+
+
+def open_page(browser, server, name: str, lang: str, *, width: int = 1440, scale: int = 1, query: str = ""):
+    ctx = browser.new_context(viewport={"width": width, "height": 2400}, device_scale_factor=scale,
+                              locale="zh-CN")
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    params = "&".join(p for p in ("lang=en" if lang == "en" else "", query) if p)
+    pg.goto(f"{server}/{PAGES[name]}" + (f"?{params}" if params else ""))
+    if name in WITHOUT_CHARTS:
+        wait_tables(pg, QUALITY_TABLES)
+    else:
+        wait_rendered(pg)
+    # the page script sets lang, title and names after the first paint
+    pg.wait_for_function("(lang) => document.documentElement.lang === lang", arg="zh-CN" if lang == "zh" else "en")
+    pg.wait_for_timeout(500)
+    return ctx, pg
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_serious_or_critical_violation(browser, server, name, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx, pg = open_page(browser, server, name, lang)
+    try:
+        found = Axe().run(pg, options=WCAG_AA).response["violations"]
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in found
+               if v["impact"] in ("serious", "critical")]
+        assert not bad, bad
+        # the document is in the page's language and has the page's own title
+        assert pg.evaluate("document.documentElement.lang") == ("zh-CN" if lang == "zh" else "en")
+        assert pg.title() == f"{TITLES[lang][name]} · {APP[lang]}"
+    finally:
+        ctx.close()
+
+
+def _colour(css: str) -> str:
+    return "#" + "".join(f"{int(v):02x}" for v in css[css.index("(") + 1:css.index(")")].split(",")[:3])
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_edition_banner_is_on_top_of_every_page_and_readable(browser, server, public):
+    for name in PAGES:
+        ctx, pg = open_page(browser, server, name, "zh", query="public=1" if public else "")
+        try:
+            banner = pg.locator(".st-key-edition_banner")
+            text = banner.inner_text()
+            assert text.startswith("公开版" if public else "内部版"), (name, text)
+            fg, bg = pg.evaluate("""() => { const b = document.querySelector('.st-key-edition_banner');
+                return [getComputedStyle(b.querySelector('p')).color, getComputedStyle(b).backgroundColor]; }""")
+            assert style.contrast(_colour(fg), _colour(bg)) >= 4.5, (fg, bg)
+            # above the page's title: the first thing of the main area
+            title_y = pg.locator("h1").first.bounding_box()["y"]
+            assert banner.bounding_box()["y"] < title_y, name
+        finally:
+            ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_is_one_image_named_by_its_summary(browser, server, lang):
+    ctx, pg = open_page(browser, server, "coverage", lang)
+    try:
+        charts = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
+            const svgs = [...c.querySelectorAll('svg.main-svg')];
+            return {name: c.getAttribute('aria-label'), role: svgs[0].getAttribute('role'),
+                    img: svgs[0].getAttribute('aria-label'),
+                    hidden: svgs.slice(1).every(s => s.getAttribute('aria-hidden') === 'true'),
+                    buttons: [...c.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))}; })""")
+        assert len(charts) >= 5
+        for c in charts:
+            assert c["name"] and c["role"] == "img" and c["img"] == c["name"] and c["hidden"], c
+            want = ["下载图表为 PNG 格式", "重置轴"] if lang == "zh" else ["Download plot as a PNG", "Reset axes"]
+            assert c["buttons"] == want, c["buttons"]
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize(("width", "scale"), [(1024, 1), (720, 2)])  # 720 CSS px at 2x = 1440 px at 200 % zoom
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_kpi_tiles_never_cut_a_value_or_its_unit(browser, server, width, scale, lang):
+    ctx, pg = open_page(browser, server, "overview", lang, width=width, scale=scale)
+    try:
+        pg.get_by_test_id("stMetricValue").first.wait_for()
+        tiles = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => {
+            const parts = [...m.querySelectorAll('[data-testid^="stMetric"] *')];
+            return {text: m.innerText, cut: parts.filter(n => n.scrollWidth > n.clientWidth + 1
+                    && getComputedStyle(n).overflow !== 'visible').map(n => n.innerText)}; })""")
+        assert len(tiles) == 8
+        for tile in tiles:
+            assert not tile["cut"] and "…" not in tile["text"], tile
+        values = pg.get_by_test_id("stMetricValue").all_inner_texts()
+        assert any(v.endswith("万元") for v in values) if lang == "zh" else any(v.startswith("¥") for v in values)
+    finally:
+        ctx.close()
+
+
+FOCUSABLE = """() => {
+  const sel = 'a[href], button:not([disabled]), input:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+  const all = [...document.querySelectorAll(sel)].filter(e => e.getClientRects().length
+              && !e.closest('[aria-hidden="true"]') && getComputedStyle(e).visibility !== 'hidden');
+  all.forEach((e, i) => e.setAttribute('data-kw', String(i)));
+  return all.length; }"""
+
+
+@pytest.mark.parametrize("name", ["overview", "coverage", "gaps"])
+def test_keyboard_walk_reaches_every_control_in_bounded_tab_stops(browser, server, name):
+    ctx, pg = open_page(browser, server, name, "zh")
+    try:
+        controls = pg.evaluate(FOCUSABLE)
+        # per chart at most: 2 toolbar buttons, Streamlit's fullscreen, the table expander, the PNG button
+        n_charts = pg.locator('[data-testid="stPlotlyChart"]').count()
+        assert controls <= 30 + 5 * n_charts, controls
+        reached, stops, ring = set(), 0, []
+        pg.locator("body").click(position={"x": 1, "y": 1})
+        while stops < controls + 15 and len(reached) < controls:
+            pg.keyboard.press("Tab")
+            stops += 1
+            info = pg.evaluate("""() => { const a = document.activeElement; const cs = getComputedStyle(a);
+                return [a.getAttribute('data-kw'), cs.outlineStyle, parseFloat(cs.outlineWidth) || 0]; }""")
+            if info[0] is not None:
+                reached.add(info[0])
+                ring.append(info[1] != "none" and info[2] >= 2)
+        assert len(reached) == controls, (controls - len(reached), stops)
+        assert stops <= controls + 15
+        # a visible focus ring (the page's style: 3 px) on what the keyboard reached
+        assert sum(ring) >= 0.9 * len(ring), sum(ring) / len(ring)
+    finally:
+        ctx.close()
