@@ -418,7 +418,7 @@ def spend_programs(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None)
             continue
         fig.add_bar(
             x=part["spend_yuan"] / 10_000, y=[_wrap_label(s, width) for s in part["label"]],
-            orientation="h", name=L.code("program_group", g), marker_color=GROUP_COLORS.get(g, "#999"),
+            orientation="h", name=L.code("program_group", g), marker_color=GROUP_COLORS.get(g, "#767676"),
             customdata=np.stack([part["persons"], part["person_times"]], axis=-1),
             hovertemplate=_hover("%{y}<br>", _spend_persons_hover(L, "%{x:,.2f}", "%{customdata[0]:,}")),
         )
@@ -465,7 +465,7 @@ def spend_groups(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -
     labels = [L.code("program_group", x) for x in g["program_group"]]
     fig = go.Figure(go.Bar(
         y=_plain(labels), x=g["spend_yuan"] / 10_000, orientation="h",
-        marker_color=[GROUP_COLORS.get(x, "#999") for x in g["program_group"]],
+        marker_color=[GROUP_COLORS.get(x, "#767676") for x in g["program_group"]],
         text=[f"{fmt_wan(v)} · {fmt_pct(s)}" for v, s in zip(g["spend_yuan"], g["share"])],
         textposition="outside", cliponaxis=False, hovertemplate=_hover("%{y}<br>%{x:,.2f}"),
     ))

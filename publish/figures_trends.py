@@ -156,7 +156,7 @@ def program_flows(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) 
                      for p in ids]
             fig.add_bar(y=[names[p] for p in ids], x=x, orientation="h", name=L(f"flow.reason.{reason}"),
                         text=["—" if v is None and p in sub.index else "" for v, p in zip(x, ids)],
-                        marker_color=FLOW_COLORS.get(reason, "#999999"), customdata=money,
+                        marker_color=FLOW_COLORS.get(reason, "#767676"), customdata=money,
                         legendgroup=flow, legendgrouptitle_text=L(f"flow.{flow}"),
                         hovertemplate="%{y}<br>" + L(f"flow.reason.{reason}")
                         + L("chart.flows.hover", persons="%{x:,}", money="%{customdata:,.2f}") + "<extra></extra>")

@@ -17,16 +17,12 @@ import pytest
 from test_browser import CHROMIUM, PAGES, WITHOUT_CHARTS, _serve, wait_rendered, wait_tables
 
 from publish import style
+from vocab import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
            "resultTypes": ["violations"]}
-TITLES = {"zh": {"overview": "总览", "coverage": "覆盖", "spend": "支出", "processing": "办理时效",
-                 "gaps": "普查缺口", "quality": "数据质量"},
-          "en": {"overview": "Overview", "coverage": "Coverage", "spend": "Spend", "processing": "Processing time",
-                 "gaps": "Census gaps", "quality": "Data quality"}}
-APP = {"zh": "区残联惠残补助绩效看板", "en": "Disability-subsidy performance dashboard"}
 QUALITY_TABLES = 2
 
 
@@ -61,8 +57,19 @@ def open_page(browser, server, name: str, lang: str, *, width: int = 1440, scale
         wait_rendered(pg)
     # the page script sets lang, title and names after the first paint
     pg.wait_for_function("(lang) => document.documentElement.lang === lang", arg="zh-CN" if lang == "zh" else "en")
-    pg.wait_for_timeout(500)
+    settle(pg)
     return ctx, pg
+
+
+def settle(pg) -> None:
+    """Until no script run is going and nothing is faded from a previous run (Streamlit dims stale
+    elements to a third), twice in a row one second apart."""
+    quiet = """() => { const r = document.querySelector('[data-testid="stStatusWidget"]');
+        const busy = r && /Running|Stop|运行/.test(r.innerText || '');
+        return !busy && !document.querySelector('[data-stale="true"]'); }"""
+    for _ in range(2):
+        pg.wait_for_function(quiet)
+        pg.wait_for_timeout(1000)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -72,13 +79,18 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server, name, lang)
 
     ctx, pg = open_page(browser, server, name, lang)
     try:
-        found = Axe().run(pg, options=WCAG_AA).response["violations"]
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in found
-               if v["impact"] in ("serious", "critical")]
+        bad = None
+        for _ in range(3):  # a violation that stays; one seen only while a rerun repaints is looked at again
+            found = Axe().run(pg, options=WCAG_AA).response["violations"]
+            bad = [(v["id"], v["impact"], [(n["target"], n.get("failureSummary", "")[:160]) for n in v["nodes"][:3]])
+                   for v in found if v["impact"] in ("serious", "critical")]
+            if not bad:
+                break
+            settle(pg)
         assert not bad, bad
         # the document is in the page's language and has the page's own title
         assert pg.evaluate("document.documentElement.lang") == ("zh-CN" if lang == "zh" else "en")
-        assert pg.title() == f"{TITLES[lang][name]} · {APP[lang]}"
+        assert pg.title() == f"{t('page_' + name, lang)} · {t('app_title', lang)}"
     finally:
         ctx.close()
 
