@@ -37,7 +37,7 @@ with tab_accounts:
         frame = frame.astype(object).where(frame.notna(), "")
     st.dataframe(frame, hide_index=True, key="accounts_table")
 
-    st.subheader(L("admin.action"))
+    st.header(L("admin.action"), anchor=False)
     names = [r.username for r in rows]
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     who = c1.selectbox(L("admin.account"), names, key="admin_account")
@@ -54,7 +54,7 @@ with tab_accounts:
         except accounts.AccountError as exc:
             st.error(L("admin.error", error=ui.md(exc)))
 
-    st.subheader(L("admin.add"))
+    st.header(L("admin.add"), anchor=False)
     with st.form("add_account", clear_on_submit=True):
         f1, f2 = st.columns(2)
         username = f1.text_input(L("col.username"), key="add_username")

@@ -25,6 +25,6 @@ ui.chart("coverage.targeting", sel, L)
 st.header(L("priority_header"), anchor=False)
 ui.chart("coverage.priority_children", sel, L)
 
-st.subheader(L("flows_header"))
+st.header(L("flows_header"), anchor=False)
 st.caption(L("flows_help"))
 ui.chart("coverage.flows", sel, L)   # last year → this year, by reason

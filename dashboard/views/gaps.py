@@ -95,5 +95,5 @@ if public or not who.rights.lists:
 else:
     people_list()
 
-st.subheader(L("event_sources_header"))
+st.header(L("event_sources_header"), anchor=False)
 ui.chart("gaps.event_sources", sel, L)   # 不早也不晚: who reports the deaths, 低保 changes and certificates

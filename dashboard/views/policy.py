@@ -102,7 +102,7 @@ except ValueError as exc:  # a change the API refuses: say why
     st.stop()
 seconds = time.perf_counter() - t0
 
-st.subheader(L("policy_result"))
+st.header(L("policy_result"), anchor=False)
 tot = figures_policy.policy_totals(frame) if not frame.empty else None
 if tot is None:
     ui.empty(L, scope, payments=True)

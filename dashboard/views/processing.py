@@ -41,7 +41,7 @@ with right:
     ui.chart("processing.routes", sel, L)
 
 # decisions on the applications submitted in the year (approval, review time, the pending backlog), channels
-st.subheader(L("decisions_header"))
+st.header(L("decisions_header"), anchor=False)
 st.caption(L("decisions_help"))
 decided = store.run(queries.application_decisions, **sel.filters(), by="all")
 for col, (label, api_col, fmt) in zip(st.columns(3), [

@@ -9,12 +9,12 @@ two-button toolbar in the page's language, KPI tiles never cut a value or a unit
 with a visible focus ring.
 
 It FAILS (never skips) when /usr/bin/chromium is missing, like tests/dashboard/test_browser.py,
-whose server helper (`_serve`) and waits it uses.
+whose server helper (`_serve`), sign-in (`sign_in`) and waits it uses.
 """
 from __future__ import annotations
 
 import pytest
-from test_browser import CHROMIUM, PAGES, WITHOUT_CHARTS, _serve, wait_rendered, wait_tables
+from test_browser import CHROMIUM, PAGES, WITHOUT_CHARTS, _serve, sign_in, wait_rendered, wait_tables
 
 from publish import style
 from vocab import t
@@ -49,6 +49,7 @@ def open_page(browser, server, name: str, lang: str, *, width: int = 1440, scale
                               locale="zh-CN")
     pg = ctx.new_page()
     pg.set_default_timeout(120_000)
+    sign_in(pg, server)  # the sign-in form of test_browser.py (t_analyst); the cookie keeps the context in
     params = "&".join(p for p in ("lang=en" if lang == "en" else "", query) if p)
     pg.goto(f"{server}/{PAGES[name]}" + (f"?{params}" if params else ""))
     if name in WITHOUT_CHARTS:
