@@ -44,7 +44,8 @@ def browser():
         b.close()
 
 
-def open_page(browser, server, name: str, lang: str, *, width: int = 1440, scale: int = 1, query: str = ""):
+def open_page(browser, server, name: str, lang: str, *, width: int = 1440, scale: int = 1, query: str = "",
+              drawn: bool = True):
     ctx = browser.new_context(viewport={"width": width, "height": 2400}, device_scale_factor=scale,
                               locale="zh-CN")
     pg = ctx.new_page()
@@ -52,7 +53,9 @@ def open_page(browser, server, name: str, lang: str, *, width: int = 1440, scale
     sign_in(pg, server)  # the sign-in form of test_browser.py (t_analyst); the cookie keeps the context in
     params = "&".join(p for p in ("lang=en" if lang == "en" else "", query) if p)
     pg.goto(f"{server}/{PAGES[name]}" + (f"?{params}" if params else ""))
-    if name in WITHOUT_CHARTS:
+    if not drawn:  # the frame only (a public page may have no chart left to draw)
+        pg.locator("h1").first.wait_for()
+    elif name in WITHOUT_CHARTS:
         wait_tables(pg, QUALITY_TABLES)
     else:
         wait_rendered(pg)
@@ -103,7 +106,7 @@ def _colour(css: str) -> str:
 @pytest.mark.parametrize("public", [False, True])
 def test_edition_banner_is_on_top_of_every_page_and_readable(browser, server, public):
     for name in PAGES:
-        ctx, pg = open_page(browser, server, name, "zh", query="public=1" if public else "")
+        ctx, pg = open_page(browser, server, name, "zh", query="public=1" if public else "", drawn=False)
         try:
             banner = pg.locator(".st-key-edition_banner")
             text = banner.inner_text()
@@ -147,7 +150,7 @@ def test_kpi_tiles_never_cut_a_value_or_its_unit(browser, server, width, scale, 
             const parts = [...m.querySelectorAll('[data-testid^="stMetric"] *')];
             return {text: m.innerText, cut: parts.filter(n => n.scrollWidth > n.clientWidth + 1
                     && getComputedStyle(n).overflow !== 'visible').map(n => n.innerText)}; })""")
-        assert len(tiles) == 8
+        assert len(tiles) >= 8
         for tile in tiles:
             assert not tile["cut"] and "…" not in tile["text"], tile
         values = pg.get_by_test_id("stMetricValue").all_inner_texts()
@@ -173,7 +176,7 @@ def test_keyboard_walk_reaches_every_control_in_bounded_tab_stops(browser, serve
         n_charts = pg.locator('[data-testid="stPlotlyChart"]').count()
         assert controls <= 30 + 5 * n_charts, controls
         reached, stops, ring = set(), 0, []
-        pg.locator("body").click(position={"x": 1, "y": 1})
+        pg.evaluate("() => { if (document.activeElement) document.activeElement.blur(); }")  # walk from the top
         while stops < controls + 15 and len(reached) < controls:
             pg.keyboard.press("Tab")
             stops += 1
