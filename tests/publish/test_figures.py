@@ -304,6 +304,9 @@ def test_layout_uses_cjk_font_and_safe_palette():
 def test_the_default_template_gives_the_json_of_the_template_set_per_figure(monkeypatch):
     # figures take plotly_white as plotly's default (set once, not validated per figure); the JSON sent to
     # the page and to kaleido must be byte for byte what setting it on every figure gave
+    # the default as publish/figures.py sets it at import (another test may have changed the process's)
+    monkeypatch.setattr(pio.templates, "default", figures.pio.templates[style.TEMPLATE].__class__(
+        pio.templates[style.TEMPLATE]))
     now = figures.spend_programs(spend_frame(), ZH, title="各补贴项目支出").fig.to_json()
     layout = style.base_layout
 
