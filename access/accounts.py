@@ -61,7 +61,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _aware(t: dt.datetime | None) -> dt.datetime | None:
+def as_utc(t: dt.datetime | None) -> dt.datetime | None:
     # SQLite gives timestamps back without their zone: they were written in UTC
     return t.replace(tzinfo=dt.timezone.utc) if t is not None and t.tzinfo is None else t
 
@@ -188,7 +188,7 @@ def sign_in(eng: Engine, username: str, password: str, *, demo_database: bool, s
         audit.record(eng, (mask_personal(username) or "")[:64] or None, "sign_in_failed", detail="unknown user",
                      session=session)
         return SignIn(None, "bad_credentials")
-    locked = _aware(row.locked_until)
+    locked = as_utc(row.locked_until)
     if locked is not None and locked > t:
         audit.record(eng, principal_or_name(row), "sign_in_failed", detail="locked", session=session)
         return SignIn(None, "locked", locked)
@@ -210,20 +210,28 @@ def sign_in(eng: Engine, username: str, password: str, *, demo_database: bool, s
                          session=session)
             return SignIn(None, "locked", until)
         return SignIn(None, "bad_credentials")
-    if row.disabled:
-        audit.record(eng, principal_or_name(row), "sign_in_failed", detail="disabled", session=session)
-        return SignIn(None, "disabled")
-    if row.demo and not demo_database:
-        audit.record(eng, principal_or_name(row), "sign_in_failed", detail="demo account on real data",
-                     session=session)
-        return SignIn(None, "demo_on_real_data")
-    values = {"failed_logins": 0, "locked_until": None, "last_login_at": t}
+    values = {"failed_logins": 0, "locked_until": None}
     if _hasher.check_needs_rehash(row.password_hash):
         values["password_hash"] = _hasher.hash(password)
+    return _admit(eng, row, "local", demo_database=demo_database, session=session, values=values)
+
+
+def _admit(eng: Engine, row, via: str, *, demo_database: bool, session: str | None, values: dict) -> SignIn:
+    """The end of every sign-in once the person is known (a right password, or the identity provider's
+    word): refused for a disabled account or a demo account on real data, else the account updated with
+    `values` and its last sign-in, and the sign-in recorded."""
+    prefix = "oidc: " if via == "oidc" else ""
+    if row.disabled:
+        audit.record(eng, principal_or_name(row), "sign_in_failed", detail=f"{prefix}disabled", session=session)
+        return SignIn(None, "disabled")
+    if row.demo and not demo_database:
+        audit.record(eng, principal_or_name(row), "sign_in_failed", detail=f"{prefix}demo account on real data",
+                     session=session)
+        return SignIn(None, "demo_on_real_data")
     with eng.begin() as c:
-        c.execute(update(users).where(users.c.id == row.id).values(**values))
-    p = principal_of(row)
-    audit.record(eng, p, "sign_in", session=session)
+        c.execute(update(users).where(users.c.id == row.id).values(**values, last_login_at=now()))
+    p = principal_of(row, via=via)
+    audit.record(eng, p, "sign_in", detail="oidc" if via == "oidc" else None, session=session)
     return SignIn(p)
 
 
@@ -247,34 +255,27 @@ def oidc_principal(eng: Engine, *, subject: str | None, email: str | None, demo_
     if row is None:
         audit.record(eng, who[:64], "sign_in_failed", detail="oidc: no account", session=session)
         return SignIn(None, "no_account")
-    if row.disabled:
-        audit.record(eng, principal_or_name(row), "sign_in_failed", detail="oidc: disabled", session=session)
-        return SignIn(None, "disabled")
-    if row.demo and not demo_database:
-        audit.record(eng, principal_or_name(row), "sign_in_failed", detail="oidc: demo account on real data",
-                     session=session)
-        return SignIn(None, "demo_on_real_data")
-    values = {"last_login_at": now()}
-    if subject and not row.oidc_subject:
-        values["oidc_subject"] = subject
-    with eng.begin() as c:
-        c.execute(update(users).where(users.c.id == row.id).values(**values))
-    p = principal_of(row, via="oidc")
-    audit.record(eng, p, "sign_in", detail="oidc", session=session)
-    return SignIn(p)
+    values = {"oidc_subject": subject} if subject and not row.oidc_subject else {}
+    return _admit(eng, row, "oidc", demo_database=demo_database, session=session, values=values)
+
+
+def active(eng: Engine, user_id: int, via: str = "local") -> Principal | None:
+    """The principal of account `user_id` as the accounts table has it now, or None when the account is
+    gone, disabled, or no longer makes a principal (an area it lost)."""
+    row = by_id(eng, user_id)
+    if row is None or row.disabled:
+        return None
+    try:
+        return principal_of(row, via=via)
+    except ValueError:
+        return None
 
 
 def current(eng: Engine, principal: Principal) -> Principal | None:
     """The principal as the accounts table has it now (role or area changed), or None when the account
-    is gone or disabled: called on every page run, so a change takes effect at once."""
-    row = by_id(eng, principal.user_id)
-    if row is None or row.disabled or row.username != principal.username:
-        return None
-    try:
-        now_p = principal_of(row, via=principal.via)
-    except ValueError:
-        return None
-    return now_p
+    is gone, renamed or disabled: called on every page run, so a change takes effect at once."""
+    now_p = active(eng, principal.user_id, via=principal.via)
+    return now_p if now_p is not None and now_p.username == principal.username else None
 
 
 def ensure_demo_accounts(eng: Engine, towns: dict[str, list[str]]) -> list[tuple[str, str, str | None, str | None]]:

@@ -40,18 +40,14 @@ def resume(eng: Engine, token: str | None, idle: dt.timedelta) -> Principal | No
     with eng.connect() as c:
         row = c.execute(select(sessions).where(sessions.c.token_sha256 == _digest(token))).first()
     t = accounts.now()
-    if row is None or row.revoked or accounts._aware(row.expires_at) <= t:
+    if row is None or row.revoked or accounts.as_utc(row.expires_at) <= t:
         return None
-    seen = accounts._aware(row.last_seen_at)
+    seen = accounts.as_utc(row.last_seen_at)
     if t - seen > idle:
         revoke(eng, token)
         return None
-    user = accounts.by_id(eng, row.user_id)
-    if user is None or user.disabled:
-        return None
-    try:
-        p = accounts.principal_of(user)
-    except ValueError:
+    p = accounts.active(eng, row.user_id)
+    if p is None:
         return None
     touch(eng, token, seen)
     return p

@@ -31,7 +31,7 @@ from vocab import t
 IDLE_MINUTES_ENV = "SUBSIDY_SESSION_IDLE_MINUTES"
 _LAST = "auth_last_activity"
 _SESSION = "auth_session_id"
-_LAST_VIEW = "auth_last_view"
+_RECORDED = "auth_recorded"   # event -> what record_once last wrote for it in this session
 _NOTICE = "auth_notice"
 _TOKEN = "auth_token"           # this session's token (the cookie's value)
 _COOKIE_JS = "auth_cookie_js"   # the cookie to write (or clear) in the browser on the next run
@@ -127,7 +127,7 @@ def sign_out(event: str = "sign_out", notice: str | None = None) -> None:
     sessions.revoke(ops(), st.session_state.pop(_TOKEN, None) or _cookie_token())
     st.session_state[_COOKIE_JS] = _cookie_script(None)
     _set(None)
-    st.session_state.pop(_LAST_VIEW, None)
+    st.session_state.pop(_RECORDED, None)
     if notice:
         st.session_state[_NOTICE] = notice
     if _oidc_logged_in():
@@ -248,7 +248,7 @@ def record_once(event: str, *, page: str, filters: dict[str, Any], what: str | N
     """`record`, once per event, page, selection and content in this session (a rerun that shows the
     same page or list again is not a new view)."""
     key = json.dumps([page, filters, what, persons, unmasked], sort_keys=True, ensure_ascii=False, default=str)
-    seen = st.session_state.setdefault(_LAST_VIEW, {})
+    seen = st.session_state.setdefault(_RECORDED, {})
     if seen.get(event) == key:
         return
     seen[event] = key

@@ -49,7 +49,7 @@ def test_wrong_password_five_times_locks_the_account(eng):
     assert fifth.reason == "locked" and fifth.locked_until is not None
     # locked: even the right password is refused until the lock ends (15 minutes)
     assert accounts.sign_in(eng, "li", PW, demo_database=False).reason == "locked"
-    remaining = accounts._aware(accounts.get(eng, "li").locked_until) - accounts.now()
+    remaining = accounts.as_utc(accounts.get(eng, "li").locked_until) - accounts.now()
     assert dt.timedelta(minutes=14) < remaining <= accounts.LOCKOUT
     assert events(eng, "li") == ["sign_in_failed"] * 5 + ["account_locked", "sign_in_failed"]
     # an administrator's reset lifts it
