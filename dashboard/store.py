@@ -118,14 +118,12 @@ def _cached_run(fn: Callable[..., Any], **kwargs: Any) -> Any:
 
 
 def is_demo_database() -> bool:
-    """True when the database holds the demo district (load_info demo = true); read before sign-in, so
-    the sign-in page can offer the demo accounts (load facts hold no personal data)."""
+    """True when the database holds the demo district (`queries.is_demo`); read before sign-in, so the
+    sign-in page can offer the demo accounts (load facts hold no personal data)."""
     try:
-        df = _fetch("load_info", (), current_version(), queries.load_info)
+        return queries.is_demo(connection())
     except Exception:  # noqa: BLE001 - no database or no load records: not a demo
         return False
-    facts = {str(k): str(v) for k, v in zip(df["key"], df["value"])}
-    return facts.get("demo") == "true"
 
 
 def identities(person_ids) -> pd.DataFrame:

@@ -532,6 +532,13 @@ def load_info(con) -> pd.DataFrame:
     return run(con, "load_info")
 
 
+def is_demo(con) -> bool:
+    """True when the database holds the simulated demo district: `python -m subsidy build --demo` records
+    demo = true in load_info (the demo accounts sign in on such a database only)."""
+    info = load_info(con)
+    return dict(zip(info["key"], info["value"])).get("demo") == "true"
+
+
 # ----------------------------------------------------------------------------- policy simulation (政策测算)
 RULE_SEED = SEED_DIR / "eligibility_rules.csv"
 POLICY_BY = {"program": ["program_id"], "town": ["program_id", "town"], "village": ["program_id", "town", "village"],

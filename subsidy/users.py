@@ -60,10 +60,9 @@ def _is_demo() -> bool:
         return False
     con = queries.connect(path)
     try:
-        info = queries.load_info(con)
+        return queries.is_demo(con)
     finally:
         con.close()
-    return dict(zip(info["key"], info["value"])).get("demo") == "true"
 
 
 def _password(args: argparse.Namespace) -> str | None:
