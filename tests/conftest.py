@@ -34,6 +34,17 @@ def demo_db(demo_source, tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="module")
+def con(demo_db):
+    """A read-only connection to the demo database (the numbers pages, exports and views must show);
+    a test module on another district defines its own `con`."""
+    import queries
+
+    c = queries.connect(demo_db)
+    yield c
+    c.close()
+
+
 TEST_PASSWORD = "test-password-0123"   # the non-demo test accounts (tests/dashboard/apptest.py signs in with it)
 TEST_ROLES = ("admin", "leader", "analyst", "public")
 

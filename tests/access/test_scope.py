@@ -14,13 +14,6 @@ def api_functions() -> list:
 
 
 @pytest.fixture(scope="module")
-def con(demo_db):
-    c = queries.connect(demo_db)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def areas(con):
     towns = queries.towns(con)
     return towns[0], towns[1], queries.villages(con, towns[0])

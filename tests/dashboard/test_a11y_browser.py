@@ -14,7 +14,7 @@ whose server helper (`_serve`), sign-in (`sign_in`) and waits it uses.
 from __future__ import annotations
 
 import pytest
-from test_browser import CHROMIUM, PAGES, WITHOUT_CHARTS, _serve, sign_in, wait_rendered, wait_tables
+from test_browser import PAGES, WITHOUT_CHARTS, _serve, sign_in, wait_rendered, wait_tables
 
 from publish import style
 from vocab import t
@@ -29,19 +29,6 @@ QUALITY_TABLES = 2
 @pytest.fixture(scope="module")
 def server(demo_db):
     yield from _serve(demo_db, "streamlit-a11y-test.log")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from pathlib import Path
-
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield b
-        b.close()
 
 
 def open_page(browser, server, name: str, lang: str, *, width: int = 1440, scale: int = 1, query: str = "",

@@ -31,7 +31,6 @@ from tests.contract_fixtures import write_district
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-output" / "screenshots"
 PAGES = {"overview": "", "coverage": "coverage", "spend": "spend", "processing": "processing", "gaps": "gaps",
          "quality": "quality", "policy": "policy"}
@@ -105,20 +104,6 @@ def _serve(db, log_name: str, *, port: int | None = None, extra_args: tuple[str,
     log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), (
-        f"{CHROMIUM} is missing: install it with `apt-get install -y --no-install-recommends chromium "
-        "fonts-wqy-microhei` (the browser test must not be skipped)"
-    )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield b
-        b.close()
-
-
 def sign_in(pg, base: str, username: str = "t_analyst", password: str = TEST_PASSWORD) -> None:
     """Sign in through the real form at `base`; the session cookie keeps the browser context signed in
     for every later page.goto to that server (as it does for a user's reloads and new tabs)."""
@@ -144,13 +129,6 @@ def page(browser, request):
             sign_in(pg, request.getfixturevalue(name))
     yield pg
     ctx.close()
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    c = queries.connect(demo_db)
-    yield c
-    c.close()
 
 
 def wait_rendered(pg, charts: int = 1) -> None:

@@ -15,7 +15,8 @@ import time
 from urllib.parse import unquote
 
 import pytest
-from test_browser import CHROMIUM, TIMEOUT_MS, VIEWPORT, _serve, free_port, metric_value, shot, sign_in
+from chromium import CHROMIUM
+from test_browser import TIMEOUT_MS, VIEWPORT, _serve, free_port, metric_value, shot, sign_in
 
 import queries
 import vocab as i18n
@@ -35,25 +36,8 @@ def eng():
 
 
 @pytest.fixture(scope="module")
-def con(demo_db):
-    c = queries.connect(demo_db)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def server(demo_db):
     yield from _serve(demo_db, "streamlit-signin-test.log")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

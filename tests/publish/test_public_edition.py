@@ -148,13 +148,6 @@ def test_public_kpi_tiles_hide_a_ratio_or_median_whose_count_is_hidden():
 
 
 # ---------------------------------------------------------------- the property on the demo district
-@pytest.fixture(scope="module")
-def con(demo_db):
-    c = queries.connect(demo_db)
-    yield c
-    c.close()
-
-
 def _names_the_unpaid(groups: pd.DataFrame) -> bool:
     """A priority group whose paid count (>= k) would name its few unpaid children (9 members, 8 paid)."""
     unpaid = groups["persons"] - groups["persons_paid"]

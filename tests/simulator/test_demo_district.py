@@ -26,13 +26,6 @@ PROGRAM_GAPS = {"eligible_unpaid", "late_start"}
 
 
 @pytest.fixture(scope="module")
-def con(demo_db):
-    c = queries.connect(demo_db)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def truth(demo_source) -> pd.DataFrame:
     return pd.read_csv(demo_source / "ground_truth" / "faults.csv", dtype=str, keep_default_na=False)
 
