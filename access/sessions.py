@@ -53,13 +53,15 @@ def resume(eng: Engine, token: str | None, idle: dt.timedelta) -> Principal | No
     return p
 
 
-def touch(eng: Engine, token: str, seen: dt.datetime | None = None) -> None:
-    """Record activity of session `token` (at most once a minute)."""
+def touch(eng: Engine, token: str, seen: dt.datetime | None = None) -> dt.datetime:
+    """Record activity of session `token`, at most once a minute: `seen` is the last-seen time the caller
+    knows (None: unknown, write). Returns the last-seen time now on record."""
     t = accounts.now()
     if seen is not None and t - seen < TOUCH_EVERY:
-        return
+        return seen
     with eng.begin() as c:
         c.execute(update(sessions).where(sessions.c.token_sha256 == _digest(token)).values(last_seen_at=t))
+    return t
 
 
 def revoke(eng: Engine, token: str | None) -> None:

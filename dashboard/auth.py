@@ -34,6 +34,7 @@ _SESSION = "auth_session_id"
 _RECORDED = "auth_recorded"   # event -> what record_once last wrote for it in this session
 _NOTICE = "auth_notice"
 _TOKEN = "auth_token"           # this session's token (the cookie's value)
+_TOUCHED = "auth_touched"       # the token's last-seen time on record (sessions.touch writes it once a minute)
 _COOKIE_JS = "auth_cookie_js"   # the cookie to write (or clear) in the browser on the next run
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
@@ -148,13 +149,15 @@ def gate(lang: str) -> Principal | None:
         if fresh != p:
             _set(fresh)
         st.session_state[_LAST] = time.monotonic()
-        if st.session_state.get(_TOKEN):
-            sessions.touch(ops(), st.session_state[_TOKEN])
+        if st.session_state.get(_TOKEN):  # not a write per rerun: once a minute
+            st.session_state[_TOUCHED] = sessions.touch(ops(), st.session_state[_TOKEN],
+                                                        st.session_state.get(_TOUCHED))
         _flush_cookie()
         return fresh
     resumed = sessions.resume(ops(), _cookie_token(), dt.timedelta(seconds=idle_limit()))
     if resumed is not None:  # a reload or a new tab of a signed-in browser
         st.session_state[_TOKEN] = _cookie_token()
+        st.session_state.pop(_TOUCHED, None)   # unknown here (resume may have left another tab's): next run writes
         audit.record(ops(), resumed, "sign_in", detail="session resumed", session=session_id())
         _set(resumed)
         return resumed
@@ -198,6 +201,7 @@ def _sign_in_page(lang: str, refusal: str | None = None) -> None:
         if got.principal is not None:
             token = sessions.create(ops(), got.principal)
             st.session_state[_TOKEN] = token
+            st.session_state[_TOUCHED] = accounts.now()   # a new session's last-seen is its start
             st.session_state[_COOKIE_JS] = _cookie_script(token)
             _set(got.principal)
             st.rerun()
