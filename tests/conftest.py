@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 # real servers for any test: postgres_server / postgres_url, oidc_provider (tests/support/)
-pytest_plugins = ["tests.support.postgres", "tests.support.oidc"]
+pytest_plugins = ["tests.support.app_server", "tests.support.postgres", "tests.support.oidc"]
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,6 @@ It FAILS (never skips) when /usr/bin/chromium is missing: the CI installs it (.c
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,6 +21,7 @@ import vocab as i18n
 from subsidy.build import build_database
 from tests.conftest import TEST_PASSWORD
 from tests.contract_fixtures import write_district
+from tests.support.app_server import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,12 +33,6 @@ WITH_METRICS = {"overview", "processing", "gaps", "quality", "policy"}  # covera
 WITHOUT_CHARTS = {"quality"}  # tables only
 VIEWPORT = {"width": 1440, "height": 3800}
 TIMEOUT_MS = 120_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -72,36 +61,8 @@ def _serve(db, log_name: str, *, port: int | None = None, extra_args: tuple[str,
            env_extra: dict[str, str] | None = None):
     """Yield the base URL of `streamlit run dashboard/app.py` on database `db` (on `port`, or a free
     one; `extra_args` such as `--secrets.files …`), stopped afterwards."""
-    port = port or free_port()
-    env = {**os.environ, "SUBSIDY_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           **(env_extra or {})}
-    (ROOT / "test-output").mkdir(exist_ok=True)
-    log = open(ROOT / "test-output" / log_name, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", *extra_args],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start (exit {proc.poll()}); see test-output/streamlit-browser-test.log")
-        time.sleep(0.3)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    yield from serve(ROOT / "dashboard" / "app.py", log_name, port=port, extra_args=extra_args,
+                     env={"SUBSIDY_DB": str(db), **(env_extra or {})})
 
 
 def sign_in(pg, base: str, username: str = "t_analyst", password: str = TEST_PASSWORD) -> None:

@@ -15,14 +15,14 @@ import time
 from urllib.parse import unquote
 
 import pytest
-from chromium import CHROMIUM
-from test_browser import TIMEOUT_MS, VIEWPORT, _serve, free_port, metric_value, shot, sign_in
+from test_browser import TIMEOUT_MS, VIEWPORT, _serve, metric_value, shot, sign_in
 
 import queries
 import vocab as i18n
 from access import accounts, audit
 from access import db as ops
 from tests.conftest import TEST_PASSWORD
+from tests.support.app_server import CHROMIUM, free_port
 from tests.support.oidc import TEST_ACCOUNTS, complete_oidc_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -20,7 +20,6 @@ import platform
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tarfile
 import tempfile
@@ -33,6 +32,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.support.app_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OIDC_DIR = ROOT / "tests" / "oidc"
@@ -137,12 +138,6 @@ class OidcProvider:
         return path
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def node_version(node: str) -> tuple[int, ...] | None:
     try:
         out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout
@@ -217,7 +212,7 @@ class _Process:
         node = node_binary()
         client_secret = secrets.token_urlsafe(24)
         for attempt in range(3):
-            port = _free_port()
+            port = free_port()
             issuer = f"http://127.0.0.1:{port}"
             t0 = time.perf_counter()
             log = open(self.log_file, "w")

@@ -17,7 +17,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,6 +28,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+
+from tests.support.app_server import free_port
 
 ENV_URL = "SUBSIDY_TEST_PG_URL"
 INSTALL_HINT = (
@@ -82,12 +83,6 @@ class PostgresServer:
             yield self.url(name)
         finally:
             self.drop_database(name)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def find_bin_dir() -> Path | None:
@@ -153,7 +148,7 @@ class _Cluster:
         pwfile.unlink()
         # a port free now may be taken before the server binds it: try a few
         for attempt in range(5):
-            self.port = _free_port()
+            self.port = free_port()
             opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
                     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
             proc = self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60",

@@ -7,78 +7,25 @@ email, sub and name as the provider's ID token carries them.
 """
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.support.app_server import free_port, serve
 from tests.support.oidc import TEST_ACCOUNTS, complete_oidc_login, complete_oidc_logout
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 PROBE = ROOT / "tests" / "oidc" / "probe_app.py"
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def probe(oidc_provider, tmp_path_factory):
     """The probe app on 127.0.0.1:<free port>, its secrets.toml from the provider; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     secrets_file = oidc_provider.write_secrets(tmp_path_factory.mktemp("probe") / "secrets.toml", port)
-    (ROOT / "test-output").mkdir(exist_ok=True)
-    log_path = ROOT / "test-output" / "streamlit-oidc-probe.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROBE), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--secrets.files", str(secrets_file)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start (exit {proc.poll()}); see {log_path}")
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), (
-        f"{CHROMIUM} is missing: install it with `apt-get install -y --no-install-recommends chromium` "
-        "(the browser test must not be skipped)"
-    )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield b
-        b.close()
+    yield from serve(PROBE, "streamlit-oidc-probe.log", port=port, extra_args=("--secrets.files", str(secrets_file)))
 
 
 def _start_login(browser, base):
