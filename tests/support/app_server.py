@@ -71,10 +71,12 @@ def serve(script: Path, log_name: str, *, port: int | None = None, env: dict[str
             proc.kill()
             pytest.fail(f"streamlit did not start (exit {proc.poll()}); see {log_path}")
         time.sleep(0.2)
-    yield base
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield base
+    finally:  # also when the caller closes the generator early (gen.close()), not only at its end
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
