@@ -22,12 +22,12 @@ from typing import Any
 import queries
 from access.roles import AccessDenied, Principal, ScopeError
 
-REFERENCE = frozenset({"years", "programs", "gap_catalog", "gap_definitions", "load_info"})
+REFERENCE = frozenset({"years", "programs", "gap_catalog", "gap_definitions", "load_info", "check_months"})
 AREA_LISTS = frozenset({"towns", "villages"})
 # personal_text: which name columns hold a personal shape, and how many rows (no value, no area)
 LOAD_TOTALS = frozenset({"load_summary", "rejects_summary", "load_comparison", "personal_text"})
 QUALITY = frozenset({"rejects"})
-PERSON_LISTS = frozenset({"gap_people"})
+PERSON_LISTS = frozenset({"gap_people", "month_check", "worklist"})
 
 
 def _params(fn: Callable) -> Mapping[str, inspect.Parameter]:

@@ -32,6 +32,7 @@ from queries._sql import api_query as api_query
 from queries._sql import api_sql as api_sql
 from queries.api import (
     AREA_LEVELS,
+    CHECKS,
     COVERAGE_BY,
     DECISIONS_BY,
     FLOW_REASONS,
@@ -48,6 +49,7 @@ from queries.api import (
     benefit_incidence,
     census_gaps,
     census_gaps_by_area,
+    check_months,
     connect,
     coverage_by,
     coverage_by_category,
@@ -63,6 +65,8 @@ from queries.api import (
     load_info,
     load_summary,
     medication_adherence,
+    month_check,
+    month_check_summary,
     monthly_spend,
     personal_text,
     policy_simulation,
@@ -80,6 +84,7 @@ from queries.api import (
     targeting_errors,
     towns,
     villages,
+    worklist,
     years,
 )
 
@@ -90,10 +95,10 @@ __all__ = [
     "application_durations", "duration_stats", "reform_savings", "census_gaps", "census_gaps_by_area",
     "gap_people", "gap_catalog", "load_summary", "rejects_summary", "rejects", "load_info", "load_comparison",
     "is_demo", "personal_text", "gap_definitions",
-    "medication_adherence",
+    "medication_adherence", "check_months", "month_check", "month_check_summary", "worklist",
     "policy_simulation", "rule_seed", "kpi_trends", "gap_trends", "program_flows",
     "application_decisions", "status_event_sources",
     # constants: the gap keys and families (from the seed), the priority groups, the allow-lists
     "GAP_KEYS", "PAYMENT_GAPS", "MONTH_GAPS", "PRIORITY_GROUPS", "COVERAGE_BY", "INCIDENCE_BY",
-    "PROCESSING_BY", "AREA_LEVELS", "POLICY_BY", "FLOWS", "FLOW_REASONS", "DECISIONS_BY",
+    "PROCESSING_BY", "AREA_LEVELS", "POLICY_BY", "FLOWS", "FLOW_REASONS", "DECISIONS_BY", "CHECKS",
 ]

@@ -7,7 +7,9 @@ rows of a fixed grid, dtypes). Conventions: queries/__init__.py.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
+import re
 from pathlib import Path
 
 import duckdb
@@ -450,6 +452,93 @@ def medication_adherence(con, year: int, town=None, village=None) -> pd.DataFram
     for col in ("prescribed_persons", "dispensed_persons", "missed_persons"):
         out[col] = out[col].astype("int64")
     out["missed_share"] = out["missed_share"].astype("float64")
+    return out
+
+
+# ----------------------------------------------------------------------------- the month's check (每月核查)
+CHECKS = ("stop", "start", "retier")
+
+
+@api_query("check_months")
+def check_months(con) -> list:
+    """The months the month's check can be run for, ascending (queries/sql/api/check_months.sql).
+
+    The last is the check's default. Reads int_months (every month of the data range). Values: datetime.date, each a month's first day.
+    """
+    return [pd.Timestamp(m).date() for m in values(con, "check_months")]
+
+
+def _month(month) -> dt.date:
+    """A month as its first day: a date, a 'YYYY-MM' text or a Timestamp; ValueError otherwise."""
+    if isinstance(month, str):
+        if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", month.strip()):
+            raise ValueError(f"month must be a date or 'YYYY-MM', not {month!r}")
+        month = month.strip()[:7] + "-01"
+    try:
+        ts = pd.Timestamp(month)
+    except (ValueError, TypeError):
+        raise ValueError(f"month must be a date or 'YYYY-MM', not {month!r}") from None
+    if pd.isna(ts):
+        raise ValueError(f"month must be a date or 'YYYY-MM', not {month!r}")
+    return dt.date(ts.year, ts.month, 1)
+
+
+@api_query("month_check")
+def month_check(con, month, check: str | None = None, town=None, village=None, category=None) -> pd.DataFrame:
+    """The cases the month's check lists for `month`, masked (queries/sql/api/month_check.sql).
+
+    Reads mart_month_check and mart_worklist. The seed's monthly control for the monthly programs with
+    a rule (living and nursing subsidy); METRICS.md's month rule (state on day 1; an event in M counts
+    from M+1). check: 'stop' (on the payroll in M or M−1, state no longer allows it from M: reason
+    death / moved_out / cert_revoked / no_certificate / household / outside_rule), 'start' (eligible in
+    M, not paid for M; months = months waited up to M) or 'retier' (paid for M at another amount or tier
+    than the rule gives; reason amount / tier; amount_yuan = paid − expected). One row per case: case_key
+    (check:program:person:run start 'YYYY-MM', the same after every load); person_id; id_number_masked;
+    name_masked; town; village; category; grade; program_id; run_start; months; since (the event's date
+    where the data has it); amount_yuan (the month's money: stop paid for M, start owed for M, retier the
+    difference); follow_up (a worklist case; False for a stop the payroll made in time); case_months and
+    case_amount_yuan (the whole case). Sorted by check, town, village, person_id.
+    """
+    if check is not None:
+        check_choice("check", check, CHECKS)
+    f = normalise(dict(month=_month(month), check=check, town=town, village=village, category=category))
+    return run(con, "month_check", f)
+
+
+@api_query("month_check_summary")
+def month_check_summary(con, month, town=None, village=None, category=None) -> pd.DataFrame:
+    """Counts of the month's check for `month` by check and reason (queries/sql/api/month_check_summary.sql).
+
+    Reads mart_month_check. One row per (check, reason) with a case (none: no row). Columns: check;
+    reason; cases; persons; paid_cases (cases paid for the month); amount_yuan (the month's money, as
+    month_check). Ordered stop, start, retier.
+    """
+    f = normalise(dict(month=_month(month), town=town, village=village, category=category))
+    out = run(con, "month_check_summary", f)
+    for col in ("cases", "persons", "paid_cases"):
+        out[col] = out[col].astype("int64")
+    return out
+
+
+@api_query("worklist")
+def worklist(con, town=None, village=None, category=None, item: str | None = None,
+             year: int | None = None) -> pd.DataFrame:
+    """Every follow-up case the data shows, masked (queries/sql/api/worklist.sql).
+
+    Reads mart_worklist: the stop, start and retier cases of the month's check that need a caseworker,
+    and the gap cases they do not cover (duplicate_payment, the tier and cap checks, medication_missed,
+    the payment gaps of yearly programs). One row per case: case_key (stable across loads: the key the
+    operational database's follow-up is kept under); check ('stop' / 'start' / 'retier' or the gap key);
+    reason; item (check:reason, or the gap key); person_id; id_number_masked; name_masked; town; village;
+    category; grade; program_id; payment_id; month (the run's first month, or the gap case's); year;
+    since; first_listed / last_listed (months listed by the month's check); listed_last (listed in the
+    data's last month); months; amount_yuan (stop: paid in the ineligible months; start: owed where the
+    rule states the amount; retier: paid − expected; a gap case: its amount).
+    """
+    f = normalise(dict(town=town, village=village, category=category, item=item, year=year))
+    out = run(con, "worklist", f)
+    for col in ("month", "since", "first_listed", "last_listed"):
+        out[col] = pd.to_datetime(out[col]).dt.date
     return out
 
 
