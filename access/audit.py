@@ -2,7 +2,8 @@
 
 Events: sign_in, sign_in_failed, account_locked, sign_out, session_timeout, view (a page with its
 filters), list (a person list shown), download (an Excel or CSV), pack (a report pack), and the account
-changes (account_added, account_disabled, account_enabled, password_reset). Never a password, never an
+changes (account_added, account_disabled, account_enabled, password_reset), and case_update (worklist
+cases changed on the page or by an uploaded workbook, `access.cases`). Never a password, never an
 unmasked name or ID number: `persons` counts them, `unmasked` says whether they were shown in full.
 """
 from __future__ import annotations
@@ -18,14 +19,23 @@ from access.roles import Principal
 from access.schema import audit_log
 
 EVENTS = ("sign_in", "sign_in_failed", "account_locked", "sign_out", "session_timeout", "view", "list",
-          "download", "pack", "denied", "account_added", "account_disabled", "account_enabled", "password_reset")
+          "download", "pack", "denied", "account_added", "account_disabled", "account_enabled", "password_reset",
+          "case_update")
 
 
-def record(eng: Engine, who: Principal | str | None, event: str, *, page: str | None = None,
-           filters: dict[str, Any] | None = None, what: str | None = None, persons: int | None = None,
-           unmasked: bool = False, detail: str | None = None, session: str | None = None,
-           source: str | None = None) -> None:
-    """Append one event. `who` is the principal, or a name (a failed sign-in, the command line)."""
+def record(eng: Engine, who: Principal | str | None, event: str, **fields: Any) -> None:
+    """Append one event. `who` is the principal, or a name (a failed sign-in, the command line); `fields`
+    are those of `entry` (page, filters, what, persons, unmasked, detail, session, source)."""
+    with eng.begin() as c:
+        c.execute(insert(audit_log).values(**entry(who, event, **fields)))
+
+
+def entry(who: Principal | str | None, event: str, *, page: str | None = None,
+          filters: dict[str, Any] | None = None, what: str | None = None, persons: int | None = None,
+          unmasked: bool = False, detail: str | None = None, session: str | None = None,
+          source: str | None = None) -> dict[str, Any]:
+    """The audit_log row of one event (what `record` inserts), for a caller that writes it in its own
+    transaction with the change it records (`access.cases.update`)."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
     if isinstance(who, Principal):
@@ -35,12 +45,10 @@ def record(eng: Engine, who: Principal | str | None, event: str, *, page: str | 
     if source is None:
         source = "cli" if who == "cli" else "dashboard"
     clean = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
-    with eng.begin() as c:
-        c.execute(insert(audit_log).values(
-            at=dt.datetime.now(dt.timezone.utc), username=username, role=role, event=event, page=page,
-            filters=json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str) if clean else None,
-            what=what, persons=persons, unmasked=bool(unmasked), detail=detail, source=source,
-            session=session))
+    return dict(at=dt.datetime.now(dt.timezone.utc), username=username, role=role, event=event, page=page,
+                filters=json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str) if clean else None,
+                what=what, persons=persons, unmasked=bool(unmasked), detail=detail, source=source,
+                session=session)
 
 
 def entries(eng: Engine, *, username: str | None = None, event: str | None = None,

@@ -23,18 +23,25 @@ class Role:
     public_only: bool   # the public edition is forced on
     quality: bool       # the data-quality page (rejected rows of every area, masked)
     admin: bool         # accounts and the audit log
+    follow_up: bool     # update worklist cases (status, amount recovered, note) in the own area
     area: str | None    # None, "town" or "village": the scope an account of this role must have
 
 
+# follow_up: only caseworkers change a case, within their area; leader and analyst read the cases' status
+# (the lists right), admin and public see none of them
 ROLES: dict[str, Role] = {r.key: r for r in (
-    Role("admin", data=False, lists=False, unmasked=False, public_only=False, quality=True, admin=True, area=None),
-    Role("leader", data=True, lists=True, unmasked=False, public_only=False, quality=True, admin=False, area=None),
-    Role("analyst", data=True, lists=True, unmasked=False, public_only=False, quality=True, admin=False, area=None),
+    Role("admin", data=False, lists=False, unmasked=False, public_only=False, quality=True, admin=True,
+         follow_up=False, area=None),
+    Role("leader", data=True, lists=True, unmasked=False, public_only=False, quality=True, admin=False,
+         follow_up=False, area=None),
+    Role("analyst", data=True, lists=True, unmasked=False, public_only=False, quality=True, admin=False,
+         follow_up=False, area=None),
     Role("town_caseworker", data=True, lists=True, unmasked=True, public_only=False, quality=False, admin=False,
-         area="town"),
+         follow_up=True, area="town"),
     Role("village_caseworker", data=True, lists=True, unmasked=True, public_only=False, quality=False, admin=False,
-         area="village"),
-    Role("public", data=True, lists=False, unmasked=False, public_only=True, quality=False, admin=False, area=None),
+         follow_up=True, area="village"),
+    Role("public", data=True, lists=False, unmasked=False, public_only=True, quality=False, admin=False,
+         follow_up=False, area=None),
 )}
 
 

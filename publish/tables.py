@@ -13,6 +13,11 @@ from typing import Any
 import pandas as pd
 
 from contract.masking import mask_personal, mask_personal_series
+from contract.sheets import FORMULA_START as FORMULA_START
+from contract.sheets import excel_writer as excel_writer
+from contract.sheets import formula_safe as formula_safe
+from contract.sheets import is_text as _is_text
+from contract.sheets import quote_formula_text as quote_formula_text
 from vocab import Labels
 
 UNMASKED = ("id_number", "name")
@@ -56,44 +61,7 @@ def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels
 
 
 # ---------------------------------------------------------------- spreadsheets: loaded text stays text
-# A cell starting with one of these is read as a formula (or a DDE call) by Excel, LibreOffice and
-# Google Sheets when a CSV is opened; a tab or carriage return in front hides the sign from a reader.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(value: Any) -> Any:
-    """Text a spreadsheet would take for a formula (`=HYPERLINK(…)`, `+1`, `-2+3`, `@SUM(1)`, `=**`)
-    with an apostrophe in front, which spreadsheets read as "this is text" and people read past;
-    anything else, numbers included, as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def excel_writer(target: Any) -> pd.ExcelWriter:
-    """A pandas ExcelWriter (xlsxwriter) for every workbook the product writes: a string is always
-    written as a string cell, never turned into a formula (`=…`) or a hyperlink (`http://…`), so a
-    loaded name is shown exactly as loaded and nothing in it runs."""
-    return pd.ExcelWriter(target, engine="xlsxwriter",
-                          engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}})
-
-
-def quote_formula_text(ws: Any, frame: pd.DataFrame, text_format: Any, first_row: int = 1) -> None:
-    """Mark the string cells of `frame` (written at `first_row` of worksheet `ws`) that look like a
-    formula with Excel's quote prefix (`text_format`, {"quote_prefix": True}): shown as written, and
-    still text if someone edits the cell and presses Enter."""
-    for j, col in enumerate(frame.columns):
-        values = frame[col]
-        if not _is_text(values):
-            continue
-        for i, v in enumerate(values):
-            if isinstance(v, str) and v.startswith(FORMULA_START):
-                ws.write_string(first_row + i, j, v, text_format)
-
-
-def _is_text(values: pd.Series) -> bool:
-    """True for a column that may hold text (object or pandas' string dtype), not for numbers or dates."""
-    return values.dtype == object or pd.api.types.is_string_dtype(values)
+# (the rule and the writer live in contract.sheets, shared with access.cases; re-exported here)
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None) -> bytes:

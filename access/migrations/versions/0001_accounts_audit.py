@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from access.roles import ROLES
+from access.schema import append_only_ddl, drop_append_only_ddl
 
 revision = "0001"
 down_revision = None
@@ -61,21 +62,12 @@ def upgrade() -> None:
     op.create_index("audit_log_at", "audit_log", ["at"])
     op.create_index("audit_log_username", "audit_log", ["username", "at"])
     # append-only: the database itself refuses to change or delete a log row
-    if op.get_bind().dialect.name == "sqlite":
-        for action in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER audit_log_no_{action.lower()} BEFORE {action} ON audit_log "
-                       "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
-    else:
-        op.execute("CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                   "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$")
-        op.execute("CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
-                   "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()")
-        op.execute("CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()")
+    for statement in append_only_ddl("audit_log", op.get_bind().dialect.name):
+        op.execute(statement)
 
 
 def downgrade() -> None:
     op.drop_table("audit_log")
     op.drop_table("users")
-    if op.get_bind().dialect.name != "sqlite":
-        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+    for statement in drop_append_only_ddl("audit_log", op.get_bind().dialect.name):
+        op.execute(statement)
