@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
+import queries
 import vocab
 from access import AccessDenied, Role
 from dashboard import a11y, auth, state, store
@@ -27,6 +28,7 @@ PAGES = (  # (file, url path, title key, icon, the right it needs: a field of ac
     ("spend.py", "spend", "page_spend", ":material/payments:", "data"),
     ("processing.py", "processing", "page_processing", ":material/timer:", "data"),
     ("gaps.py", "gaps", "page_gaps", ":material/person_search:", "data"),
+    ("check.py", "check", "page_check", ":material/checklist:", "lists"),
     ("policy.py", "policy", "page_policy", ":material/calculate:", "data"),
     ("quality.py", "quality", "page_quality", ":material/fact_check:", "quality"),
     ("admin.py", "admin", "page_admin", ":material/admin_panel_settings:", "admin"),
@@ -88,6 +90,8 @@ def _main() -> None:
         a11y.frame(lang, nav.title, state.public(), state.PUBLIC_K)  # lang, title, styles, edition banner
         if page != "quality" and "quality" in pages:
             incomplete_data_banner(pages["quality"], lang)
+        if page == "overview" and "check" in pages and not state.public():
+            month_check_banner(pages["check"], lang, sel)
         if principal.scoped:
             st.caption(t("auth.scope_note", lang, area=auth.area_text(principal.town, principal.village, lang)))
         auth.record_view(page, {**sel.filters(), "year": sel.year, "public": state.public()})
@@ -112,6 +116,31 @@ def incomplete_data_banner(quality_page, lang: str) -> None:
     with st.container(key="incomplete_data_banner"):
         label = t("banner_rejected", lang, n=vocab.fmt_int(totals.rows_rejected), share=share)
         st.page_link(quality_page, label=f":orange[**{label}**]", icon=":material/warning:")
+
+
+def month_check_banner(check_page, lang: str, sel) -> None:
+    """One line on the overview: the data's last month's payments after death (or, when there are none,
+    the month's check in numbers), linking to 每月核查. The reader's area, as every figure."""
+    months = store.run(queries.check_months)
+    if not months:
+        return
+    month = months[-1]
+    summary = store.run(queries.month_check_summary, month=month, town=sel.town, village=sel.village,
+                        category=sel.category)
+    text = t("check.month_option", lang, year=month.year, month=month.month)
+    death = summary[(summary["check"] == "stop") & (summary["reason"] == "death")]
+    paid = int(death["paid_cases"].sum())
+    if paid:
+        label = t("banner.after_death", lang, month=text, n=vocab.fmt_int(paid),
+                  money=vocab.fmt_money(float(death["amount_yuan"].sum()), lang))
+        icon = ":material/error:"
+    else:
+        persons = summary.groupby("check")["persons"].sum()
+        counts = {c: vocab.fmt_int(int(persons.get(c, 0))) for c in queries.CHECKS}
+        label = t("banner.check", lang, month=text, **counts)
+        icon = ":material/checklist:"
+    with st.container(key="month_check_banner"):
+        st.page_link(check_page, label=f"**{label}**", icon=icon)
 
 
 main()

@@ -41,7 +41,7 @@ import pandas as pd
 import queries
 import vocab
 from contract import masking
-from publish import figures, figures_decisions, figures_policy, figures_trends, suppress
+from publish import figures, figures_check, figures_decisions, figures_policy, figures_trends, suppress
 from publish.figures import Chart
 from vocab import Labels
 
@@ -295,6 +295,7 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("policy.by_category", figures_policy.policy_costs,
           _call(q.policy_simulation, by="category", dynamic=_policy), by="category", scope_note="policy_assumption",
           applies=_policy_asked, drill="category"),
+    _spec("check.medication", figures_check.medication, _call(q.medication_adherence)),
 )}
 KPI_CALL = _call(q.kpi_overview)        # the KPI tiles (publish.kpis), with `applications` (kpi_frame)
 SAVINGS_CALL = _call(q.reform_savings)   # the processing page's tiles

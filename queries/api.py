@@ -463,7 +463,8 @@ CHECKS = ("stop", "start", "retier")
 def check_months(con) -> list:
     """The months the month's check can be run for, ascending (queries/sql/api/check_months.sql).
 
-    The last is the check's default. Reads int_months (every month of the data range). Values: datetime.date, each a month's first day.
+    The last is the check's default. Reads int_months (every month of the data range). Values:
+    datetime.date, each a month's first day.
     """
     return [pd.Timestamp(m).date() for m in values(con, "check_months")]
 

@@ -15,6 +15,10 @@ import argparse
 import sys
 from pathlib import Path
 
+import queries
+from access import case_sync
+from access import db as ops_db
+from access.cases import SyncResult
 from contract import paths
 from contract.paths import db_path
 from loader import load
@@ -24,7 +28,7 @@ from queries.install import install_views
 from simulator.generate import generate
 from subsidy import users
 
-__all__ = ["build_database", "build_demo", "run", "LoadRejected", "LoadReport", "ContractError"]
+__all__ = ["build_database", "build_demo", "sync_follow_up", "run", "LoadRejected", "LoadReport", "ContractError"]
 
 
 def build_database(source: Path, db: Path | None = None, *, force: bool = False,
@@ -42,6 +46,17 @@ def build_database(source: Path, db: Path | None = None, *, force: bool = False,
                                        before_swap=install_views)
         finally:
             paths.make_private(Path(db).expanduser().resolve() if db is not None else paths.db_path())
+
+
+def sync_follow_up(db: Path | None = None) -> SyncResult:
+    """Bring the operational database's worklist cases in line with the database just built
+    (`access.case_sync`): statuses survive the rebuild, cases it no longer shows are resolved by data."""
+    con, eng = queries.connect(db), ops_db.make_engine()
+    try:
+        return case_sync.sync_database(eng, con)
+    finally:
+        con.close()
+        eng.dispose()
 
 
 def demo_info(persons: int | None, out: Path = paths.DEMO_SOURCE_DIR) -> dict[str, str]:
@@ -104,6 +119,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"错误 error: {exc}", file=sys.stderr)
         return 3
     print(report.render())
+    synced = sync_follow_up(args.db)
+    print(f"跟进 follow-up: {synced.new} new, {synced.still_open} open, {synced.resolved_by_data} resolved by the "
+          f"data, {synced.reappeared} shown again")
     if args.demo and (args.db is None or args.db == db_path()):
         return users.ensure_demo()  # the demo accounts for `make run` (the demo database only)
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from vocab.text_access import ACCESS_TEXT
 from vocab.text_analysis import ANALYSIS_TEXT
 from vocab.text_charts import CHART_TEXT
+from vocab.text_check import CHECK_TEXT
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("区残联惠残补助绩效看板", "Disability-subsidy performance dashboard"),
@@ -380,7 +381,7 @@ def _merge() -> None:
     """Add the chart, analysis and access texts to TEXT; a key defined in two files is a mistake (one
     definition each)."""
     for name, more in (("vocab/text_charts.py", CHART_TEXT), ("vocab/text_analysis.py", ANALYSIS_TEXT),
-                       ("vocab/text_access.py", ACCESS_TEXT)):
+                       ("vocab/text_access.py", ACCESS_TEXT), ("vocab/text_check.py", CHECK_TEXT)):
         twice = sorted(set(TEXT) & set(more))
         if twice:
             raise KeyError(f"message keys defined twice (vocab/text.py and {name}): {twice}")

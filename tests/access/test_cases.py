@@ -301,7 +301,7 @@ def test_an_upload_with_one_bad_row_applies_nothing_and_names_the_row(synced):
         cases.upload(synced, TOWN, data, "城东核查.xlsx")
     assert rules(caught.value) == [("amount_over", B, 3, "amount_recovered")]
     assert caught.value.messages("zh") == [
-        f"城东核查.xlsx 第 3 行 · 「已追回金额（元）」列 · 案件 {B} · 已追回金额 500.00 元超过该案件涉及金额 120.50 元。"]
+        f"城东核查.xlsx 第 3 行 · 「已追回金额（元）」列 · 案件 {B} · 已追回金额 500.00 元超过该案件涉及金额 120.50 元。"]  # noqa: E501
     assert set(cases.statuses(synced)["status"]) == {"pending"}
     assert audit.entries(synced, event="case_update").empty
     # the caseworker corrects row 3 and uploads again: three cases changed, one audit event
@@ -362,16 +362,29 @@ def test_a_file_that_is_not_our_workbook_gives_a_clear_error(synced, tmp_path):
 
 
 def test_a_status_set_before_a_rebuild_is_there_after_it(ops_url, tmp_path, monkeypatch):
+    """`python -m subsidy build` syncs the worklist of the database it built (access.case_sync): the tiny
+    district's P004 (西湖镇) died 2020-08-20 and was paid the nursing subsidy for September (Y07, 135
+    yuan): case stop:NS:P004:2020-09. A status set on it survives a rebuild; a load without that payment
+    marks it resolved by the data, keeping its follow-up."""
     monkeypatch.setenv(ops.ENV, ops_url)
-    db = tmp_path / "subsidy.duckdb"
-    monkeypatch.setenv("SUBSIDY_DB", str(db))
-    src = write_district(tmp_path / "src", district())
+    monkeypatch.setenv("SUBSIDY_DB", str(tmp_path / "subsidy.duckdb"))
+    rows_ = district()
+    src = write_district(tmp_path / "src", rows_)
     assert cli(["build", "--source", str(src)]) == 0
     eng = ops.make_engine(ops_url)
-    cases.sync(eng, current(), "L1")
-    cases.update(eng, TOWN, [CaseChange(A, "recovered", 235)], source="page")
+    key = "stop:NS:P004:2020-09"
+    before = cases.statuses(eng, [key], snapshot=True).iloc[0]
+    assert (before["status"], before["gap"], float(before["amount_yuan"])) == ("pending", "stop:death", 135.0)
+    west = Principal(10, "chen", "town_caseworker", town="西湖镇")
+    assert cases.update(eng, west, [CaseChange(key, "recovered", 135)], source="page") == 1
     assert cli(["build", "--source", str(src), "--force"]) == 0          # the analytical file is replaced
-    assert cases.sync(eng, current(), "L2") == SyncResult(0, 4, 0, 0)
-    a = status_of(eng, A)
-    assert (a["status"], a["amount_recovered"], a["last_seen_load"]) == ("recovered", Decimal("235.00"), "L2")
+    after = status_of(eng, key)
+    assert (after["status"], after["amount_recovered"]) == ("recovered", Decimal("135.00"))
+    assert pd.isna(after["resolved_at"])
+    rows_["payments"] = [p for p in rows_["payments"] if p["payment_id"] != "Y07"]   # the payment reversed
+    src2 = write_district(tmp_path / "src2", rows_)
+    assert cli(["build", "--source", str(src2), "--force"]) == 0
+    gone = status_of(eng, key)
+    assert gone["status"] == "resolved_by_data" and gone["amount_recovered"] == Decimal("135.00")
+    assert list(cases.history(eng, key)["new_status"]) == ["pending", "recovered", "resolved_by_data"]
     eng.dispose()

@@ -1,0 +1,201 @@
+"""每月核查 Monthly check: for a chosen month (default the data's last), the stop, start and re-tier lists of
+the monthly programs; the worklist with its follow-up (status, money recovered, note), editable on the
+page by a caseworker of the area or through an Excel round-trip; the recovery ledger; 应服未服.
+
+The lists come from the analyst API through `store.run` (the session's scope); the follow-up from the
+operational database (`access.cases`, synced with the loaded data by `dashboard.follow`). Every list
+shown or downloaded and every change is audited."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import queries
+from access import cases
+from dashboard import auth, follow, state, store, ui
+from publish import worklist
+
+MAX_ROWS_SHOWN = 2000
+L = state.labels()
+sel = state.filters()
+who = store.principal()
+can_edit = who.rights.follow_up
+unmasked = who.rights.unmasked
+
+
+def _parse_month(text: str) -> dt.date:
+    return dt.date.fromisoformat(str(text)[:7] + "-01")
+
+
+def _month_text(m: dt.date) -> str:
+    return L("check.month_option", year=m.year, month=m.month)
+
+
+months = store.run(queries.check_months)
+if not months:
+    ui.empty(L, ui.fmt_scope(sel, L))
+    st.stop()
+head = st.container()   # the title names the month chosen below it
+month = state.url_select(L("check.month"), months[::-1], key="month", default=months[-1], url_default=months[-1],
+                         lang=L.lang, format_func=_month_text, parse=_parse_month)
+scope = L.scope(None, sel.town, sel.category, village=sel.village)
+with head:
+    ui.header(L("check.title", month=_month_text(month)), scope, L)
+    st.caption(L("check.intro"))
+audit_filters = {**sel.filters(), "month": month.isoformat()[:7]}
+area = dict(town=sel.town, village=sel.village, category=sel.category)
+
+# ---------------------------------------------------------------- the month's counts
+summary = store.run(queries.month_check_summary, month=month, **area)
+per_check = summary.groupby("check")[["persons", "paid_cases", "amount_yuan"]].sum() if not summary.empty else None
+
+
+def _sum(check: str, col: str) -> float:
+    return float(per_check.loc[check, col]) if per_check is not None and check in per_check.index else 0.0
+
+
+stop_paid = summary[(summary["check"] == "stop")] if not summary.empty else summary
+for col, (label, value) in zip(st.columns(4), [
+    (L("check.tile_cases", check=L("check.stop")), f"{int(_sum('stop', 'persons')):,}"),
+    (L("check.tile_cases", check=L("check.start")), f"{int(_sum('start', 'persons')):,}"),
+    (L("check.tile_cases", check=L("check.retier")), f"{int(_sum('retier', 'persons')):,}"),
+    (L("check.tile_paid"), f"{int(_sum('stop', 'paid_cases')):,} · {L.money(_sum('stop', 'amount_yuan'))}"),
+]):
+    with col:
+        ui.metric(label, value, labels=L)
+
+
+# ---------------------------------------------------------------- the three lists
+def _statuses(keys) -> pd.DataFrame:
+    return follow.statuses(list(keys)) if len(keys) else None
+
+
+def _changes(before: pd.DataFrame, after: pd.DataFrame, label_to_code: dict[str, str]) -> list[cases.CaseChange]:
+    """The rows whose status, amount recovered or note the caseworker changed in the editor."""
+    cols = [L("case.col.status"), L("case.col.amount_recovered"), L("case.col.note")]
+    out = []
+    for i in after.index:
+        a, b = after.loc[i, cols], before.loc[i, cols]
+        same = all((pd.isna(x) and pd.isna(y)) or x == y for x, y in zip(a, b))
+        if not same:
+            amount = a.iloc[1]
+            key = str(after.loc[i, L("case.col.case_key")])
+            out.append(cases.CaseChange(key, label_to_code.get(a.iloc[0], a.iloc[0]),
+                                        None if pd.isna(amount) else amount, a.iloc[2] or None))
+    return out
+
+
+def _save(changes: list[cases.CaseChange], key: str) -> None:
+    try:
+        n = cases.update(auth.ops(), who, changes, source="page", page="check", session=auth.session_id())
+    except cases.CaseUpdateError as exc:
+        st.error(L("case.errors_refused", n=len(exc.errors)) + "\n\n" + "\n".join(
+            f"- {ui.md(m)}" for m in exc.messages(L.lang)), icon=":material/error:")
+        return
+    st.session_state[f"{key}_saved"] = n
+    st.session_state.pop(key, None)   # the editor starts again from the stored values
+    st.rerun()
+
+
+def check_list(check: str) -> None:
+    """One list of the month's check, with the follow-up columns; editable for a caseworker."""
+    st.caption(L(f"check.{check}_help"))
+    rows = store.run(queries.month_check, month=month, check=check, **area)
+    if rows is None or rows.empty:
+        st.info(L("check.none", month=_month_text(month)), icon=":material/task_alt:")
+        return
+    if unmasked:
+        rows = rows.merge(store.identities(rows["person_id"]), on="person_id", how="left")
+    rows = worklist.with_status(rows, _statuses(rows.loc[rows["follow_up"], "case_key"]))
+    auth.record_once("list", page="check", filters={**audit_filters, "check": check}, what=f"month_check:{check}",
+                     persons=int(rows["person_id"].nunique()), unmasked=unmasked)
+    st.markdown(L("check.list_count", n=f"{rows['person_id'].nunique():,}"))
+    table = worklist.check_table(rows, check, store.programs(), L, full=unmasked,
+                                 status_label=lambda s: cases.status_label(s, L.lang))
+    todo, in_time = table[rows["follow_up"].to_numpy()], table[~rows["follow_up"].to_numpy()]
+    key = f"check_{check}_editor"
+    saved = st.session_state.pop(f"{key}_saved", None)
+    if saved is not None:
+        st.success(L("case.saved", n=saved) if saved else L("case.nothing_changed"), icon=":material/check:")
+    if not todo.empty:
+        shown = todo.head(MAX_ROWS_SHOWN).reset_index(drop=True)
+        if can_edit:
+            labels = {cases.status_label(s, L.lang): s for s in cases.USER_STATUSES}
+            editable = [L("case.col.status"), L("case.col.amount_recovered"), L("case.col.note")]
+            with st.form(f"{key}_form", border=False):
+                edited = st.data_editor(
+                    shown, key=key, hide_index=True, num_rows="fixed",
+                    disabled=[c for c in shown.columns if c not in editable],
+                    column_config={
+                        L("case.col.status"): st.column_config.SelectboxColumn(options=list(labels), required=True),
+                        L("case.col.amount_recovered"): st.column_config.NumberColumn(min_value=0, step=0.01,
+                                                                                      format="%.2f"),
+                        L("case.col.note"): st.column_config.TextColumn(max_chars=cases.NOTE_LIMIT),
+                    })
+                if st.form_submit_button(L("case.save"), icon=":material/save:"):
+                    _save(_changes(shown, edited, labels), key)
+        else:
+            st.dataframe(shown, hide_index=True, key=key)
+    if not in_time.empty:
+        with st.expander(f"{L('check.in_time')} · {len(in_time):,}"):
+            st.dataframe(in_time.head(MAX_ROWS_SHOWN), hide_index=True, key=f"{key}_in_time")
+
+
+if not can_edit:
+    st.caption(L("case.read_only"))
+for check, tab in zip(queries.CHECKS, st.tabs([L(f"check.{c}") for c in queries.CHECKS])):
+    with tab:
+        check_list(check)
+
+# ---------------------------------------------------------------- the worklist and its Excel round-trip
+st.header(L("case.header"), anchor=False)
+st.caption(L("case.help"))
+today = dt.date.today()
+open_cases = store.run(queries.worklist, **area)
+if open_cases is None or open_cases.empty:
+    st.info(L("case.no_open"), icon=":material/task_alt:")
+else:
+    if unmasked:
+        open_cases = open_cases.merge(store.identities(open_cases["person_id"]), on="person_id", how="left")
+    listed = worklist.overdue_first(worklist.with_status(open_cases, _statuses(open_cases["case_key"])), today)
+    n_persons = int(listed["person_id"].nunique())
+    st.dataframe(worklist.worklist_table(listed.head(MAX_ROWS_SHOWN), store.programs(), L, full=unmasked),
+                 hide_index=True, key="worklist_table")
+    file_name = f"worklist_{today.isoformat()}{'_' + sel.town if sel.town else ''}.xlsx"
+
+    def workbook() -> bytes:
+        auth.record("download", page="check", filters=audit_filters, what=file_name, persons=n_persons,
+                    unmasked=unmasked)
+        return cases.workbook(worklist.workbook_frame(listed, store.programs(), L, full=unmasked), L.lang)
+
+    st.download_button(L("case.download"), data=workbook, file_name=file_name,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="worklist_xlsx", icon=":material/download:", on_click="ignore")
+    if can_edit:
+        upload = st.file_uploader(L("case.upload"), type=["xlsx"], help=L("case.upload_help"), key="worklist_upload")
+        if upload is not None and st.session_state.get("worklist_uploaded") != upload.file_id:
+            st.session_state["worklist_uploaded"] = upload.file_id
+            try:
+                n = cases.upload(auth.ops(), who, upload.getvalue(), upload.name, page="check",
+                                 session=auth.session_id())
+                st.success(L("case.upload_applied", n=n, file=upload.name), icon=":material/check:")
+            except cases.CaseUpdateError as exc:
+                st.error(L("case.upload_refused", file=upload.name, n=len(exc.errors)) + "\n\n" + "\n".join(
+                    f"- {ui.md(m)}" for m in exc.messages(L.lang)), icon=":material/error:")
+
+# ---------------------------------------------------------------- the recovery ledger
+st.header(L("ledger.header"), anchor=False)
+st.caption(L("ledger.help"))
+stored = worklist.ledger_cases(follow.statuses(snapshot=True))
+LEDGER_BY = ("town", "month", "item")
+for by, tab in zip(LEDGER_BY, st.tabs([L(f"ledger.by_{b}") for b in LEDGER_BY])):
+    with tab:
+        st.dataframe(worklist.ledger_table(worklist.ledger(stored, by, today), by, L), hide_index=True,
+                     key=f"ledger_{by}")
+
+# ---------------------------------------------------------------- 应服未服
+st.header(L("medication.header"), anchor=False)
+st.caption(L("medication.help"))
+ui.chart("check.medication", sel, L)     # the sidebar's year; the patients who missed two months are cases above

@@ -1,0 +1,48 @@
+"""Chart builders of the month's check page (每月核查): psychiatric medication monitoring (应服未服).
+Conventions of `publish.figures`; words from vocab/text_check.py."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from publish.figures import Chart, _hover, _no_data, _year_prefix
+from publish.style import BLUE, VERMILLION, base_layout
+from vocab import Labels, fmt_int, fmt_pct
+
+
+def medication(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Chart:
+    """Patients who collected their medicine and who missed it (应服未服), stacked per month, the month's
+    share missed written above each bar (medication_adherence: month, prescribed_persons,
+    dispensed_persons, missed_persons, missed_share)."""
+    if df is None or df.empty or not df["prescribed_persons"].fillna(0).any():
+        return _no_data(L)
+    d = df.copy()
+    d["month"] = pd.to_datetime(d["month"])
+    d = d.sort_values("month")
+    ticks = [L("chart.month_tick", month=m.month, abbr=m.strftime("%b")) for m in d["month"]]
+    fig = go.Figure()
+    for col, colour in (("dispensed_persons", BLUE), ("missed_persons", VERMILLION)):
+        name = L(f"chart.check.medication.{col}")
+        fig.add_bar(x=ticks, y=d[col], name=name, marker_color=colour,
+                    hovertemplate=_hover("%{x}<br>" + name + " %{y:,}"))
+    fig.add_scatter(x=ticks, y=d["prescribed_persons"], mode="text", showlegend=False, textposition="top center",
+                    text=[fmt_pct(s) if pd.notna(s) else "" for s in d["missed_share"]], hoverinfo="skip")
+    base_layout(fig, title, height=400)
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text=L("chart.check.medication.axis"), tickformat=",d",
+                     range=[0, float(d["prescribed_persons"].max()) * 1.15])
+    worst = d.loc[d["missed_persons"].idxmax()]
+    missed, prescribed = float(d["missed_persons"].sum()), float(d["prescribed_persons"].sum())
+    summary = L("chart.check.medication.summary", prefix=_year_prefix(year, L),
+                share=fmt_pct(missed / prescribed if prescribed else float("nan")),
+                month=pd.Timestamp(worst["month"]).month, worst=fmt_int(worst["missed_persons"]))
+    table = pd.DataFrame({
+        L.column("month"): d["month"].dt.strftime("%Y-%m").to_numpy(),
+        L("chart.check.medication.prescribed_persons"): d["prescribed_persons"].to_numpy(),
+        L("chart.check.medication.dispensed_persons"): d["dispensed_persons"].to_numpy(),
+        L("chart.check.medication.missed_persons"): d["missed_persons"].to_numpy(),
+        L("chart.check.medication.missed_share"): (d["missed_share"] * 100).round(1).to_numpy(),
+    })
+    return Chart(fig, summary, table)
