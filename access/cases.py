@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from access.schema import CASE_STATUSES as CASE_STATUSES
 from access.schema import SYSTEM_STATUSES as SYSTEM_STATUSES
 from access.schema import USER_STATUSES as USER_STATUSES
 from access.schema import audit_log, case_history, cases
-from contract.masking import mask_personal
+from contract.masking import mask_personal, mask_personal_series
 from contract.sheets import FORMULA_START, excel_writer
 from vocab import column_label, t
 from vocab.text import TEXT
@@ -155,10 +156,11 @@ def _choices(lang: str) -> str:
 # ---------------------------------------------------------------- values
 def _text(x: Any) -> str | None:
     """A cell or frame value as text, None for blank / NaN / NA."""
-    if x is None or (not isinstance(x, str) and pd.api.types.is_scalar(x) and pd.isna(x)):
+    if isinstance(x, str):
+        return x.strip() or None
+    if x is None or (pd.api.types.is_scalar(x) and pd.isna(x)):
         return None
-    s = str(x).strip()
-    return s or None
+    return str(x).strip() or None
 
 
 def money(x: Any) -> Decimal | None:
@@ -185,9 +187,18 @@ def _amount(x: Any) -> Decimal | None:
     return Decimal(str(x)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _note(x: Any) -> str | None:
-    text = _text(x)
-    return None if text is None else mask_personal(text)
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def _notes(values: Sequence[Any]) -> list[str | None]:
+    """Notes as stored: stripped, blank → None, ID-number / phone / bank-card shapes masked (one masking
+    query for all; a note without a digit holds no such shape and skips it)."""
+    texts = [_text(v) for v in values]
+    todo = [i for i, x in enumerate(texts) if x is not None and _DIGIT.search(x)]
+    if todo:
+        for i, masked in zip(todo, mask_personal_series(pd.Series([texts[i] for i in todo], dtype=object))):
+            texts[i] = masked
+    return texts
 
 
 def _chunks(keys: Sequence[str]) -> Iterable[list[str]]:
@@ -212,7 +223,8 @@ def _current_rows(current: pd.DataFrame) -> dict[str, tuple]:
     if missing:
         raise ValueError(f"cases frame lacks columns {missing}")
     out: dict[str, tuple] = {}
-    for row in current.loc[:, list(CURRENT_COLUMNS)].itertuples(index=False, name=None):
+    # column lists, not itertuples: pandas' Arrow-backed strings iterate slowly cell by cell
+    for row in zip(*(current[c].astype(object).tolist() for c in CURRENT_COLUMNS)):
         key = _text(row[0])
         if key is None or len(key) > 255:
             raise ValueError(f"case_key must be text of 1 to 255 characters: {row[0]!r}")
@@ -403,10 +415,6 @@ def check(eng: Engine, principal: Principal, changes: Sequence[CaseChange]) -> l
         return _check(principal, changes, _stored(c, (_text(ch.case_key) for ch in changes)))
 
 
-def _unchanged(ch: CaseChange, row) -> bool:
-    return (ch.status, money(ch.amount_recovered), _note(ch.note)) == (row.status, row.amount_recovered, row.note)
-
-
 def update(eng: Engine, principal: Principal | None, changes: Sequence[CaseChange], *, source: str,
            page: str | None = None, session: str | None = None) -> int:
     """Apply `changes` (source 'page' or 'excel') all or nothing: every change is checked first (`check`;
@@ -425,21 +433,25 @@ def update(eng: Engine, principal: Principal | None, changes: Sequence[CaseChang
         errors = _check(principal, changes, stored)
         if errors:
             raise CaseUpdateError(errors)
-        todo = [(ch, stored[_text(ch.case_key)]) for ch in changes if not _unchanged(ch, stored[_text(ch.case_key)])]
+        todo = []    # (stored row, status, amount, note) of each change that changes something
+        for ch, note in zip(changes, _notes([ch.note for ch in changes])):
+            row, new = stored[_text(ch.case_key)], (ch.status, money(ch.amount_recovered), note)
+            if new != (row.status, row.amount_recovered, row.note):
+                todo.append((row, *new))
         if not todo:
             return 0
-        values = [dict(k=row.case_key, v_status=ch.status, v_amount=money(ch.amount_recovered), v_note=_note(ch.note))
-                  for ch, row in todo]
+        values = [dict(k=row.case_key, v_status=status, v_amount=amount, v_note=note)
+                  for row, status, amount, note in todo]
         c.execute(sql_update(cases).where(cases.c.case_key == bindparam("k")).values(
             status=bindparam("v_status"), amount_recovered=bindparam("v_amount"), note=bindparam("v_note"),
             updated_by=principal.username, updated_at=at), values)
         c.execute(insert(case_history), [
             _history_row(v["k"], at, source, row.status, v["v_status"], who=principal, amount=v["v_amount"],
-                         note=v["v_note"]) for v, (_, row) in zip(values, todo)])
+                         note=v["v_note"]) for v, (row, *_) in zip(values, todo)])
         counts = pd.Series([v["v_status"] for v in values]).value_counts().sort_index()
         c.execute(insert(audit_log).values(**audit.entry(
             principal, "case_update", page=page, session=session, what=f"cases:{source}",
-            persons=len({row.person_id for _, row in todo}),
+            persons=len({row.person_id for row, *_ in todo}),
             detail=f"{len(todo)} cases: " + ", ".join(f"{s} {n}" for s, n in counts.items()))))
     return len(todo)
 
