@@ -9,6 +9,9 @@ replaces: SQLite in WAL mode in the data folder by default, PostgreSQL when $SUB
   a caseworker's town/village replaces whatever the URL or sidebar asked for, another area raises.
 - `access.accounts`: local accounts (argon2 hashes, lock-out), OIDC mapping, the demo accounts.
 - `access.audit`: the append-only log of sign-ins, pages, lists and downloads.
+- `access.cases`: follow-up of worklist cases that survives every load (status, money recovered, note,
+  history): `sync` after a load, `statuses`, `update` (all or nothing, own area, `follow_up` right),
+  `history`, and the Excel round-trip (`workbook`, `read_workbook`, `upload`).
 - `access.reveal`: full names and ID numbers for a caseworker's own area (audited), the only
   unmasked read in the product; the analyst API (`queries`) stays masked for everyone.
 """

@@ -1,12 +1,14 @@
 """The ground floor: the data contract (DATA_CONTRACT.md) as data, imported by every other layer,
-importing none of them (only the standard library and DuckDB).
+importing none of them (only the standard library, DuckDB, and pandas for the spreadsheet writer).
 
 - this module: every contract table, its columns, their Chinese header aliases, types, whether they
   are required, and the accepted values (Chinese or alternative spellings mapped to the canonical code
   stored in DuckDB); `create_table_sql` makes the typed tables;
 - `contract.paths`: where the database and the demo files live;
 - `contract.masking` (+ masking.sql): the one masking rule for ID numbers and names;
-- `contract.idnumber`: GB 11643 ID numbers (check character, embedded birth date).
+- `contract.idnumber`: GB 11643 ID numbers (check character, embedded birth date);
+- `contract.sheets`: every workbook and CSV the product writes keeps loaded text as text (never a
+  formula or a link): `excel_writer`, `formula_safe`, `quote_formula_text`.
 The loader validates against this, the demo simulator writes files with these headers, the views and
 the dashboard read the same codes and mask with the same macros.
 
