@@ -112,7 +112,10 @@ class CaseError:
             where.append(t("case.where_case", lang, case=self.case_key))
         # the value typed is shown back, with any ID-number or phone shape in it masked
         value = None if self.value is None else mask_personal(self.value)
-        rule = t(f"case.error.{self.rule}", lang, value=value, **dict(self.extra))
+        fmt = {"choices": _choices(lang), **dict(self.extra)}   # in `lang`: the status choices, a role
+        if "role" in fmt:
+            fmt["role"] = t(f"role.{fmt['role']}", lang)
+        rule = t(f"case.error.{self.rule}", lang, value=value, **fmt)
         return " · ".join(where + [rule])
 
 
@@ -362,7 +365,7 @@ def _stored(c: Connection, keys: Iterable[str]) -> dict[str, Any]:
 def _check(principal: Principal, changes: Sequence[CaseChange], stored: dict[str, Any]) -> list[CaseError]:
     """Every broken rule of `changes` against the stored cases (see `check`)."""
     if not principal.rights.follow_up:
-        return [CaseError("no_right", extra=(("role", t(f"role.{principal.role}", "zh")),))]
+        return [CaseError("no_right", extra=(("role", principal.role),))]
     errors: list[CaseError] = []
     seen: dict[str, int | None] = {}
     for ch in changes:
@@ -387,17 +390,17 @@ def _check(principal: Principal, changes: Sequence[CaseChange], stored: dict[str
             err("out_of_area", "case_key", area=principal.village or principal.town)
             continue
         if ch.status not in USER_STATUSES and ch.status != row.status:
-            err("not_user_status", "status", ch.status, choices=_choices("zh"))
+            err("not_user_status", "status", ch.status)
         try:
             amount = money(ch.amount_recovered)
         except ValueError:
             err("bad_amount", "amount_recovered", ch.amount_recovered)
             amount = None
         else:
-            limit = row.amount_yuan if row.amount_yuan is not None else Decimal("0.00")
-            if amount is not None and amount > limit:
-                err("amount_over", "amount_recovered", amount, limit=limit if row.amount_yuan is not None
-                    else t("case.none", "zh"))
+            if amount and row.amount_yuan is None:     # not surveyed, …: no money at stake, none to recover
+                err("no_money", "amount_recovered", amount)
+            elif amount is not None and row.amount_yuan is not None and amount > row.amount_yuan:
+                err("amount_over", "amount_recovered", amount, limit=row.amount_yuan)
         if ch.status == "recovered" and not amount:
             err("recovered_needs_amount", "amount_recovered", ch.amount_recovered)
         if len(_text(ch.note) or "") > NOTE_LIMIT:
@@ -409,8 +412,8 @@ def check(eng: Engine, principal: Principal, changes: Sequence[CaseChange]) -> l
     """Every broken rule of `changes`, none applied: the role has no follow_up right; a case key missing,
     repeated or unknown; a case outside the principal's town (village); a status that is not a user
     status (a case already resolved_by_data may keep it); an amount recovered that is not a number ≥ 0
-    with at most two decimals, or above the case's amount; 'recovered' without an amount above 0; a note
-    above NOTE_LIMIT characters."""
+    with at most two decimals, above the case's amount, or given for a case without money; 'recovered'
+    without an amount above 0; a note above NOTE_LIMIT characters."""
     with eng.connect() as c:
         return _check(principal, changes, _stored(c, (_text(ch.case_key) for ch in changes)))
 
@@ -626,8 +629,7 @@ def read_workbook(data: bytes, filename: str, principal: Principal, eng: Engine)
         raw_status = _text(r[where["status"]])
         status = codes.get((raw_status or "").casefold())
         if status is None:
-            errors.append(CaseError("not_user_status", key, i, "status", filename, raw_status or "",
-                                    extra=(("choices", _choices("zh")),)))
+            errors.append(CaseError("not_user_status", key, i, "status", filename, raw_status or ""))
             continue
         raw_amount = r[where["amount_recovered"]]
         try:

@@ -153,6 +153,7 @@ ACCESS_TEXT: dict[str, tuple[str, str]] = {
                               "The amount recovered “{value}” must be a number of at least 0 with at most two decimals."),
     "case.error.amount_over": ("已追回金额 {value} 元超过该案件涉及金额 {limit} 元。",
                                "The amount recovered, ¥{value}, is more than the case's amount, ¥{limit}."),
+    "case.error.no_money": ("该案件不涉及金额，已追回金额应留空。", "The case involves no money: leave the amount recovered empty."),
     "case.error.recovered_needs_amount": ("状态为「已追回」时须填写大于 0 的已追回金额。",
                                           "The status “Recovered” needs an amount recovered above 0."),
     "case.error.note_too_long": ("备注超过 {limit} 字。", "The note is longer than {limit} characters."),
@@ -161,5 +162,4 @@ ACCESS_TEXT: dict[str, tuple[str, str]] = {
     "case.error.not_ours": ("不是本系统下载的核查名单：请先下载名单，填写后上传该文件。",
                             "It is not a worklist downloaded from this system: download the list, fill it in and upload that file."),
     "case.error.missing_column": ("缺少这一列。", "This column is missing."),
-    "case.none": ("无", "none"),
 }

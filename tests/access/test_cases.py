@@ -179,7 +179,7 @@ def test_every_broken_rule_is_named(synced):
     with pytest.raises(CaseUpdateError) as caught:
         cases.update(synced, TOWN, [CaseChange(D, "stopped", 1), CaseChange(A, "stopped", note="x" * 2001),
                                     CaseChange(A, "stopped")], source="page")
-    assert rules(caught.value) == [("amount_over", D, None, "amount_recovered"), ("note_too_long", A, None, "note"),
+    assert rules(caught.value) == [("no_money", D, None, "amount_recovered"), ("note_too_long", A, None, "note"),
                                    ("duplicate_case", A, None, "case_key")]
     assert set(cases.statuses(synced)["status"]) == {"pending"}
     # the whole amount is fine, and written to the fen
