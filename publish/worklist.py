@@ -99,6 +99,24 @@ def check_table(rows: pd.DataFrame, check: str, programs: pd.DataFrame | None, l
     return out
 
 
+def edited(before: pd.DataFrame, after: pd.DataFrame, status_codes: dict[str, str], labels: Labels) -> list[dict]:
+    """The follow-up a caseworker changed in the page's editor (`check_table` frames before and after):
+    one dict per changed row with case_key, status (the code of the label picked: `status_codes`),
+    amount_recovered (None when blank) and note (None when blank), for access.cases.CaseChange."""
+    L = labels
+    cols = [L("case.col.status"), L("case.col.amount_recovered"), L("case.col.note")]
+    out = []
+    for i in after.index:
+        new, old = after.loc[i, cols], before.loc[i, cols]
+        if all((pd.isna(x) and pd.isna(y)) or x == y for x, y in zip(new, old)):
+            continue
+        status, amount, note = new.iloc[0], new.iloc[1], new.iloc[2]
+        out.append(dict(case_key=str(after.loc[i, L("case.col.case_key")]), status=status_codes.get(status, status),
+                        amount_recovered=None if pd.isna(amount) else amount,
+                        note=None if pd.isna(note) or not str(note).strip() else str(note)))
+    return out
+
+
 def _money(cases: pd.DataFrame) -> pd.DataFrame:
     """Per case: overpaid, owed, recovered, outstanding, open, overdue (see the module docstring)."""
     d = cases.copy()

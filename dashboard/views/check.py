@@ -72,21 +72,6 @@ def _statuses(keys) -> pd.DataFrame:
     return follow.statuses(list(keys)) if len(keys) else None
 
 
-def _changes(before: pd.DataFrame, after: pd.DataFrame, label_to_code: dict[str, str]) -> list[cases.CaseChange]:
-    """The rows whose status, amount recovered or note the caseworker changed in the editor."""
-    cols = [L("case.col.status"), L("case.col.amount_recovered"), L("case.col.note")]
-    out = []
-    for i in after.index:
-        a, b = after.loc[i, cols], before.loc[i, cols]
-        same = all((pd.isna(x) and pd.isna(y)) or x == y for x, y in zip(a, b))
-        if not same:
-            amount = a.iloc[1]
-            key = str(after.loc[i, L("case.col.case_key")])
-            out.append(cases.CaseChange(key, label_to_code.get(a.iloc[0], a.iloc[0]),
-                                        None if pd.isna(amount) else amount, a.iloc[2] or None))
-    return out
-
-
 def _save(changes: list[cases.CaseChange], key: str) -> None:
     try:
         n = cases.update(auth.ops(), who, changes, source="page", page="check", session=auth.session_id())
@@ -135,7 +120,7 @@ def check_list(check: str) -> None:
                         L("case.col.note"): st.column_config.TextColumn(max_chars=cases.NOTE_LIMIT),
                     })
                 if st.form_submit_button(L("case.save"), icon=":material/save:"):
-                    _save(_changes(shown, edited, labels), key)
+                    _save([cases.CaseChange(**c) for c in worklist.edited(shown, edited, labels, L)], key)
         else:
             st.dataframe(shown, hide_index=True, key=key)
     if not in_time.empty:

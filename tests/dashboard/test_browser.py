@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "screenshots"
 PAGES = {"overview": "", "coverage": "coverage", "spend": "spend", "processing": "processing", "gaps": "gaps",
-         "quality": "quality", "policy": "policy"}
+         "quality": "quality", "policy": "policy", "check": "check"}
 WITH_METRICS = {"overview", "processing", "gaps", "quality", "policy"}  # coverage and spend are charts and tables only
 WITHOUT_CHARTS = {"quality"}  # tables only
 VIEWPORT = {"width": 1440, "height": 3800}

@@ -25,7 +25,7 @@ import vocab as i18n
 
 pytestmark = pytest.mark.slow
 
-PAGES = ["overview", "coverage", "spend", "processing", "gaps"]
+PAGES = ["overview", "coverage", "spend", "processing", "gaps", "check"]
 SEED = pd.read_csv(Path(APP).parents[1] / "queries" / "seeds" / "gap_keys.csv").set_index("gap")
 
 
@@ -226,7 +226,8 @@ def db_with_silent_town(demo_db, tmp_path_factory, con):
     return copy, town
 
 
-@pytest.mark.parametrize("page", PAGES)
+# not 每月核查: a town with no payments at all has every eligible person on its start list
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "check"])
 def test_empty_selection_shows_message(db_with_silent_town, monkeypatch, page):
     copy, town = db_with_silent_town
     monkeypatch.setenv("SUBSIDY_DB", str(copy))

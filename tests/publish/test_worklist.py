@@ -67,3 +67,18 @@ def test_item_words():
     assert worklist.item_label("stop:death", zh) == "停发 · 死亡"
     assert worklist.item_label("start:unpaid", en) == "Start · Eligible, not paid"
     assert worklist.item_label("duplicate_payment", zh) == zh.gap("duplicate_payment") == "重复发放"
+
+
+def test_edited_rows_become_changes():
+    zh = charts.labels("zh")
+    s, a, n, k = (zh(c) for c in ("case.col.status", "case.col.amount_recovered", "case.col.note", "case.col.case_key"))
+    before = pd.DataFrame({k: ["c1", "c2", "c3"], s: ["待核实"] * 3, a: [None, None, 10.0], n: ["", "", "x"]})
+    after = before.copy()
+    after.loc[0, [s, a]] = ["已追回", 305.0]          # recovered 305
+    after.loc[2, n] = "  "                             # note cleared (blank = none)
+    codes = {"待核实": "pending", "已追回": "recovered"}
+    assert worklist.edited(before, after, codes, zh) == [
+        dict(case_key="c1", status="recovered", amount_recovered=305.0, note=None),
+        dict(case_key="c3", status="pending", amount_recovered=10.0, note=None),
+    ]
+    assert worklist.edited(before, before.copy(), codes, zh) == []
