@@ -30,6 +30,7 @@ from vocab import t
 CAPTION_COLOR = "#4a5566"     # 7.4:1 on white (Streamlit's caption grey #828180 is 3.88:1)
 FOCUS_COLOR = "#1f5fa8"       # 6.3:1 on white: the focus ring
 INTERNAL_BG = "#8a1c1c"       # white bold text on it: 8.9:1
+LOCKED_LABEL = "#31333f"      # every widget label, a locked one too (Streamlit fades it to 2.3:1): 12:1
 PUBLIC_BG = "#1d5e2e"         # 7.9:1
 # Streamlit's and plotly's English accessible names -> message keys (given in the page's language)
 NAMES = {
@@ -88,6 +89,8 @@ a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visibl
 [tabindex]:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible {{
   outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px !important; }}
 [data-testid="stSidebar"] h2 {{ font-size: 1.1rem !important; padding-top: 0.5rem !important; }}
+/* a locked control (a caseworker's own town) stays readable: its label at ≥ 4.5:1, not Streamlit's faded grey */
+[data-testid="stWidgetLabel"] p, [data-testid="stWidgetLabel"] label {{ color: {LOCKED_LABEL} !important; }}
 .st-key-edition_banner {{ border-radius: 0.4rem; padding: 0.45rem 0.9rem; }}
 .st-key-edition_banner:has(.edition-internal) {{ background: {INTERNAL_BG}; }}
 .st-key-edition_banner:has(.edition-public) {{ background: {PUBLIC_BG}; }}

@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -245,6 +246,14 @@ def record(event: str, *, page: str | None = None, filters: dict[str, Any] | Non
     """Append an event of this session's principal to the audit log."""
     audit.record(ops(), current(), event, page=page, filters=filters, what=what, persons=persons,
                  unmasked=unmasked, detail=detail, session=session_id())
+
+
+def recorder(event: str, **fields: Any) -> Callable[[], None]:
+    """`record(event, **fields)` for later, with this session's principal and id taken now: a download
+    button's deferred data callable runs when the file is fetched, outside the script run, where the
+    session state (who is signed in) cannot be read."""
+    eng, who, session = ops(), current(), session_id()
+    return lambda: audit.record(eng, who, event, session=session, **fields)
 
 
 def record_once(event: str, *, page: str, filters: dict[str, Any], what: str | None = None,

@@ -104,8 +104,10 @@ with tab_audit:
     shown = shown.astype(object).where(shown.notna(), "")   # blank, not "None", where a field does not apply
     st.dataframe(shown, hide_index=True, key="audit_table")
 
-    def audit_csv() -> bytes:
-        auth.record("download", page="admin", what="audit_log.csv", detail=f"{len(shown)} rows")
+    audited = auth.recorder("download", page="admin", what="audit_log.csv", detail=f"{len(shown)} rows")
+
+    def audit_csv() -> bytes:   # runs when the file is fetched: nothing here may read the session
+        audited()
         return tables.to_csv_bom(shown)
 
     st.download_button(L("admin.download_csv"), data=audit_csv, file_name="audit_log.csv", mime="text/csv",

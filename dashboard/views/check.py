@@ -149,11 +149,13 @@ else:
     st.dataframe(worklist.worklist_table(listed.head(MAX_ROWS_SHOWN), store.programs(), L, full=unmasked),
                  hide_index=True, key="worklist_table")
     file_name = f"worklist_{today.isoformat()}{'_' + sel.town if sel.town else ''}.xlsx"
+    audited = auth.recorder("download", page="check", filters=audit_filters, what=file_name, persons=n_persons,
+                            unmasked=unmasked)
+    programs = store.programs()
 
-    def workbook() -> bytes:
-        auth.record("download", page="check", filters=audit_filters, what=file_name, persons=n_persons,
-                    unmasked=unmasked)
-        return cases.workbook(worklist.workbook_frame(listed, store.programs(), L, full=unmasked), L.lang)
+    def workbook() -> bytes:   # runs when the file is fetched: nothing here may read the session
+        audited()
+        return cases.workbook(worklist.workbook_frame(listed, programs, L, full=unmasked), L.lang)
 
     st.download_button(L("case.download"), data=workbook, file_name=file_name,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

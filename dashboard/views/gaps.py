@@ -78,9 +78,11 @@ def people_list() -> None:
         sheet = L.gap(gap).replace("/", "-")
         file_name = f"gap_{gap}_{sel.year}{'_' + sel.town if sel.town else ''}{'_' + village if village else ''}.xlsx"
 
-        def workbook() -> bytes:
-            auth.record("download", page="gaps", filters=audit_filters, what=file_name, persons=n_persons,
-                        unmasked=unmasked)
+        audited = auth.recorder("download", page="gaps", filters=audit_filters, what=file_name, persons=n_persons,
+                                unmasked=unmasked)
+
+        def workbook() -> bytes:   # runs when the file is fetched: nothing here may read the session
+            audited()
             return tables.to_xlsx({sheet: table}, meta)
 
         st.download_button(

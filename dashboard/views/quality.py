@@ -102,8 +102,10 @@ if totals.rows_rejected:
     rejects = store.run(queries.rejects)
     st.dataframe(tables.rejects_by_rule(rejects, L), hide_index=True, key="rejects_by_rule_table")
 
-    def rejects_csv() -> bytes:
-        auth.record("download", page="quality", what="rejects.csv", detail=f"{len(rejects)} rows")
+    audited = auth.recorder("download", page="quality", what="rejects.csv", detail=f"{len(rejects)} rows")
+
+    def rejects_csv() -> bytes:   # runs when the file is fetched: nothing here may read the session
+        audited()
         return tables.to_csv_bom(tables.rejects_table(rejects, L))
 
     st.download_button(
