@@ -271,6 +271,7 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("spend.programs", figures.spend_programs, _call(q.spend_by_program)),
     _spec("spend.groups", figures.spend_groups, _call(q.spend_by_program)),
     _spec("spend.tiers", figures.spend_tiers, _call(q.spend_by_tier), _call(q.programs, lookup=True)),
+    _spec("spend.adequacy", figures_check.adequacy, _call(q.adequacy), _call(q.programs, lookup=True)),
     _spec("spend.incidence_category", figures.incidence, _call(q.benefit_incidence, by="category"), by="category",
           drill="category"),
     _spec("spend.incidence_town", figures.incidence, _call(q.benefit_incidence, by="town"), by="town", drill="town"),

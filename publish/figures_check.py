@@ -1,5 +1,6 @@
-"""Chart builders of the month's check page (每月核查): psychiatric medication monitoring (应服未服).
-Conventions of `publish.figures`; words from vocab/text_check.py."""
+"""Chart builders of issue 11: psychiatric medication monitoring (应服未服, the month's check page) and the
+adequacy of the monthly programs (保障水平, the spend page). Conventions of `publish.figures`; words from
+vocab/text_check.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -44,5 +45,38 @@ def medication(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> 
         L("chart.check.medication.dispensed_persons"): d["dispensed_persons"].to_numpy(),
         L("chart.check.medication.missed_persons"): d["missed_persons"].to_numpy(),
         L("chart.check.medication.missed_share"): (d["missed_share"] * 100).round(1).to_numpy(),
+    })
+    return Chart(fig, summary, table)
+
+
+def adequacy(df: pd.DataFrame, programs: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Chart:
+    """保障水平 of the monthly programs: money paid per person-month as a share of the year's 低保
+    standard, one bar per program, the yuan a month written beside it (adequacy + programs for names)."""
+    if df is None or df.empty or not df["persons"].fillna(0).any():
+        return _no_data(L)
+    d = df.merge(programs[["program_id", "name"] + (["name_en"] if "name_en" in programs else [])],
+                 on="program_id", how="left")
+    d = d[d["persons"] > 0].sort_values("adequacy")
+    names = L.programs(d)
+    share = pd.to_numeric(d["adequacy"], errors="coerce")
+    fig = go.Figure(go.Bar(
+        y=names, x=share, orientation="h", marker_color=BLUE, cliponaxis=False, textposition="outside",
+        text=[L("chart.spend.adequacy.bar", share=fmt_pct(s), yuan=fmt_int(round(y)) if pd.notna(y) else "—")
+              for s, y in zip(share, d["monthly_yuan"])],
+        hovertemplate=_hover("%{y}<br>", L("chart.spend.adequacy.hover", share="%{x:.1%}")),
+    ))
+    base_layout(fig, title, legend=False, height=max(260, 110 + 60 * len(d)))
+    fig.update_xaxes(tickformat=".0%", title_text=L("chart.spend.adequacy.axis"),
+                     range=[0, max(float(share.max()) * 1.35, 0.1)])
+    standard = float(d["dibao_standard"].dropna().iloc[0]) if d["dibao_standard"].notna().any() else float("nan")
+    summary = L("chart.spend.adequacy.summary", prefix=_year_prefix(year, L), standard=fmt_int(standard),
+                parts=L.list_sep().join(L("chart.spend.adequacy.part", program=n, share=fmt_pct(s))
+                                        for n, s in zip(names[::-1], share[::-1])))
+    table = pd.DataFrame({
+        L.column("name"): names[::-1],
+        L.column("persons"): d["persons"].to_numpy()[::-1],
+        L("chart.spend.adequacy.monthly_yuan"): d["monthly_yuan"].round(2).to_numpy()[::-1],
+        L("chart.spend.adequacy.standard"): d["dibao_standard"].to_numpy()[::-1],
+        L("chart.spend.adequacy.pct"): (share * 100).round(1).to_numpy()[::-1],
     })
     return Chart(fig, summary, table)

@@ -68,6 +68,8 @@ COUNT_COLUMNS = (
     "person_months_paid_simulated",
     # application_decisions, status_event_sources, kpi_overview's census completion
     "approved", "rejected", "pending", "events", "persons_surveyed",
+    # medication_adherence (应服未服): patients of a month
+    "prescribed_persons", "dispensed_persons", "missed_persons",
 )
 # derived column -> the counts it is computed from (hidden if any of them is hidden)
 DERIVED_COLUMNS = {
@@ -99,6 +101,8 @@ DERIVED_COLUMNS = {
     "approval_rate": ("approved", "rejected"), "rejection_rate": ("approved", "rejected"),
     "median_review_days": ("applications",), "application_share": ("applications",), "event_share": ("events",),
     "census_completion": ("persons_surveyed", "certified_population"),
+    "missed_share": ("missed_persons", "prescribed_persons"),
+    "adequacy": ("persons",), "monthly_yuan": ("persons",),    # an average amount tells a lone person's
 }
 # Suppression lines per API table : along which groups do the counts add
 # up to a published total? () = the column total (district figure); [] = rows are not additive
@@ -126,6 +130,8 @@ API_LINES: dict[str, list[tuple[str, ...]]] = {
     "program_flows": [("program_id",)],   # the reasons of a program add up to its persons paid in either year
     "application_decisions": [()],         # programs (channels) partition the year's applications
     "status_event_sources": [("event",)],  # departments of one kind of change add up to its total
+    "medication_adherence": [],             # one row per month: the same patients month after month
+    "adequacy": [],                         # one row per monthly program: persons overlap
 }
 # Per API table, a column that adds up along other groups than the table's counts (rule 7): column -> lines.
 API_COLUMN_LINES: dict[str, dict[str, list[tuple[str, ...]]]] = {
@@ -163,6 +169,8 @@ API_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("eligible_person_months", ("eligible_paid_person_months", "excluded_person_months")),
         ("paid_person_months", ("eligible_paid_person_months", "included_person_months")),
     ],
+    # a month's patients: those who collected + those who missed (one hidden gives away the other)
+    "medication_adherence": [("prescribed_persons", ("dispensed_persons", "missed_persons"))],
 }
 
 

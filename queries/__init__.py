@@ -44,6 +44,7 @@ from queries.api import (
     POLICY_BY,
     PRIORITY_GROUPS,
     PROCESSING_BY,
+    adequacy,
     application_decisions,
     application_durations,
     benefit_incidence,
@@ -97,7 +98,7 @@ __all__ = [
     "is_demo", "personal_text", "gap_definitions",
     "medication_adherence", "check_months", "month_check", "month_check_summary", "worklist",
     "policy_simulation", "rule_seed", "kpi_trends", "gap_trends", "program_flows",
-    "application_decisions", "status_event_sources",
+    "application_decisions", "status_event_sources", "adequacy",
     # constants: the gap keys and families (from the seed), the priority groups, the allow-lists
     "GAP_KEYS", "PAYMENT_GAPS", "MONTH_GAPS", "PRIORITY_GROUPS", "COVERAGE_BY", "INCIDENCE_BY",
     "PROCESSING_BY", "AREA_LEVELS", "POLICY_BY", "FLOWS", "FLOW_REASONS", "DECISIONS_BY", "CHECKS",

@@ -455,6 +455,21 @@ def medication_adherence(con, year: int, town=None, village=None) -> pd.DataFram
     return out
 
 
+@api_query("adequacy")
+def adequacy(con, year: int, town=None, village=None, category=None) -> pd.DataFrame:
+    """保障水平 of the monthly programs: paid per person-month / 低保 standard (queries/sql/api/adequacy.sql).
+
+    Money paid per person-month of each monthly program as a share of the year's 低保 standard. Reads mart_person_program_years and stg_parameters. One row per monthly program (zero rows included).
+    Columns: program_id; persons (paid in the year); person_months (paid period months); spend_yuan;
+    monthly_yuan (spend_yuan / person_months); dibao_standard (the year's, yuan a month); adequacy
+    (monthly_yuan / dibao_standard; the living subsidy's rule makes it 0.30; NaN when nobody was paid).
+    """
+    out = run(con, "adequacy", normalise(dict(year=year, town=town, village=village, category=category)))
+    for col in ("persons", "person_months"):
+        out[col] = out[col].astype("int64")
+    return out
+
+
 # ----------------------------------------------------------------------------- the month's check (每月核查)
 CHECKS = ("stop", "start", "retier")
 

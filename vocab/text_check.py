@@ -102,6 +102,17 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
                         "prescribed, not collected. Patients who missed two or more consecutive months go to the "
                         "worklist."),
     # charts (publish/figures_check.py)
+    "chart.spend.adequacy.title": ("按月发放项目保障水平（占当年低保标准）", "Adequacy of the monthly programs (share of the 低保 standard)"),
+    "chart.spend.adequacy.bar": ("{share}（每人每月 {yuan} 元）", "{share} (¥{yuan} a person a month)"),
+    "chart.spend.adequacy.hover": ("占低保标准 {share}", "{share} of the 低保 standard"),
+    "chart.spend.adequacy.axis": ("每人每月发放额占低保标准", "Paid per person a month, share of the 低保 standard"),
+    "chart.spend.adequacy.part": ("{program} {share}", "{program} {share}"),
+    "chart.spend.adequacy.summary": ("{prefix}按月发放项目每人每月发放额占低保标准（{standard} 元/月）：{parts}。",
+                                     "{prefix}money paid per person a month as a share of the 低保 standard "
+                                     "(¥{standard} a month): {parts}."),
+    "chart.spend.adequacy.monthly_yuan": ("每人每月发放（元）", "Paid per person a month (¥)"),
+    "chart.spend.adequacy.standard": ("低保标准（元/月）", "低保 standard (¥ a month)"),
+    "chart.spend.adequacy.pct": ("保障水平（%）", "Adequacy (%)"),
     "chart.check.medication.title": ("应服药患者每月取药情况", "Patients due to take medication, by month"),
     "chart.check.medication.prescribed_persons": ("应服人数", "Prescribed"),
     "chart.check.medication.dispensed_persons": ("已取药", "Collected"),

@@ -21,6 +21,8 @@ ui.chart("spend.programs", sel, L, table_inline=True,
          column_config={cap_col: st.column_config.ProgressColumn(cap_col, min_value=0, max_value=100, format="%.1f%%")})
 ui.chart("spend.groups", sel, L)
 
+ui.chart("spend.adequacy", sel, L)   # 保障水平: paid per person-month / the year's 低保 standard
+
 st.header(L("tiers_header"), anchor=False)
 st.caption(L("cap_use_help"))
 ui.chart("spend.tiers", sel, L)

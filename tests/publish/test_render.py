@@ -31,10 +31,16 @@ def _table(title: str) -> go.Figure:
 
 
 def _stable(svg: bytes) -> str:
+    """The SVG with plotly's random ids replaced and each tag's attributes in name order (the browser
+    serialises the root's `style` before or after `viewBox` depending on when plotly set it)."""
     text = svg.decode("utf-8")
     for uid in set(re.findall(r'id="defs-([0-9a-f]+)"', text)):
         text = text.replace(uid, "UID")
-    return text
+    def tag(m: re.Match) -> str:
+        attributes = sorted(re.findall(r'[\w:-]+="[^"]*"', m.group(2)))
+        return "<" + m.group(1) + "".join(" " + a for a in attributes) + m.group(3) + ">"
+
+    return re.sub(r'<([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"]*")+)(\s*/?)>', tag, text)
 
 
 def _page_size(pdf: bytes) -> tuple[float, float]:

@@ -111,3 +111,16 @@ def test_month_and_check_are_checked(check_con):
     with pytest.raises(ValueError, match="month"):
         queries.month_check(check_con, "April")
     assert queries.check_months(check_con)[-1] == dt.date(2020, 12, 1) and len(queries.check_months(check_con)) == 12
+
+
+def test_adequacy_is_paid_per_person_month_over_the_dibao_standard(check_con):
+    out = queries.adequacy(check_con, 2020).set_index("program_id")
+    # LS: DB1 6 + MV1 7 + L3 10 + OK1 12 = 35 paid months at 305 → 305 a month; 305 / 1015 = 0.3005
+    ls = out.loc["LS"]
+    assert (ls.persons, ls.person_months, ls.spend_yuan, ls.monthly_yuan) == (4, 35, 35 * 305.0, 305.0)
+    assert ls.adequacy == pytest.approx(305 / 1015)
+    # NS: D1 paid Jan..May at 1010 (two of them after death: adequacy counts what was paid)
+    assert out.loc["NS", ["persons", "person_months"]].tolist() == [1, 5]
+    assert out.loc["NS", "adequacy"] == pytest.approx(1010 / 1015)
+    west = queries.adequacy(check_con, 2020, town="西城街道").set_index("program_id")   # U1 was never paid
+    assert west.loc["LS", "persons"] == 0 and pd.isna(west.loc["LS", "adequacy"])
