@@ -227,6 +227,10 @@ def _gap_area(sel: Selection) -> dict[str, Any]:
     return {"level": "village" if sel.town else "town", "gap": gap_of(sel)}
 
 
+def _area_level(sel: Selection) -> dict[str, Any]:
+    return {"level": "village" if sel.town else "town"}
+
+
 def _town_chosen(sel: Selection) -> bool:
     return sel.town is not None
 
@@ -297,6 +301,7 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
           _call(q.policy_simulation, by="category", dynamic=_policy), by="category", scope_note="policy_assumption",
           applies=_policy_asked, drill="category"),
     _spec("check.medication", figures_check.medication, _call(q.medication_adherence)),
+    _spec("check.medication_areas", figures_check.medication_areas, _call(q.medication_by_area, dynamic=_area_level)),
 )}
 KPI_CALL = _call(q.kpi_overview)        # the KPI tiles (publish.kpis), with `applications` (kpi_frame)
 SAVINGS_CALL = _call(q.reform_savings)   # the processing page's tiles

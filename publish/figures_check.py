@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from publish.figures import Chart, _hover, _no_data, _year_prefix
+from publish.figures import Chart, _hover, _no_data, _plain, _year_prefix
 from publish.style import BLUE, VERMILLION, base_layout
 from vocab import Labels, fmt_int, fmt_pct
 
@@ -45,6 +46,42 @@ def medication(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> 
         L("chart.check.medication.dispensed_persons"): d["dispensed_persons"].to_numpy(),
         L("chart.check.medication.missed_persons"): d["missed_persons"].to_numpy(),
         L("chart.check.medication.missed_share"): (d["missed_share"] * 100).round(1).to_numpy(),
+    })
+    return Chart(fig, summary, table)
+
+
+def medication_areas(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Chart:
+    """Share of prescribed person-months not collected (应服未服) by town, or by village of the chosen
+    town, highest at the top (medication_by_area: area, prescribed_persons, prescribed_months,
+    missed_months, missed_share, missed_persons)."""
+    if df is None or df.empty or not df["prescribed_months"].fillna(0).any():
+        return _no_data(L)
+    d = df.sort_values("missed_share", ascending=True)
+    share = pd.to_numeric(d["missed_share"], errors="coerce")
+    fig = go.Figure(go.Bar(
+        y=_plain(d["area"]), x=share, orientation="h", marker_color=VERMILLION, cliponaxis=False,
+        text=[fmt_pct(s) if pd.notna(s) else "" for s in share], textposition="outside",
+        customdata=np.stack([d["missed_months"], d["prescribed_months"]], axis=-1),
+        hovertemplate=_hover("%{y}<br>", L("chart.check.medication_areas.hover", share="%{x:.1%}",
+                                           missed="%{customdata[0]:,}", prescribed="%{customdata[1]:,}")),
+    ))
+    base_layout(fig, title, legend=False, height=max(320, 60 + 30 * len(d)))
+    fig.update_xaxes(tickformat=".0%", title_text=L("chart.check.medication_areas.axis"),
+                     range=[0, max(float(share.max()) * 1.25, 0.02)])
+    top = d.iloc[-1]
+    months, prescribed = float(d["missed_months"].sum()), float(d["prescribed_months"].sum())
+    overall = months / prescribed if prescribed else float("nan")
+    summary = L("chart.check.medication_areas.summary", prefix=_year_prefix(year, L), area=_plain([top["area"]])[0],
+                share=fmt_pct(top["missed_share"]), overall=fmt_pct(overall))
+    d = d.iloc[::-1]
+    table = pd.DataFrame({
+        L.column("area"): d["area"].to_numpy(),
+        L("chart.check.medication.prescribed_persons"): d["prescribed_persons"].to_numpy(),
+        L("chart.check.medication_areas.prescribed_months"): d["prescribed_months"].to_numpy(),
+        L("chart.check.medication_areas.missed_months"): d["missed_months"].to_numpy(),
+        L("chart.check.medication.missed_share"): (pd.to_numeric(d["missed_share"], errors="coerce") * 100)
+        .round(1).to_numpy(),
+        L("chart.check.medication_areas.missed_persons"): d["missed_persons"].to_numpy(),
     })
     return Chart(fig, summary, table)
 

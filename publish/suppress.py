@@ -69,7 +69,7 @@ COUNT_COLUMNS = (
     # application_decisions, status_event_sources, kpi_overview's census completion
     "approved", "rejected", "pending", "events", "persons_surveyed",
     # medication_adherence (应服未服): patients of a month
-    "prescribed_persons", "dispensed_persons", "missed_persons",
+    "prescribed_persons", "dispensed_persons", "missed_persons", "prescribed_months", "missed_months",
 )
 # derived column -> the counts it is computed from (hidden if any of them is hidden)
 DERIVED_COLUMNS = {
@@ -101,7 +101,7 @@ DERIVED_COLUMNS = {
     "approval_rate": ("approved", "rejected"), "rejection_rate": ("approved", "rejected"),
     "median_review_days": ("applications",), "application_share": ("applications",), "event_share": ("events",),
     "census_completion": ("persons_surveyed", "certified_population"),
-    "missed_share": ("missed_persons", "prescribed_persons"),
+    "missed_share": ("missed_persons", "prescribed_persons", "missed_months", "prescribed_months"),
     "adequacy": ("persons",), "monthly_yuan": ("persons",),    # an average amount tells a lone person's
 }
 # Suppression lines per API table : along which groups do the counts add
@@ -132,6 +132,7 @@ API_LINES: dict[str, list[tuple[str, ...]]] = {
     "status_event_sources": [("event",)],  # departments of one kind of change add up to its total
     "medication_adherence": [],             # one row per month: the same patients month after month
     "adequacy": [],                         # one row per monthly program: persons overlap
+    "medication_by_area": [()],             # towns (villages) partition the district's (town's) patients
 }
 # Per API table, a column that adds up along other groups than the table's counts (rule 7): column -> lines.
 API_COLUMN_LINES: dict[str, dict[str, list[tuple[str, ...]]]] = {

@@ -66,6 +66,7 @@ from queries.api import (
     load_info,
     load_summary,
     medication_adherence,
+    medication_by_area,
     month_check,
     month_check_summary,
     monthly_spend,
@@ -96,7 +97,7 @@ __all__ = [
     "application_durations", "duration_stats", "reform_savings", "census_gaps", "census_gaps_by_area",
     "gap_people", "gap_catalog", "load_summary", "rejects_summary", "rejects", "load_info", "load_comparison",
     "is_demo", "personal_text", "gap_definitions",
-    "medication_adherence", "check_months", "month_check", "month_check_summary", "worklist",
+    "medication_adherence", "medication_by_area", "check_months", "month_check", "month_check_summary", "worklist",
     "policy_simulation", "rule_seed", "kpi_trends", "gap_trends", "program_flows",
     "application_decisions", "status_event_sources", "adequacy",
     # constants: the gap keys and families (from the seed), the priority groups, the allow-lists

@@ -459,7 +459,8 @@ def medication_adherence(con, year: int, town=None, village=None) -> pd.DataFram
 def adequacy(con, year: int, town=None, village=None, category=None) -> pd.DataFrame:
     """保障水平 of the monthly programs: paid per person-month / 低保 standard (queries/sql/api/adequacy.sql).
 
-    Money paid per person-month of each monthly program as a share of the year's 低保 standard. Reads mart_person_program_years and stg_parameters. One row per monthly program (zero rows included).
+    Money paid per person-month of each monthly program as a share of the year's 低保 standard. Reads
+    mart_person_program_years and stg_parameters. One row per monthly program (zero rows included).
     Columns: program_id; persons (paid in the year); person_months (paid period months); spend_yuan;
     monthly_yuan (spend_yuan / person_months); dibao_standard (the year's, yuan a month); adequacy
     (monthly_yuan / dibao_standard; the living subsidy's rule makes it 0.30; NaN when nobody was paid).
@@ -555,6 +556,23 @@ def worklist(con, town=None, village=None, category=None, item: str | None = Non
     out = run(con, "worklist", f)
     for col in ("month", "since", "first_listed", "last_listed"):
         out[col] = pd.to_datetime(out[col]).dt.date
+    return out
+
+
+@api_query("medication_by_area")
+def medication_by_area(con, year: int, level: str = "town", town=None, village=None) -> pd.DataFrame:
+    """应服未服 of a year by town or village (queries/sql/api/medication_by_area.sql).
+
+    Reads mart_medication_months. level ∈ town, village (the person's current area). One row per area
+    with a prescribed patient: area; prescribed_persons; prescribed_months (person-months); missed_months;
+    missed_share = missed_months / prescribed_months; missed_persons (missed at least one month).
+    Sorted by missed_share, highest first.
+    """
+    check_choice("level", level, AREA_LEVELS)
+    out = run(con, "medication_by_area", normalise(dict(year=year, town=town, village=village)),
+              area=AREA_LEVELS[level])
+    for col in ("prescribed_persons", "prescribed_months", "missed_months", "missed_persons"):
+        out[col] = out[col].astype("int64")
     return out
 
 

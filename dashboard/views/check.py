@@ -185,4 +185,8 @@ for by, tab in zip(LEDGER_BY, st.tabs([L(f"ledger.by_{b}") for b in LEDGER_BY]))
 # ---------------------------------------------------------------- 应服未服
 st.header(L("medication.header"), anchor=False)
 st.caption(L("medication.help"))
-ui.chart("check.medication", sel, L)     # the sidebar's year; the patients who missed two months are cases above
+left, right = st.columns([3, 2])
+with left:
+    ui.chart("check.medication", sel, L)     # the sidebar's year; the patients who missed two months are cases above
+with right:
+    ui.chart("check.medication_areas", sel, L)

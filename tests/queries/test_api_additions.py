@@ -165,6 +165,19 @@ def test_medication_adherence_hand_worked(tmp_path):
     assert _by_month(queries.medication_adherence(con, year=2019))[12] == (1, 0, 1)
 
 
+def test_medication_by_area_hand_worked(tmp_path):
+    con = build(tmp_path, persons=MED_PERSONS, status_events=MED_EVENTS, medication=MED_ROWS)
+    cols = ["area", "prescribed_persons", "prescribed_months", "missed_months", "missed_share", "missed_persons"]
+    out = queries.medication_by_area(con, year=2020)[cols].values.tolist()
+    # E: M1 Jan–Mar (Feb missed) + M2 Jan, Feb (both missed) = 5 months, 3 missed; W: M3 Jan (took), M4 March
+    # (missed; April after death), M5 May (took; June after the move) = 3 months, 1 missed
+    assert out == [[E, 2, 5, 3, 3 / 5, 2], [W, 3, 3, 1, 1 / 3, 1]]
+    villages = queries.medication_by_area(con, year=2020, level="village", town=E)[cols].values.tolist()
+    assert villages == [["二村", 1, 2, 2, 1.0, 1], ["一村", 1, 3, 1, 1 / 3, 1]]
+    with pytest.raises(ValueError, match="level"):
+        queries.medication_by_area(con, year=2020, level="person")
+
+
 def test_medication_absent_table_installs_and_reads_zero(tmp_path):
     db = tmp_path / "no_medication.duckdb"
     con = duckdb.connect(str(db))
