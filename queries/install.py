@@ -13,7 +13,8 @@ Order of work:
    those years are then counted as working days, which the dashboard's help text says.
    workday_seq = number of working days from the start of the table up to and including the day, so
    the working days d with a < d <= b are workday_seq(b) - workday_seq(a).
-2. Seeds from `queries/seeds/*.csv` (rules held as data), `need_groups(need, program_group, gap)`
+2. Seeds from `queries/seeds/*.csv` (rules held as data: eligibility_rules, gap_keys, tier_conditions,
+   each validated), `need_groups(need, program_group, gap)`
    built from `contract.NEED_GROUP`, and every optional contract table the load lacks (`medication`),
    created empty.
 3. Macros: `mask_id`, `mask_name` from `contract.masking.install_macros` (ARCHITECTURE.md masking,
@@ -75,9 +76,22 @@ SEED_TYPES: dict[str, dict[str, str]] = {
         "definition": "VARCHAR",
         "definition_zh": "VARCHAR",
     },
+    "tier_conditions": {
+        "rule": "VARCHAR",
+        "program_id": "VARCHAR",
+        "tier": "INTEGER",
+        "cert_statuses": "VARCHAR",
+        "categories": "VARCHAR",
+        "grades": "VARCHAR",
+        "nursing_levels": "VARCHAR",
+        "min_age_years": "INTEGER",
+        "max_age_years": "INTEGER",
+        "description": "VARCHAR",
+    },
 }
 
 HOUSEHOLD_VALUES = {None, "dibao_or_dibian", "dibao", "dibian"}
+CERT_STATUSES = {"持证", "评定表", "疑似"}
 
 _HEADER_RE = re.compile(r"^\s*--\s*(grain|materialized|depends|params)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _PARAM_NAME_RE = re.compile(r"[a-z_][a-z0-9_]*")
@@ -280,12 +294,39 @@ def validate_rules(con: duckdb.DuckDBPyConnection) -> None:
         if (rule, branch) in seen:
             raise ValueError(f"eligibility_rules: duplicate branch {rule}/{branch}")
         seen.add((rule, branch))
-        if not certs or not set(certs.split("|")) <= {"持证", "评定表", "疑似"}:
+        if not certs or not set(certs.split("|")) <= CERT_STATUSES:
             raise ValueError(f"eligibility_rules {rule}/{branch}: bad cert_statuses {certs!r}")
         if household not in HOUSEHOLD_VALUES:
             raise ValueError(f"eligibility_rules {rule}/{branch}: bad requires_household {household!r}")
         if categories and not set(categories.split("|")) <= set(CATEGORIES):
             raise ValueError(f"eligibility_rules {rule}/{branch}: bad categories {categories!r}")
+
+
+def validate_tier_conditions(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a tier-condition seed the SQL would misread (int_payment_expected reads it).
+
+    One row is one OR-branch of a tier's condition, keyed by exactly one of `rule` (every program with
+    that rule key) or `program_id` (one program; its rows replace its rule key's), and `tier` >= 1.
+    Lists are '|'-separated: cert_statuses of 持证/评定表/疑似, categories of the contract's seven,
+    grades 1–4, nursing_levels 1–3; ages are whole years, min <= max. Empty = no condition."""
+    rows = con.execute(
+        "select rule, program_id, tier, cert_statuses, categories, grades, nursing_levels, "
+        "min_age_years, max_age_years from tier_conditions"
+    ).fetchall()
+    allowed = {"cert_statuses": CERT_STATUSES, "categories": set(CATEGORIES),
+               "grades": {"1", "2", "3", "4"}, "nursing_levels": {"1", "2", "3"}}
+    for rule, program_id, tier, certs, categories, grades, levels, lo, hi in rows:
+        where = f"tier_conditions row {rule or program_id}/tier {tier}"
+        if bool(rule) == bool(program_id):
+            raise ValueError(f"{where}: exactly one of rule and program_id is required")
+        if tier is None or tier < 1:
+            raise ValueError(f"{where}: tier must be an integer >= 1")
+        for column, value in (("cert_statuses", certs), ("categories", categories), ("grades", grades),
+                              ("nursing_levels", levels)):
+            if value is not None and not set(value.split("|")) <= allowed[column]:
+                raise ValueError(f"{where}: bad {column} {value!r} (allowed: {'|'.join(sorted(allowed[column]))})")
+        if (lo is not None and lo < 0) or (hi is not None and hi < 0) or (lo is not None and hi is not None and lo > hi):
+            raise ValueError(f"{where}: bad age band {lo!r}–{hi!r} (whole years, min <= max)")
 
 
 def create_need_groups(con: duckdb.DuckDBPyConnection) -> None:
@@ -445,6 +486,7 @@ def _install(con, step, timing: bool, timings: list) -> list[str]:
     for seed in sorted(SEED_DIR.glob("*.csv")):
         load_seed(con, seed.stem, seed)
     validate_rules(con)
+    validate_tier_conditions(con)
     create_need_groups(con)
     create_missing_optional_tables(con)
     install_macros(con)

@@ -47,7 +47,7 @@ def test_gap_definitions_follow_metrics_keys(tmp_path):
     assert list(defs.columns[:5]) == ["gap", "sort_order", "label_zh", "label_en", "definition"]
     assert "definition_zh" in defs.columns
     assert tuple(defs.gap) == queries.GAP_KEYS
-    assert defs.sort_order.tolist() == list(range(1, 16))
+    assert defs.sort_order.tolist() == list(range(1, 22))
     row = defs.set_index("gap").loc["paid_after_death"]
     assert row.label_zh == "死亡后发放" and row.label_en == "Paid after death"
     assert "死亡" in row.definition_zh

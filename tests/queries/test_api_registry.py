@@ -61,6 +61,8 @@ TODAY_GAP_KEYS = (
     "unmet_need_employment", "unmet_need_care", "unmet_need_medical_insurance",
     "census_registry_conflict", "paid_after_death", "paid_after_dibao_end", "paid_after_revocation",
     "duplicate_payment", "duplicate_id_number", "eligible_unpaid", "late_start",
+    "paid_after_moved_out", "wrong_living_amount", "wrong_nursing_tier", "tier_outside_age_band",
+    "rehab_over_cap", "medication_missed",
 )
 
 
@@ -69,15 +71,16 @@ def test_gap_keys_come_from_the_seed_in_metrics_order():
         seed = [row["gap"] for row in csv.DictReader(fh)]
     assert tuple(seed) == TODAY_GAP_KEYS == queries.GAP_KEYS
     assert queries.PAYMENT_GAPS == ("paid_after_death", "paid_after_dibao_end", "paid_after_revocation",
-                                    "duplicate_payment")
-    assert queries.MONTH_GAPS == ("eligible_unpaid", "late_start")
+                                    "duplicate_payment", "paid_after_moved_out", "wrong_living_amount",
+                                    "wrong_nursing_tier", "tier_outside_age_band")
+    assert queries.MONTH_GAPS == ("eligible_unpaid", "late_start", "rehab_over_cap")
 
 
 def test_gap_catalog_needs_no_connection_and_matches_the_installed_seed(tmp_path):
     catalog = queries.gap_catalog()
     assert list(catalog.columns) == ["gap", "sort_order", "case_kind", "label_zh", "label_en", "definition",
                                      "definition_zh"]
-    assert tuple(catalog.gap) == TODAY_GAP_KEYS and catalog.sort_order.tolist() == list(range(1, 16))
+    assert tuple(catalog.gap) == TODAY_GAP_KEYS and catalog.sort_order.tolist() == list(range(1, 22))
     row = catalog.set_index("gap").loc["paid_after_death"]
     assert (row.case_kind, row.label_zh, row.label_en) == ("payment", "死亡后发放", "Paid after death")
     # a caller may change its copy without changing the next caller's

@@ -472,6 +472,8 @@ def test_payment_gaps(payment_gap_con):
         "paid_after_dibao_end": ["db1-06", "db2-06"],   # DB1 off from June; DB2 低边 only from July
         "paid_after_revocation": ["rv-09"],             # revoked 2020-08-31 → September onwards
         "duplicate_payment": ["dp-b"],                  # second payment for (DP1, NS, 2020-02)
+        # 305 = 30% × 1015 rounded; no nursing level is recorded, so no nursing tier can be named
+        "paid_after_moved_out": [], "wrong_living_amount": [], "wrong_nursing_tier": [], "tier_outside_age_band": [],
     }
     summary = queries.census_gaps(con, year=2020).set_index("gap")
     assert summary.loc["paid_after_dibao_end", ["persons", "cases", "amount_yuan"]].tolist() == [2, 2, 610]
@@ -506,7 +508,7 @@ def census_con(tmp_path):
 
 def test_every_census_gap_key(census_con):
     summary = queries.census_gaps(census_con, year=2020)
-    assert summary.gap.tolist() == list(queries.GAP_KEYS)              # all 15 keys, in METRICS.md order
+    assert summary.gap.tolist() == list(queries.GAP_KEYS)              # all 21 keys, in the seed's order
     got = summary.set_index("gap")[["persons", "cases"]].apply(tuple, axis=1).to_dict()
     assert got == {
         "not_surveyed": (2, 2),                  # NS1 no row, NS2 not_reached (B1 born in March: not alive on 1 Jan)
@@ -521,6 +523,8 @@ def test_every_census_gap_key(census_con):
         "duplicate_payment": (0, 0),
         "duplicate_id_number": (2, 1),           # one number, two persons
         "eligible_unpaid": (0, 0), "late_start": (0, 0),
+        "paid_after_moved_out": (0, 0), "wrong_living_amount": (0, 0), "wrong_nursing_tier": (0, 0),
+        "tier_outside_age_band": (0, 0), "rehab_over_cap": (0, 0), "medication_missed": (0, 0),
     }
     assert sorted(queries.gap_people(census_con, gap="not_surveyed", year=2020).person_id) == ["NS1", "NS2"]
     # another year: no census at all → the 2020 people only exist in 2020's data range
@@ -611,7 +615,7 @@ UNIQUE_KEYS = {
     "int_person_dates": "person_id", "int_person_months": "person_id, month",
     "int_state_events": "person_id, attribute, effect_month",
     "int_rule_months": "person_id, month, rule, branch", "int_eligibility_months": "person_id, program_id, month",
-    "int_payments": "payment_id", "int_applications": "application_id",
+    "int_payments": "payment_id", "int_payment_expected": "payment_id", "int_applications": "application_id",
     "int_certified_person_years": "person_id, year", "mart_coverage": "person_id, year",
     "mart_targeting": "year, program_id, person_id", "mart_spend": "payment_id",
     "mart_person_tier_years": "year, person_id, program_id, tier",
@@ -623,7 +627,8 @@ NOT_NULL = {
     "int_person_months": ["person_id", "month", "alive", "cert_valid", "dibao", "dibian", "age_months"],
     "int_eligibility_months": ["person_id", "program_id", "month", "year"],
     "int_payments": ["payment_id", "year", "is_duplicate", "is_paid_after_death", "is_paid_after_dibao_end",
-                     "is_paid_after_revocation"],
+                     "is_paid_after_revocation", "is_paid_after_moved_out", "is_wrong_living_amount",
+                     "is_wrong_nursing_tier", "is_tier_outside_age_band"],
     "mart_gap_cases": ["gap", "person_id"],
     "calendar_days": ["day", "is_workday", "workday_seq", "source"],
 }

@@ -19,9 +19,10 @@ with cases as (
 final as (
     select gap, {{ area }} as area, count(distinct person_id) as persons,
            case when gap = 'duplicate_id_number' then count(distinct case_group) else count(*) end as cases,
-           case when gap in ('eligible_unpaid', 'late_start') then sum(months) end::double as months,
+           case when gap in ('eligible_unpaid', 'late_start', 'medication_missed') then sum(months) end::double as months,
            case when gap in ('paid_after_death', 'paid_after_dibao_end', 'paid_after_revocation',
-                             'duplicate_payment') then sum(amount_yuan) end::double as amount_yuan,
+                             'paid_after_moved_out', 'duplicate_payment', 'wrong_living_amount',
+                             'wrong_nursing_tier', 'tier_outside_age_band', 'rehab_over_cap') then sum(amount_yuan) end::double as amount_yuan,
            sort_order
     from cases
     group by gap, {{ area }}, sort_order

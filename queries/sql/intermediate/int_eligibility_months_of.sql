@@ -10,8 +10,9 @@
 -- eligibility_rules). Programs with an empty rule, or a rule key the seed does not know, have no
 -- eligibility rows (METRICS.md: "Programs without a rule have no eligibility figures, only spend").
 -- monthly_amount: for rules with amount_share_of_dibao (living_subsidy: 30%), the year's 低保 standard ×
--- share, rounded to whole yuan (half away from zero, exact decimal arithmetic); NULL otherwise (the
--- nursing tier depends on program_tiers conditions held as free text).
+-- share, rounded to whole yuan (macro dibao_share_amount, sql/macros/money.sql, which a payment's
+-- expected amount in int_payment_expected uses too); NULL otherwise (the nursing subsidy's amount is its
+-- tier's, see int_payment_expected and the tier_conditions seed).
 -- branches: the rule branches met that month, '|'-separated (why the person is eligible).
 -- The branches met are aggregated as a bit mask (one bit per branch of the rule, in branch order) and
 -- spelled out once per distinct (rule, mask) afterwards: a fixed-size aggregate state instead of a
@@ -63,7 +64,8 @@ joined as (
         m.month,
         m.year,
         r.branch_bit,
-        round(coalesce(sim_dibao_standard::decimal(14, 2), par.dibao_standard) * r.amount_share_of_dibao::decimal(6, 4), 0) as monthly_amount
+        dibao_share_amount(coalesce(sim_dibao_standard::decimal(14, 2), par.dibao_standard), r.amount_share_of_dibao)
+            as monthly_amount
     from rule_months as m
     inner join programs as pr on pr.rule = m.rule
     inner join rules as r on r.rule = m.rule and r.branch = m.branch

@@ -13,6 +13,18 @@
 --   METRICS.md's condition, so a payment before any 低保 start counts as well.
 -- * is_paid_after_revocation: the certificate's latest state in the period is a revocation that has
 --   taken effect (a re-issue ends the condition). All programs.
+-- * is_paid_after_moved_out: a moved_out event has taken effect in the period (moved out 2020-03-20 →
+--   periods from 2020-04 on; moving out is final, int_person_dates). All programs, like death.
+-- * expected_amount, expected_tier, amount_basis, judged_month, age_years_judged, tier_age_band: what
+--   the payment should have been (int_payment_expected: the rule's 低保 share, the tier_conditions seed);
+--   NULL where the program has no such rule or seed rows. The month check's re-tier list is the two
+--   flags below filtered to a period.
+-- * is_wrong_living_amount: amount_basis 'dibao_share' (living_subsidy) and amount <> expected_amount.
+-- * is_wrong_nursing_tier: amount_basis 'tier' (a monthly program whose every tier the seed describes:
+--   the nursing subsidy) and the recorded tier <> expected_tier (when a tier is recorded) or
+--   amount <> expected_amount.
+-- * is_tier_outside_age_band: the recorded tier's condition is an age band and the person's age in
+--   judged_month is outside it (int_payment_expected). All programs the seed describes.
 -- * payment_rank / is_duplicate: order among payments of the same (person, program, period) by
 --   paid_date then payment_id; every payment beyond the first is a duplicate (METRICS.md). For yearly
 --   programs the key is the period month as recorded (the contract's period).
@@ -37,6 +49,10 @@ persons as (
 
 segments as (
     select * from int_person_segments
+),
+
+expected as (
+    select * from int_payment_expected
 ),
 
 household_rules as (
@@ -78,6 +94,8 @@ with_states as (
         r.*,
         g.death_date,
         g.death_month,
+        g.moved_out_date,
+        g.moved_out_month,
         g.cert_on,
         g.cert_event,
         g.cert_event_date,
@@ -126,16 +144,31 @@ final as (
             false
         ) as is_paid_after_dibao_end,
         coalesce(s.cert_event = 'cert_revoked' and not s.cert_on, false) as is_paid_after_revocation,
+        s.moved_out_month is not null and s.period >= s.moved_out_month as is_paid_after_moved_out,
+        coalesce(e.amount_basis = 'dibao_share' and s.amount <> e.expected_amount, false) as is_wrong_living_amount,
+        coalesce(
+            e.amount_basis = 'tier' and (coalesce(s.tier <> e.expected_tier, false) or s.amount <> e.expected_amount),
+            false
+        ) as is_wrong_nursing_tier,
+        coalesce(e.is_outside_age_band, false) as is_tier_outside_age_band,
+        e.expected_amount,
+        e.expected_tier,
+        e.amount_basis,
+        e.judged_month,
+        e.age_years as age_years_judged,
+        e.tier_age_band,
         s.death_date,
         greatest(
             case when s.dibao_event = 'dibao_end' then s.dibao_event_date end,
             case when s.dibian_event = 'dibian_end' then s.dibian_event_date end
         ) as household_end_date,
         case when s.cert_event = 'cert_revoked' and not s.cert_on then s.cert_event_date end as revocation_date,
+        s.moved_out_date,
         s.first_paid_date_in_period
     from with_states as s
     left join programs as pr using (program_id)
     left join persons as p using (person_id)
+    left join expected as e using (payment_id)
 )
 
 select * from final

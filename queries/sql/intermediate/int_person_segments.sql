@@ -56,6 +56,7 @@ final as (
         d.first_month,
         d.death_date,
         d.death_month,
+        d.moved_out_date,
         d.moved_out_month,
         c.is_on as cert_on,
         c.deciding_event as cert_event,
