@@ -27,7 +27,10 @@ What is simulated (numpy Generator with a fixed seed; same seed and size give by
   pre-2019 and 2021 until the count is exact).
 
 Nothing computed is written into the contract files: no KPI, no eligibility flag. The faults below are
-injected at the documented rates, and simulator/truth.py re-derives every gap from the final data with the
+injected at the documented rates (issue 11's amount, tier, cap and move-out faults from a random stream
+of their own, after the rest, and appended payments after the existing payment_ids; missed medication
+is not injected: 5% of prescribed months go uncollected, and runs of two or more are the
+medication_missed gap), and simulator/truth.py re-derives every gap from the final data with the
 METRICS.md definitions; that list is the ground truth.
 
 Calibration at the default size (reference year 2020, DOMAIN.md): 33 programs (22 康复, 7 zero-trip,
@@ -51,6 +54,7 @@ from simulator.money import (
     MEDICATION,
     PROG_INDEX,
     Table,
+    amount_faults,
     application_rows,
     audience,
     episodes_to_payments,
@@ -69,7 +73,7 @@ from simulator.people import (
     simulate_register,
     state_matrices,
 )
-from simulator.truth import detect
+from simulator.truth import break_missed_runs, detect
 
 # ---------------------------------------------------------------- size and calibration
 DEFAULT_PERSONS = 16_200          # rows of persons.csv for the default district
@@ -103,7 +107,21 @@ FAULT_RATES = {
     "conflict_after_death": 0.02,
     # stated needs not served in the year (per need kind, among needs no program served otherwise)
     "unmet_need": 0.05,
+    # ---- issue 11, drawn with their own generator after the rest (money.amount_faults)
+    # monthly subsidies paid up to a move-out that went on 1–2 months (公安's move record came late)
+    "paid_after_moved_out": 0.25,
+    # living-subsidy recipients paid in December whose January (1–3 months) kept last year's amount
+    "wrong_living_amount": 0.01,
+    # nursing-subsidy recipients whose January (1–6 months) kept the previous nursing level's tier
+    "wrong_nursing_tier": 0.004,
+    # adults' limb-rehab / hearing-aid years paid at the under-18 tier
+    "tier_outside_age_band": 0.05,
+    # per-claim rehab years whose claims were paid up to 105–140% of the tier's yearly cap
+    "rehab_over_cap": 0.01,
 }
+# Drawn from np.random.default_rng((seed, ISSUE_11_STREAM)), so that the tables and faults above are
+# the same with or without them wherever they do not touch them.
+ISSUE_11_STREAM = 11
 NO_ROW_2020_SHARE = 0.002         # 2020: persons with no census row at all, share of the 14,536
 DUPLICATE_ID_PAIRS_PER_10K = 4    # persons registered twice under one ID number (duplicate_id_number)
 
@@ -278,8 +296,14 @@ def simulate(persons: int, seed: int, inject_faults: bool = True) -> dict:
     remap[a_order] = np.arange(len(a_order))
     pay_app = np.where(pay_app >= 0, remap[np.maximum(pay_app, 0)], -1)
 
+    # ---- issue 11's faults: their own random stream, after everything else
+    payments, pay_app = amount_faults(np.random.default_rng((seed, ISSUE_11_STREAM)), reg, elig, age,
+                                      payments, pay_app, rates)
+    if not inject_faults:
+        meds = break_missed_runs(meds)
+
     census = Table.concat(census_list)
-    truth = detect(reg, st, elig, payments, census)
+    truth = detect(reg, st, elig, age, payments, census, meds)
     return {
         "reg": reg, "st": st, "payments": payments, "pay_app": pay_app, "applications": applications,
         "census": census, "medication": meds, "truth": truth, "seed": seed, "persons": persons,

@@ -126,7 +126,12 @@ def nursing_eligible_person(reg: Register) -> np.ndarray:
 
 
 def nursing_tier(reg: Register) -> np.ndarray:
-    g, lv = reg.grade, reg.nursing
+    """Nursing-subsidy tier of each person from the recorded grade and nursing level."""
+    return nursing_tier_for(reg.grade, reg.nursing)
+
+
+def nursing_tier_for(g: np.ndarray, lv: np.ndarray) -> np.ndarray:
+    """Tier 1–5 by grade 1–2 and nursing level 1–3 (NURSING_TIERS), 6 otherwise (grade-3 智力/精神)."""
     return np.select(
         [(g == 1) & (lv == 1), (g == 1) & (lv == 2), (g == 2) & (lv == 1), (g == 1) | ((g == 2) & (lv == 2)), g == 2],
         [1, 2, 3, 4, 5], default=6,
@@ -441,3 +446,124 @@ def episodes_to_payments(rng: np.random.Generator, ep: Table, reg: Register, st:
     pays = Table(person=person_e[cr], program=prog_e[cr].astype(np.int16), period=period.astype(np.int16),
                  paid=paid, amount=amount, tier=tier[cr], route=route)
     return pays, apps, app_of_ep[cr]
+
+
+# ------------------------------------------------------------------ amount, tier and move-out faults
+# Issue 11's faults, drawn with their own generator after everything else is simulated, so that every
+# table and fault above stays as it was where these do not touch it.
+REHAB_CLAIMS = np.array([p.group == "康复" and p.cycle == "per_claim" for p in PROGRAMS])
+# the under-18 tier of the rehab programs whose tiers are age bands (simulator tier_for: 18周岁以下)
+CHILD_TIER = {PROG_INDEX["XM03"]: lambda g: np.where(g <= 2, 5, 4), PROG_INDEX["XM12"]: lambda g: np.full(g.shape, 2)}
+CAPS = [np.array([t[0] for t in p.tiers]) for p in PROGRAMS]
+
+
+def _episodes(pay: Table, rows: np.ndarray):
+    """The (person, program, year) groups of payments `rows`: each group's first row (in `rows`), the
+    group of every row, and each group's first period."""
+    per, prog, m = pay["person"][rows], pay["program"][rows].astype(np.int64), pay["period"][rows].astype(np.int64)
+    key = (per * len(PROGRAMS) + prog) * len(YEARS) + m // 12
+    _, first_row, group = np.unique(key, return_index=True, return_inverse=True)
+    first_period = np.full(first_row.size, N_MONTHS, np.int64)
+    np.minimum.at(first_period, group, m)
+    return rows[first_row], group, first_period
+
+
+def amount_faults(rng: np.random.Generator, reg: Register, elig: dict, age: np.ndarray, pay: Table,
+                  pay_app: np.ndarray, rates: dict) -> tuple[Table, np.ndarray]:
+    """Wrong amounts and tiers, over-cap rehab years and payments after a move-out (issue 11).
+
+    Returns the payments (the same rows, some amounts and tiers changed, plus the payments after a move
+    appended at the end so that every other payment keeps its payment_id) and their application links.
+    * wrong_living_amount: the previous year's amount kept for the first 1–3 eligible months of a year
+      (January's raise of the 低保 standard not applied), for persons paid in the December before.
+    * wrong_nursing_tier: the tier of the previous nursing level kept (the reassessment not applied to
+      the payroll) for the first 1–6 months of a year: paid one level off, at that tier's amount.
+    * tier_outside_age_band: an adult's limb-rehab (XM03) or hearing-aid (XM12) year paid at the
+      under-18 tier, the claims scaled to that tier's cap.
+    * rehab_over_cap: a per-claim rehab year whose claims were paid up to 105–140% of the tier's cap.
+    * paid_after_moved_out: a monthly subsidy paid up to the move that went on 1–2 more months.
+    """
+    pay = Table({k: v.copy() for k, v in pay.items()})
+    per, prog, m = pay["person"], pay["program"].astype(np.int64), pay["period"].astype(np.int64)
+    year = 2019 + m // 12
+    amount, tier = pay["amount"], pay["tier"]
+    living_by_year = np.array([living_amount(y) for y in YEARS], float)
+    nursing_amounts = CAPS[NURSING]
+
+    # -- living subsidy: last year's amount in January (and up to two months more)
+    jan = np.flatnonzero((prog == LIVING) & (m % 12 == 0) & (m > 0) & elig[LIVING][per, m])
+    paid_dec = np.zeros((reg.n, N_MONTHS), bool)
+    paid_dec[per[prog == LIVING], m[prog == LIVING]] = True
+    jan = jan[paid_dec[per[jan], m[jan] - 1]]
+    jan = jan[np.unique(per[jan] * N_MONTHS + m[jan], return_index=True)[1]]   # once per person-year
+    chosen = pick(rng, jan, year[jan], rates["wrong_living_amount"], rates["min_2020"])
+    months = rng.integers(1, 4, size=chosen.size)
+    hit = np.zeros((reg.n, N_MONTHS), bool)
+    for j in range(3):
+        s = chosen[months > j]
+        hit[per[s], m[s] + j] = True
+    rows = np.flatnonzero((prog == LIVING) & hit[per, m] & elig[LIVING][per, m])
+    amount[rows] = living_by_year[year[rows] - 2019 - 1]
+
+    # -- nursing subsidy: the tier of the previous nursing level kept from January
+    named = (reg.grade <= 2) & (reg.nursing > 0)
+    jan = np.flatnonzero((prog == NURSING) & (m % 12 == 0) & named[per] & elig[NURSING][per, m])
+    jan = jan[np.unique(per[jan] * N_MONTHS + m[jan], return_index=True)[1]]
+    chosen = pick(rng, jan, year[jan], rates["wrong_nursing_tier"], rates["min_2020"])
+    months = rng.integers(1, 7, size=chosen.size)
+    lv = reg.nursing[per[chosen]].astype(np.int64)
+    old_lv = np.where(lv == 1, 2, np.where(lv == 3, 2, np.where(rng.random(chosen.size) < 0.5, 1, 3)))
+    old_tier = nursing_tier_for(reg.grade[per[chosen]], old_lv)
+    hit = np.zeros((reg.n, N_MONTHS), np.int8)
+    for j in range(6):   # January … June at the latest: never into the next year
+        s = months > j
+        hit[per[chosen[s]], m[chosen[s]] + j] = old_tier[s]
+    rows = np.flatnonzero((prog == NURSING) & (hit[per, m] > 0) & elig[NURSING][per, m])
+    tier[rows] = hit[per[rows], m[rows]]
+    amount[rows] = nursing_amounts[tier[rows] - 1]
+
+    # -- rehab: adults paid the under-18 tier; years claimed above the cap
+    banded = np.flatnonzero(np.isin(prog, list(CHILD_TIER)))
+    first, group, first_period = _episodes(pay, banded)
+    adult = age[per[first], first_period] >= 18 * 12
+    cand = np.flatnonzero(adult)
+    chosen = pick(rng, cand, 2019 + first_period[cand] // 12, rates["tier_outside_age_band"], rates["min_2020"])
+    aged = np.zeros(len(pay), bool)
+    aged[banded[np.isin(group, chosen)]] = True
+    for q, child_tier in CHILD_TIER.items():
+        rows = np.flatnonzero(aged & (prog == q))
+        new = child_tier(reg.grade[per[rows]]).astype(np.int8)
+        amount[rows] = np.round(amount[rows] * CAPS[q][new - 1] / CAPS[q][tier[rows] - 1], 2)
+        tier[rows] = new
+    claims = np.flatnonzero(REHAB_CLAIMS[prog] & ~aged)
+    first, group, first_period = _episodes(pay, claims)
+    spent = np.bincount(group, weights=amount[claims], minlength=first.size)
+    cap = np.array([CAPS[q][t - 1] for q, t in zip(prog[first], tier[first])], float).reshape(-1)
+    chosen = pick(rng, np.arange(first.size), 2019 + first_period // 12, rates["rehab_over_cap"], rates["min_2020"])
+    factor = np.ones(first.size)
+    factor[chosen] = cap[chosen] * rng.uniform(1.05, 1.4, size=chosen.size) / spent[chosen]
+    rows = claims[factor[group] != 1.0]
+    amount[rows] = np.round(amount[rows] * factor[group][factor[group] != 1.0], 2)
+
+    # -- monthly subsidies paid on after the move-out
+    monthly = np.flatnonzero(np.isin(prog, (LIVING, NURSING)))
+    key = per[monthly] * len(PROGRAMS) + prog[monthly]
+    order = monthly[np.lexsort((monthly, m[monthly], key))]
+    key = per[order] * len(PROGRAMS) + prog[order]
+    lrow = order[np.r_[key[1:] != key[:-1], True]]   # each (person, program)'s row of its latest period
+    mv = reg.mv[per[lrow]]
+    cand = lrow[(mv < N_MONTHS) & (m[lrow] == mv - 1)]
+    chosen = pick(rng, cand, 2019 + reg.mv[per[cand]] // 12, rates["paid_after_moved_out"], rates["min_2020"])
+    extra = np.minimum(rng.integers(1, 3, size=chosen.size), N_MONTHS - reg.mv[per[chosen]])
+    src = np.repeat(chosen, extra)
+    period = reg.mv[per[src]] + (np.arange(src.size) - np.repeat(np.cumsum(extra) - extra, extra))
+    add = pay.take(src)
+    add["period"] = period.astype(add["period"].dtype)
+    for q in (LIVING, NURSING):
+        s = add["program"] == q
+        paid, route = payroll_dates(q)
+        add["paid"][s] = paid[period[s]]
+        add["route"][s] = route[period[s]]
+    s = add["program"] == LIVING
+    add["amount"][s] = living_by_year[period[s] // 12]
+    return Table.concat([pay, add]), np.r_[pay_app, pay_app[src]]

@@ -12,12 +12,20 @@ import numpy as np
 
 import contract
 from simulator.calendar import N_MONTHS
-from simulator.catalog import PROGRAMS, YEARS
+from simulator.catalog import PROGRAMS, YEARS, living_amount
 from simulator.census import DECEASED, MOVED, SURVEYED
-from simulator.money import Table
-from simulator.people import NEVER, Register, required_in_year
+from simulator.money import NURSING, Table, nursing_tier_for
+from simulator.people import CERTIFIED, INTELLECTUAL, MENTAL, NEVER, Register, required_in_year
 
 GROUP_OF_NEED = contract.NEED_GROUP
+# The catalogue's tiers whose condition is an age band (catalog.py's texts: 成年 = 18 and over, "N周岁以下"
+# = under N), in whole years (low, high), None = unbounded.
+TIER_AGE_BANDS = {
+    ("XM03", 1): (18, None), ("XM03", 2): (18, None), ("XM03", 3): (18, None),
+    ("XM03", 4): (None, 17), ("XM03", 5): (None, 17),
+    ("XM04", 1): (None, 5), ("XM05", 1): (None, 6), ("XM08", 1): (None, 2),
+    ("XM12", 1): (18, None), ("XM12", 2): (None, 17),
+}
 
 
 def _rows(fault, year, person, program=None, period=None, payment=None, detail=None) -> Table:
@@ -30,7 +38,36 @@ def _rows(fault, year, person, program=None, period=None, payment=None, detail=N
     )
 
 
-def detect(reg: Register, st: dict, elig: dict, pay: Table, census: Table) -> Table:
+def _runs(person: np.ndarray, month: np.ndarray):
+    """For rows sorted by (person, month): each row's run (consecutive months of one person), its
+    position in the run, and the first row of every run."""
+    new = np.r_[True, (person[1:] != person[:-1]) | (month[1:] != month[:-1] + 1)]
+    run = np.cumsum(new) - 1
+    start = np.flatnonzero(new)
+    return run, np.arange(person.size) - start[run], start
+
+
+def _missed(med: Table) -> np.ndarray:
+    """Rows of `med` not collected, in (person, month) order."""
+    o = np.lexsort((med["month"], med["person"]))
+    return o[med["dispensed"][o] == 0]
+
+
+def break_missed_runs(med: Table) -> Table:
+    """A clean district's medication: every second month of a run of missed months collected after all
+    (a clean process follows a missed month up), so that no patient misses two months running."""
+    miss = _missed(med)
+    _, pos, _ = _runs(med["person"][miss], med["month"][miss].astype(np.int64))
+    out = Table({k: v.copy() for k, v in med.items()})
+    out["dispensed"][miss[pos % 2 == 1]] = 1
+    return out
+
+
+def _cents(amount: np.ndarray) -> np.ndarray:
+    return np.round(np.asarray(amount, float) * 100).astype(np.int64)
+
+
+def detect(reg: Register, st: dict, elig: dict, age: np.ndarray, pay: Table, census: Table, med: Table) -> Table:
     """All gap cases. `pay` must be in payment_id order; payment = row index in it."""
     parts: list[Table] = []
     p, m, prog = pay["person"], pay["period"].astype(np.int64), pay["program"].astype(np.int64)
@@ -53,6 +90,66 @@ def detect(reg: Register, st: dict, elig: dict, pay: Table, census: Table) -> Ta
     d = o[same]
     parts.append(_rows("duplicate_payment", year[d], p[d], prog[d], m[d], d,
                        ["second payment for the period"] * d.size))
+
+    s = m >= reg.mv[p]
+    parts.append(_rows("paid_after_moved_out", year[s], p[s], prog[s], m[s], row[s],
+                       ["period after moving out"] * int(s.sum())))
+
+    # ---- amounts and tiers (issue 11)
+    cents = _cents(pay["amount"])
+    due = np.array([living_amount(y) for y in YEARS], np.int64) * 100
+    s = (prog == living) & (cents != due[m // 12])
+    parts.append(_rows("wrong_living_amount", year[s], p[s], prog[s], m[s], row[s],
+                       ["living subsidy not 30% of the year's dibao standard"] * int(s.sum())))
+    g, lv = reg.grade.astype(np.int64), reg.nursing.astype(np.int64)
+    named = (reg.cert == CERTIFIED) & ((((g == 1) | (g == 2)) & (lv > 0))
+                                       | ((g == 3) & np.isin(reg.category, (INTELLECTUAL, MENTAL))))
+    exp_tier = nursing_tier_for(g, lv).astype(np.int64)
+    tier_cents = _cents([t[0] for t in PROGRAMS[NURSING].tiers])
+    s = (prog == NURSING) & named[p]
+    s &= (pay["tier"].astype(np.int64) != exp_tier[p]) | (cents != tier_cents[exp_tier[p] - 1])
+    parts.append(_rows("wrong_nursing_tier", year[s], p[s], prog[s], m[s], row[s],
+                       ["nursing tier not the one grade and nursing level give"] * int(s.sum())))
+    # rehab episodes: (person, program, year); the age band judged in the first period of the episode
+    key = (p * len(PROGRAMS) + prog) * len(YEARS) + m // 12
+    _, rep, group = np.unique(key, return_index=True, return_inverse=True)   # rep: an episode's first row
+    first = np.full(group.max() + 1, N_MONTHS, np.int64)
+    np.minimum.at(first, group, m)
+    age_years = age[p, first[group]] // 12
+    lo = np.full(len(pay), -1, np.int64)
+    hi = np.full(len(pay), 10**6, np.int64)
+    for (pid, t), (a, b) in TIER_AGE_BANDS.items():
+        q = [i for i, x in enumerate(PROGRAMS) if x.program_id == pid][0]
+        s = (prog == q) & (pay["tier"] == t)
+        lo[s] = -1 if a is None else a
+        hi[s] = 10**6 if b is None else b
+    s = (age_years < lo) | (age_years > hi)
+    parts.append(_rows("tier_outside_age_band", year[s], p[s], prog[s], m[s], row[s],
+                       ["tier's age band does not hold in the first claim month"] * int(s.sum())))
+    capped = np.array([q.group == "康复" and q.cycle in ("annual", "per_claim") for q in PROGRAMS])[prog]
+    cap = np.zeros(len(pay), np.int64)
+    for q, x in enumerate(PROGRAMS):
+        s = prog == q
+        cap[s] = _cents([t[0] for t in x.tiers])[pay["tier"][s].astype(np.int64) - 1]
+    spent = np.bincount(group[capped], weights=cents[capped], minlength=first.size).astype(np.int64)
+    top = np.zeros(first.size, np.int64)
+    np.maximum.at(top, group[capped], cap[capped])
+    over = np.flatnonzero(spent > np.where(top > 0, top, np.iinfo(np.int64).max))
+    r = rep[over]
+    parts.append(_rows("rehab_over_cap", year[r], p[r], prog[r], first[over],
+                       detail=[f"paid {spent[i] / 100:.2f} above the cap {top[i] / 100:.2f}" for i in over]))
+
+    # ---- medication: runs of two or more consecutive prescribed months not collected (months after a
+    # death or a move-out are not monitored)
+    miss = _missed(med)
+    mp, mm = med["person"][miss].astype(np.int64), med["month"][miss].astype(np.int64)
+    keep = (mm < reg.dv[mp]) & (mm < reg.mv[mp])
+    mp, mm = mp[keep], mm[keep]
+    run, _, start = _runs(mp, mm)
+    length = np.bincount(run, minlength=start.size)
+    s = start[length >= 2]
+    parts.append(_rows("medication_missed", 2019 + (mm[s] + 1) // 12, mp[s], period=mm[s],
+                       detail=[f"{n} months running" for n in length[length >= 2]]))
 
     # ---- monthly programs: eligible but unpaid in the year, late first payment
     for q, e in elig.items():

@@ -20,9 +20,13 @@ GAP_KEYS = [
     "unmet_need_employment", "unmet_need_care", "unmet_need_medical_insurance",
     "census_registry_conflict", "paid_after_death", "paid_after_dibao_end", "paid_after_revocation",
     "duplicate_payment", "duplicate_id_number", "eligible_unpaid", "late_start",
+    "paid_after_moved_out", "wrong_living_amount", "wrong_nursing_tier", "tier_outside_age_band",
+    "rehab_over_cap", "medication_missed",
 ]
-PAYMENT_GAPS = {"paid_after_death", "paid_after_dibao_end", "paid_after_revocation", "duplicate_payment"}
-PROGRAM_GAPS = {"eligible_unpaid", "late_start"}
+PAYMENT_GAPS = {"paid_after_death", "paid_after_dibao_end", "paid_after_revocation", "duplicate_payment",
+                "paid_after_moved_out", "wrong_living_amount", "wrong_nursing_tier", "tier_outside_age_band"}
+PROGRAM_GAPS = {"eligible_unpaid", "late_start", "rehab_over_cap"}
+RUN_GAPS = {"medication_missed"}   # one case per run of months: (person, first month)
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +133,9 @@ def _case_keys(frame: pd.DataFrame, gap: str) -> set[tuple]:
         return set(frame.payment_id.astype(str))
     if gap in PROGRAM_GAPS:
         return set(zip(frame.person_id.astype(str), frame.program_id.astype(str)))
+    if gap in RUN_GAPS:   # the ground truth's period is the run's first month; the view's since its first day
+        first = frame.period if "period" in frame else pd.to_datetime(frame.since).dt.strftime("%Y-%m")
+        return set(zip(frame.person_id.astype(str), first.astype(str)))
     return set(frame.person_id.astype(str))
 
 

@@ -162,14 +162,18 @@ def test_census_2020_is_the_14536_certified_persons(tables):
     assert set(cen.survey_year) == {"2019", "2020", "2021"}
 
 
-def test_living_subsidy_is_30_percent_of_dibao(tables):
+def test_living_subsidy_is_30_percent_of_dibao(tables, truth):
+    """Every living-subsidy payment is 30% of its period year's 低保 standard in whole yuan, except the
+    injected wrong amounts, which are exactly the ground truth's wrong_living_amount cases."""
     prog = tables["programs"]
     living = prog.loc[prog.rule == "living_subsidy", "program_id"].iloc[0]
     std = tables["parameters"].set_index("year").dibao_standard.astype(float)
     pay = tables["payments"]
     lv = pay[pay.program_id == living]
-    expected = lv.period.str[:4].map(lambda y: round(0.3 * std[y]))
-    assert (lv.amount.astype(float) == expected).all()
+    expected = lv.period.str[:4].map(lambda y: round(0.3 * std[y]))   # 967 → 290, 1060 → 318, 1136 → 341
+    wrong = lv[lv.amount.astype(float) != expected]
+    assert 0 < len(wrong) < 0.01 * len(lv)
+    assert set(wrong.payment_id) == set(truth.loc[truth.fault == "wrong_living_amount", "payment_id"])
 
 
 def test_register_shares_are_plausible(tables):
@@ -208,6 +212,8 @@ GAP_KEYS = [
     "unmet_need_employment", "unmet_need_care", "unmet_need_medical_insurance",
     "census_registry_conflict", "paid_after_death", "paid_after_dibao_end", "paid_after_revocation",
     "duplicate_payment", "duplicate_id_number", "eligible_unpaid", "late_start",
+    "paid_after_moved_out", "wrong_living_amount", "wrong_nursing_tier", "tier_outside_age_band",
+    "rehab_over_cap", "medication_missed",
 ]
 
 
@@ -235,6 +241,46 @@ def test_paid_after_death_recomputed(tables, truth):
     assert set(found.payment_id) == set(expected.payment_id)
     years = expected.set_index("payment_id").year[found.payment_id]
     assert (found.set_index("payment_id").period.str[:4] == years).all()
+
+
+def test_paid_after_moved_out_recomputed(tables, truth):
+    ev = tables["status_events"]
+    moved = ev[ev.event == "moved_out"].groupby("person_id").event_date.min()
+    pay = tables["payments"]
+    since = pay.person_id.map(_effect_month(moved))
+    found = pay[since.notna() & (pay.period >= since.fillna("9999"))]
+    assert len(found) > 0
+    assert set(found.payment_id) == set(truth.loc[truth.fault == "paid_after_moved_out", "payment_id"])
+
+
+def test_new_faults_leave_every_other_payment_as_it_was(monkeypatch):
+    """Issue 11's faults come from their own random stream after the rest: without them the payments are
+    the same rows; the rows they changed differ only in amount and tier and are each a case of one of
+    their keys; the other faults stay, plus those that the appended payments after a move-out also are."""
+    from simulator import generate as g
+
+    base = g.simulate(g.DEFAULT_PERSONS, g.DEFAULT_SEED)
+    monkeypatch.setattr(g, "amount_faults", lambda rng, reg, elig, age, pay, pay_app, rates: (pay, pay_app))
+    without = g.simulate(g.DEFAULT_PERSONS, g.DEFAULT_SEED)
+    a, b = without["payments"], base["payments"]
+    n = len(a)
+    assert len(b) > n                                   # payments after a move-out, appended
+    for col in ("person", "program", "period", "paid", "route"):
+        assert (a[col] == b[col][:n]).all(), col
+    changed = np.flatnonzero((a["amount"] != b["amount"][:n]) | (a["tier"] != b["tier"][:n]))
+    assert changed.size > 0
+    tb, ta = base["truth"], without["truth"]
+    per_payment = set(tb["payment"][np.isin(tb["fault"], ["wrong_living_amount", "wrong_nursing_tier",
+                                                            "tier_outside_age_band"])])
+    over = tb["fault"] == "rehab_over_cap"
+    episodes = set(zip(tb["person"][over], tb["program"][over], tb["year"][over]))
+    for i in changed:
+        assert i in per_payment or (b["person"][i], b["program"][i], 2019 + b["period"][i] // 12) in episodes
+    old = lambda t: {(f, y, p, q, m, r) for f, y, p, q, m, r in zip(t["fault"], t["year"], t["person"],  # noqa: E731
+                                                                   t["program"], t["period"], t["payment"])
+                     if f in set(ta["fault"])}
+    assert old(ta) <= old(tb)
+    assert all(r >= n or f == "rehab_over_cap" for f, _, _, _, _, r in old(tb) - old(ta))
 
 
 def test_paid_after_revocation_recomputed(tables, truth):
