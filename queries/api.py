@@ -366,7 +366,7 @@ def reform_savings(con, year: int, town=None, village=None, category=None, progr
 def gap_catalog() -> pd.DataFrame:
     """The gap seed (queries/seeds/gap_keys.csv), no connection needed: one row per METRICS.md gap key.
 
-    Rows in sort_order. Columns: gap; sort_order (1–15); case_kind (payment / person_program /
+    Rows in sort_order. Columns: gap; sort_order (1–21); case_kind (payment / person_program /
     person: what one gap_people row is); label_zh; label_en; definition (English); definition_zh.
     The one source of every gap's words: the views' details, the pages, the pack and the notebooks.
     """
@@ -377,14 +377,16 @@ def gap_catalog() -> pd.DataFrame:
 def census_gaps(con, year: int, town=None, village=None, category=None) -> pd.DataFrame:
     """Gap summary of a year, one row per METRICS.md gap key (queries/sql/api/census_gaps.sql).
 
-    Reads mart_gap_cases and the seed gap_keys. Always the 15 keys in METRICS.md order, zeros
-    included. Columns: gap; persons (distinct persons); cases (gap_people rows: payments for
-    paid_after_* / duplicate_payment, (person, program) for eligible_unpaid / late_start, persons
-    otherwise — except duplicate_id_number, where cases = the number of id_numbers held by more than
-    one person_id and persons = the persons holding them); months (eligible months unpaid for
-    eligible_unpaid, months missed for late_start, NaN for gaps without a month measure); amount_yuan
-    (money of the payments for the payment gaps — for duplicate_payment only the payments beyond the
-    first — NaN for gaps without money). duplicate_id_number is not yearly and shows in every year.
+    Reads mart_gap_cases and the seed gap_keys. Always the seed's 21 keys in its order, zeros
+    included. Columns: gap; persons (distinct persons); cases (gap_people rows: payments for the
+    payment gaps, (person, program) for eligible_unpaid / late_start / rehab_over_cap, runs of missed
+    months for medication_missed, persons otherwise — except duplicate_id_number, where cases = the
+    number of id_numbers held by more than one person_id and persons = the persons holding them); months
+    (eligible months unpaid for eligible_unpaid, months missed for late_start and medication_missed, NaN
+    for gaps without a month measure); amount_yuan (money of the payments for the payment gaps — for
+    duplicate_payment only the payments beyond the first; for wrong_living_amount / wrong_nursing_tier
+    the net of paid − due, positive = overpaid; for rehab_over_cap the money above the caps — NaN for
+    gaps without money). duplicate_id_number is not yearly and shows in every year.
     """
     return run(con, "census_gaps", normalise(dict(year=year, town=town, village=village, category=category)))
 
@@ -410,14 +412,15 @@ def census_gaps_by_area(con, year: int, level: str = "town", town=None, gap: str
 def gap_people(con, gap: str, year: int, town=None, village=None, category=None) -> pd.DataFrame:
     """The cases behind one gap of a year, masked (queries/sql/api/gap_people.sql).
 
-    Reads mart_gap_cases. One row per case: a payment for paid_after_death / paid_after_dibao_end /
-    paid_after_revocation / duplicate_payment; a (person, program) for eligible_unpaid / late_start; a
-    person otherwise (for duplicate_id_number one row per person sharing a number). Columns: person_id;
+    Reads mart_gap_cases. One row per case: a payment for the payment gaps (queries.PAYMENT_GAPS); a
+    (person, program) for eligible_unpaid / late_start / rehab_over_cap; a run of missed months for
+    medication_missed; a person otherwise (for duplicate_id_number one row per person sharing a number). Columns: person_id;
     id_number_masked and name_masked (contract/masking.sql); town; village; category; grade; gap;
     program_id; payment_id; detail (why, in English words); detail_zh (the same in Chinese, naming the
     gap by its seed label, e.g. '2020-04 死亡后发放 困难残疾人生活补贴 305 元'); since (the date the
-    condition started); months (eligible_unpaid: eligible months unpaid; late_start: months missed);
-    amount_yuan (payment gaps). Sorted by town, village, person_id, program_id, payment_id.
+    condition started); months (eligible_unpaid: eligible months unpaid; late_start: months missed;
+    medication_missed: the length of the run); amount_yuan (payment gaps: the payment, or paid − due for
+    wrong_living_amount / wrong_nursing_tier; rehab_over_cap: the money above the cap). Sorted by town, village, person_id, program_id, payment_id.
     """
     check_choice("gap", gap, GAP_KEYS)
     f = normalise(dict(year=year, town=town, village=village, category=category, gap=gap))
@@ -430,7 +433,7 @@ def gap_definitions(con) -> pd.DataFrame:
 
     Reads the seed table gap_keys as installed in the database (gap_catalog() reads the same seed
     without a connection). One row per METRICS.md gap key in METRICS.md order. Columns: gap;
-    sort_order (1–15); label_zh; label_en; definition (English); definition_zh (Chinese).
+    sort_order (1–21); label_zh; label_en; definition (English); definition_zh (Chinese).
     """
     return run(con, "gap_definitions")
 
@@ -775,7 +778,7 @@ def kpi_trends(con, town=None, village=None, category=None, program=None, progra
 def gap_trends(con, town=None, village=None, category=None) -> pd.DataFrame:
     """Every census gap of every year, one row per (year, gap key) (queries/sql/api/census_gaps.sql).
 
-    Each year's rows are exactly `census_gaps(con, year, **filters)` (the 15 METRICS.md keys, zeros
+    Each year's rows are exactly `census_gaps(con, year, **filters)` (the seed's 21 gap keys, zeros
     included); years from queries/sql/api/years.sql. Columns: year, gap, persons, cases, months, amount_yuan.
     """
     f = normalise(dict(town=town, village=village, category=category))

@@ -482,6 +482,8 @@ def amount_faults(rng: np.random.Generator, reg: Register, elig: dict, age: np.n
       under-18 tier, the claims scaled to that tier's cap.
     * rehab_over_cap: a per-claim rehab year whose claims were paid up to 105–140% of the tier's cap.
     * paid_after_moved_out: a monthly subsidy paid up to the move that went on 1–2 more months.
+    A (person, program, year) with a duplicate payment is never changed, so duplicate_payment's money
+    stays as it was.
     """
     pay = Table({k: v.copy() for k, v in pay.items()})
     per, prog, m = pay["person"], pay["program"].astype(np.int64), pay["period"].astype(np.int64)
@@ -489,9 +491,14 @@ def amount_faults(rng: np.random.Generator, reg: Register, elig: dict, age: np.n
     amount, tier = pay["amount"], pay["tier"]
     living_by_year = np.array([living_amount(y) for y in YEARS], float)
     nursing_amounts = CAPS[NURSING]
+    # (person, program, year)s with a duplicate payment are left alone: the duplicates' money stays as it was
+    pkey = (per * len(PROGRAMS) + prog) * N_MONTHS + m
+    _, inv, count = np.unique(pkey, return_inverse=True, return_counts=True)
+    ykey = (per * len(PROGRAMS) + prog) * len(YEARS) + m // 12
+    plain = ~np.isin(ykey, ykey[count[inv] > 1])
 
     # -- living subsidy: last year's amount in January (and up to two months more)
-    jan = np.flatnonzero((prog == LIVING) & (m % 12 == 0) & (m > 0) & elig[LIVING][per, m])
+    jan = np.flatnonzero((prog == LIVING) & (m % 12 == 0) & (m > 0) & elig[LIVING][per, m] & plain)
     paid_dec = np.zeros((reg.n, N_MONTHS), bool)
     paid_dec[per[prog == LIVING], m[prog == LIVING]] = True
     jan = jan[paid_dec[per[jan], m[jan] - 1]]
@@ -507,7 +514,7 @@ def amount_faults(rng: np.random.Generator, reg: Register, elig: dict, age: np.n
 
     # -- nursing subsidy: the tier of the previous nursing level kept from January
     named = (reg.grade <= 2) & (reg.nursing > 0)
-    jan = np.flatnonzero((prog == NURSING) & (m % 12 == 0) & named[per] & elig[NURSING][per, m])
+    jan = np.flatnonzero((prog == NURSING) & (m % 12 == 0) & named[per] & elig[NURSING][per, m] & plain)
     jan = jan[np.unique(per[jan] * N_MONTHS + m[jan], return_index=True)[1]]
     chosen = pick(rng, jan, year[jan], rates["wrong_nursing_tier"], rates["min_2020"])
     months = rng.integers(1, 7, size=chosen.size)
@@ -525,8 +532,7 @@ def amount_faults(rng: np.random.Generator, reg: Register, elig: dict, age: np.n
     # -- rehab: adults paid the under-18 tier; years claimed above the cap
     banded = np.flatnonzero(np.isin(prog, list(CHILD_TIER)))
     first, group, first_period = _episodes(pay, banded)
-    adult = age[per[first], first_period] >= 18 * 12
-    cand = np.flatnonzero(adult)
+    cand = np.flatnonzero((age[per[first], first_period] >= 18 * 12) & plain[first])
     chosen = pick(rng, cand, 2019 + first_period[cand] // 12, rates["tier_outside_age_band"], rates["min_2020"])
     aged = np.zeros(len(pay), bool)
     aged[banded[np.isin(group, chosen)]] = True
@@ -539,7 +545,8 @@ def amount_faults(rng: np.random.Generator, reg: Register, elig: dict, age: np.n
     first, group, first_period = _episodes(pay, claims)
     spent = np.bincount(group, weights=amount[claims], minlength=first.size)
     cap = np.array([CAPS[q][t - 1] for q, t in zip(prog[first], tier[first])], float).reshape(-1)
-    chosen = pick(rng, np.arange(first.size), 2019 + first_period // 12, rates["rehab_over_cap"], rates["min_2020"])
+    cand = np.flatnonzero(plain[first])
+    chosen = pick(rng, cand, 2019 + first_period[cand] // 12, rates["rehab_over_cap"], rates["min_2020"])
     factor = np.ones(first.size)
     factor[chosen] = cap[chosen] * rng.uniform(1.05, 1.4, size=chosen.size) / spent[chosen]
     rows = claims[factor[group] != 1.0]
