@@ -230,12 +230,17 @@ def _effect_month(dates: pd.Series) -> pd.Series:
     return (pd.to_datetime(dates).dt.to_period("M") + 1).astype(str)
 
 
-def test_paid_after_death_recomputed(tables, truth):
+def _paid_after(tables, event: str) -> pd.DataFrame:
+    """Payments for a period from the month after the person's earliest `event` on."""
     ev = tables["status_events"]
-    death = ev[ev.event == "death"].groupby("person_id").event_date.min()
+    dated = ev[ev.event == event].groupby("person_id").event_date.min()
     pay = tables["payments"]
-    dead_from = pay.person_id.map(_effect_month(death))
-    found = pay[dead_from.notna() & (pay.period >= dead_from.fillna("9999"))]
+    since = pay.person_id.map(_effect_month(dated))
+    return pay[since.notna() & (pay.period >= since.fillna("9999"))]
+
+
+def test_paid_after_death_recomputed(tables, truth):
+    found = _paid_after(tables, "death")
     expected = truth[truth.fault == "paid_after_death"]
     assert len(found) > 0
     assert set(found.payment_id) == set(expected.payment_id)
@@ -243,14 +248,11 @@ def test_paid_after_death_recomputed(tables, truth):
     assert (found.set_index("payment_id").period.str[:4] == years).all()
 
 
-def test_paid_after_moved_out_recomputed(tables, truth):
-    ev = tables["status_events"]
-    moved = ev[ev.event == "moved_out"].groupby("person_id").event_date.min()
-    pay = tables["payments"]
-    since = pay.person_id.map(_effect_month(moved))
-    found = pay[since.notna() & (pay.period >= since.fillna("9999"))]
+@pytest.mark.parametrize("event, gap", [("moved_out", "paid_after_moved_out"), ("cert_revoked", "paid_after_revocation")])
+def test_paid_after_move_and_revocation_recomputed(tables, truth, event, gap):
+    found = _paid_after(tables, event)
     assert len(found) > 0
-    assert set(found.payment_id) == set(truth.loc[truth.fault == "paid_after_moved_out", "payment_id"])
+    assert set(found.payment_id) == set(truth.loc[truth.fault == gap, "payment_id"])
 
 
 def test_new_faults_leave_every_other_payment_as_it_was(monkeypatch):
@@ -281,15 +283,6 @@ def test_new_faults_leave_every_other_payment_as_it_was(monkeypatch):
                      if f in set(ta["fault"])}
     assert old(ta) <= old(tb)
     assert all(r >= n or f == "rehab_over_cap" for f, _, _, _, _, r in old(tb) - old(ta))
-
-
-def test_paid_after_revocation_recomputed(tables, truth):
-    ev = tables["status_events"]
-    rev = ev[ev.event == "cert_revoked"].groupby("person_id").event_date.min()
-    pay = tables["payments"]
-    since = pay.person_id.map(_effect_month(rev))
-    found = pay[since.notna() & (pay.period >= since.fillna("9999"))]
-    assert set(found.payment_id) == set(truth.loc[truth.fault == "paid_after_revocation", "payment_id"])
 
 
 def test_paid_after_dibao_end_recomputed(tables, truth):
