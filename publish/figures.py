@@ -830,7 +830,9 @@ def gaps_overview(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) 
 
 def _wrong_money(d: pd.DataFrame) -> float:
     part = d[d["paid_wrongly"]]
-    return float(pd.to_numeric(part["amount_yuan"], errors="coerce").fillna(0).sum())
+    # a wrong amount's money is paid − due (queries/sql/marts/gaps/mart_gap_cases_payments.sql): a gap
+    # whose net is negative was underpaid, money owed to persons, not paid that should not have been
+    return float(pd.to_numeric(part["amount_yuan"], errors="coerce").fillna(0).clip(lower=0).sum())
 
 
 def _gaps_table(d: pd.DataFrame, L: Labels) -> pd.DataFrame:

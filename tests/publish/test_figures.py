@@ -81,7 +81,7 @@ def test_labels_in_both_languages():
     assert i18n.program_name("重度残疾人护理补贴", "Nursing subsidy", "en") == "Nursing subsidy"
     assert i18n.program_name("重度残疾人护理补贴", None, "en") == "重度残疾人护理补贴"
     zh, en = seed_labels("zh"), seed_labels("en")
-    assert len(zh.gap_keys) == 15 and zh.gap_keys == en.gap_keys
+    assert len(zh.gap_keys) == 21 and zh.gap_keys == en.gap_keys
     for key in zh.gap_keys:
         assert zh.gap(key) != key and en.gap(key) != key
         assert zh.gap_definition(key) and en.gap_definition(key)
@@ -240,6 +240,15 @@ def test_gaps_overview_wrong_money_only_counts_payment_gaps():
     # the payment gaps are the seed's case_kind 'payment': one legend entry for them
     assert [tr.name for tr in c.fig.data] == ["普查、名册或资格缺口", "不应发放而发放"]
     assert set(c.fig.data[1].y) == {"死亡后仍发放", "重复发放"}
+
+
+def test_gaps_overview_wrong_money_leaves_out_an_underpaid_net():
+    # wrong_living_amount's money is paid − due: −1,428 is owed to persons, not money paid wrongly
+    df = pd.DataFrame({"gap": ["paid_after_death", "wrong_living_amount", "wrong_nursing_tier"],
+                       "persons": [3, 26, 20], "cases": [7, 51, 62], "months": [None] * 3,
+                       "amount_yuan": [2_100.0, -1_428.0, 7_215.0]})
+    c = figures.gaps_overview(df, seed_labels("zh"), title="各类缺口涉及人数", year=2020)
+    assert "9,315 元" in c.summary                  # 2,100 + 7,215
 
 
 def test_gap_labels_come_from_the_labels_given():

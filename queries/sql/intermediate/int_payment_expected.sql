@@ -115,20 +115,27 @@ with_person as (
     left join persons as ps using (person_id)
 ),
 
--- every (payment, condition row) of the payment's program, with what the row admits
+-- the conditions depend on the program, the recorded tier and the person's attributes and age only:
+-- evaluated once per distinct profile (a few thousand on any district), not once per payment
+profiles as (
+    select distinct program_id, tier, cert_status, category, grade, nursing_level, age_years
+    from with_person
+),
+
+-- every (profile, condition row) of the profile's program, with what the row admits
 row_checks as (
     select
-        w.payment_id,
-        c.tier,
-        c.tier = w.tier as is_paid_tier,
+        f.*,
+        c.tier as condition_tier,
+        c.tier = f.tier as is_paid_tier,
         c.min_age_years is not null or c.max_age_years is not null as has_age_bound,
-        coalesce(c.min_age_years, 0) <= w.age_years
-            and w.age_years <= coalesce(c.max_age_years, 2147483647) as admits_age,
+        coalesce(c.min_age_years, 0) <= f.age_years
+            and f.age_years <= coalesce(c.max_age_years, 2147483647) as admits_age,
         coalesce(
-            (c.cert_statuses is null or list_contains(string_split(c.cert_statuses, '|'), w.cert_status))
-            and (c.categories is null or list_contains(string_split(c.categories, '|'), w.category))
-            and (c.grades is null or list_contains(string_split(c.grades, '|'), w.grade::varchar))
-            and (c.nursing_levels is null or list_contains(string_split(c.nursing_levels, '|'), w.nursing_level::varchar)),
+            (c.cert_statuses is null or list_contains(string_split(c.cert_statuses, '|'), f.cert_status))
+            and (c.categories is null or list_contains(string_split(c.categories, '|'), f.category))
+            and (c.grades is null or list_contains(string_split(c.grades, '|'), f.grade::varchar))
+            and (c.nursing_levels is null or list_contains(string_split(c.nursing_levels, '|'), f.nursing_level::varchar)),
             false
         ) as admits_person,
         case
@@ -137,22 +144,22 @@ row_checks as (
             when c.min_age_years is not null then '>=' || c.min_age_years
             when c.max_age_years is not null then '<=' || c.max_age_years
         end as age_band_text
-    from with_person as w
-    inner join program_conditions as c on c.program_id = w.program_id
+    from profiles as f
+    inner join program_conditions as c on c.program_id = f.program_id
 ),
 
-per_payment as (
+per_profile as (
     select
-        payment_id,
+        program_id, tier, cert_status, category, grade, nursing_level, age_years,
         case
-            when count(distinct tier) filter (where admits_person and admits_age) = 1
-                then min(tier) filter (where admits_person and admits_age)
+            when count(distinct condition_tier) filter (where admits_person and admits_age) = 1
+                then min(condition_tier) filter (where admits_person and admits_age)
         end as matched_tier,
         bool_or(has_age_bound) filter (where is_paid_tier) as paid_tier_has_age_bound,
         coalesce(bool_or(admits_age) filter (where is_paid_tier), false) as paid_tier_admits_age,
         string_agg(distinct age_band_text, ', ' order by age_band_text) filter (where is_paid_tier) as tier_age_band
     from row_checks
-    group by payment_id
+    group by program_id, tier, cert_status, category, grade, nursing_level, age_years
 ),
 
 final as (
@@ -176,7 +183,14 @@ final as (
         coalesce(x.paid_tier_has_age_bound and not x.paid_tier_admits_age and w.age_years is not null, false)
             as is_outside_age_band
     from with_person as w
-    left join per_payment as x using (payment_id)
+    left join per_profile as x
+        on x.program_id = w.program_id
+        and x.tier is not distinct from w.tier
+        and x.cert_status is not distinct from w.cert_status
+        and x.category is not distinct from w.category
+        and x.grade is not distinct from w.grade
+        and x.nursing_level is not distinct from w.nursing_level
+        and x.age_years is not distinct from w.age_years
     left join parameters as par on par.year = year(w.period)
     left join program_tiers as t
         on t.program_id = w.program_id
