@@ -30,8 +30,8 @@ def ls(pid, months, amount):
     return [pay(f"{pid}-{m:02d}", pid, "LS", f"2020-{m:02d}", amount) for m in months]
 
 
-def med(pid, month, dispensed):
-    return dict(person_id=pid, month=f"2020-{month:02d}-01", prescribed=1, dispensed=dispensed)
+def med(pid, month, dispensed, year=2020):
+    return dict(person_id=pid, month=f"{year}-{month:02d}-01", prescribed=1, dispensed=dispensed)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def con(tmp_path_factory):
         person("CH1", birth="2005-06-15", grade=3),                      # a child of 14
         person("BD1", birth="2002-04-10", grade=4),                      # 17 in March 2020, 18 from April
         person("OC1", grade=4),
-        person("MD1", category="精神"), person("MD2", category="精神"),
+        person("MD1", category="精神"), person("MD2", category="精神"), person("MD3", category="精神"),
     ]
     events = [event("MV1", "dibao_start", "2018-05-01"), event("MV1", "moved_out", "2020-03-20"),
               event("WL1", "dibao_start", "2018-05-01")]
@@ -61,7 +61,9 @@ def con(tmp_path_factory):
            pay("oc1-02", "OC1", "XM03", "2020-02", 4000, tier=1), pay("oc1-05", "OC1", "XM03", "2020-05", 3000, tier=1)]
     )
     medication = ([med("MD1", m, 0 if m in (3, 4, 6) else 1) for m in range(1, 7)]
-                  + [med("MD2", m, 0 if m == 5 else 1) for m in range(1, 7)])
+                  + [med("MD2", m, 0 if m == 5 else 1) for m in range(1, 7)]
+                  # December 2019 and January 2020 missed: a case of 2020, the year of its second month
+                  + [med("MD3", 11, 1, 2019), med("MD3", 12, 0, 2019), med("MD3", 1, 0), med("MD3", 2, 1)])
     return build(tmp_path_factory.mktemp("amounts"), persons=persons, status_events=events, payments=payments,
                  medication=medication, programs=PROGRAMS + [XM03], program_tiers=TIERS + NS_TIERS + XM03_TIERS,
                  parameters=[dict(year=2019, dibao_standard=967), dict(year=2020, dibao_standard=1060)])
@@ -80,7 +82,7 @@ def test_each_new_gap_is_found_once_with_its_money(con):
         "wrong_nursing_tier": [1, 2],         # WN1 January, February
         "tier_outside_age_band": [1, 2],      # AD1's two claims (BD1 was 17 in his first claim month)
         "rehab_over_cap": [1, 1],             # OC1's year
-        "medication_missed": [1, 1],          # MD1 March–April (MD2's single month and MD1's June are not)
+        "medication_missed": [2, 2],          # MD1 Mar–Apr, MD3 Dec–Jan (MD2's single month, MD1's June: no)
     }
     money = summary.amount_yuan
     assert money["paid_after_moved_out"] == 2 * 318
@@ -88,7 +90,7 @@ def test_each_new_gap_is_found_once_with_its_money(con):
     assert money["wrong_nursing_tier"] == 2 * (540 - 405)            # +270: overpaid, to recover
     assert money["tier_outside_age_band"] == 12000 + 9000
     assert money["rehab_over_cap"] == 4000 + 3000 - 6000
-    assert summary.loc["medication_missed", "months"] == 2 and pd.isna(money["medication_missed"])
+    assert summary.loc["medication_missed", "months"] == 2 + 2 and pd.isna(money["medication_missed"])
 
 
 def test_move_out_cases_start_the_month_after_the_move(con):
@@ -136,8 +138,10 @@ def test_over_cap_year_and_missed_medication_runs(con):
     over = cases(con, "rehab_over_cap").iloc[0]
     assert (over.person_id, over.program_id, over.amount_yuan) == ("OC1", "XM03", 1000.0)
     assert pd.Timestamp(over.since) == pd.Timestamp("2020-05-15")   # the claim that crossed 6000
-    missed = cases(con, "medication_missed").iloc[0]
-    assert (missed.person_id, missed.months, pd.Timestamp(missed.since)) == ("MD1", 2, pd.Timestamp("2020-03-01"))
+    missed = cases(con, "medication_missed")
+    assert [(r.person_id, r.months, pd.Timestamp(r.since)) for r in missed.itertuples()] == [
+        ("MD1", 2, pd.Timestamp("2020-03-01")), ("MD3", 2, pd.Timestamp("2019-12-01"))]
+    assert queries.gap_people(con, gap="medication_missed", year=2019).empty
 
 
 def test_tier_seed_is_validated_at_install(tmp_path):
