@@ -414,13 +414,15 @@ def gap_people(con, gap: str, year: int, town=None, village=None, category=None)
 
     Reads mart_gap_cases. One row per case: a payment for the payment gaps (queries.PAYMENT_GAPS); a
     (person, program) for eligible_unpaid / late_start / rehab_over_cap; a run of missed months for
-    medication_missed; a person otherwise (for duplicate_id_number one row per person sharing a number). Columns: person_id;
-    id_number_masked and name_masked (contract/masking.sql); town; village; category; grade; gap;
+    medication_missed; a person otherwise (for duplicate_id_number one row per person sharing a
+    number). Columns: person_id; id_number_masked and name_masked (contract/masking.sql); town;
+    village; category; grade; gap;
     program_id; payment_id; detail (why, in English words); detail_zh (the same in Chinese, naming the
     gap by its seed label, e.g. '2020-04 死亡后发放 困难残疾人生活补贴 305 元'); since (the date the
     condition started); months (eligible_unpaid: eligible months unpaid; late_start: months missed;
     medication_missed: the length of the run); amount_yuan (payment gaps: the payment, or paid − due for
-    wrong_living_amount / wrong_nursing_tier; rehab_over_cap: the money above the cap). Sorted by town, village, person_id, program_id, payment_id.
+    wrong_living_amount / wrong_nursing_tier; rehab_over_cap: the money above the cap). Sorted by
+    town, village, person_id, program_id, payment_id.
     """
     check_choice("gap", gap, GAP_KEYS)
     f = normalise(dict(year=year, town=town, village=village, category=category, gap=gap))

@@ -325,7 +325,7 @@ def validate_tier_conditions(con: duckdb.DuckDBPyConnection) -> None:
                               ("nursing_levels", levels)):
             if value is not None and not set(value.split("|")) <= allowed[column]:
                 raise ValueError(f"{where}: bad {column} {value!r} (allowed: {'|'.join(sorted(allowed[column]))})")
-        if (lo is not None and lo < 0) or (hi is not None and hi < 0) or (lo is not None and hi is not None and lo > hi):
+        if any(a is not None and a < 0 for a in (lo, hi)) or (lo is not None and hi is not None and lo > hi):
             raise ValueError(f"{where}: bad age band {lo!r}–{hi!r} (whole years, min <= max)")
 
 

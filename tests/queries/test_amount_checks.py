@@ -55,7 +55,8 @@ def con(tmp_path_factory):
         + [pay("wn1-01", "WN1", "NS", "2020-01", 540, tier=2), pay("wn1-02", "WN1", "NS", "2020-02", 540, tier=2),
            pay("wn1-03", "WN1", "NS", "2020-03", 405, tier=3),
            pay("nn1-01", "NN1", "NS", "2020-01", 1010, tier=1),   # no nursing level: no tier can be named
-           pay("ad1-03", "AD1", "XM03", "2020-03", 12000, tier=4), pay("ad1-07", "AD1", "XM03", "2020-07", 9000, tier=4),
+           pay("ad1-03", "AD1", "XM03", "2020-03", 12000, tier=4),
+           pay("ad1-07", "AD1", "XM03", "2020-07", 9000, tier=4),
            pay("ch1-05", "CH1", "XM03", "2020-05", 10000, tier=4),
            pay("bd1-03", "BD1", "XM03", "2020-03", 8000, tier=4), pay("bd1-07", "BD1", "XM03", "2020-07", 8000, tier=4),
            pay("oc1-02", "OC1", "XM03", "2020-02", 4000, tier=1), pay("oc1-05", "OC1", "XM03", "2020-05", 3000, tier=1)]
@@ -108,7 +109,8 @@ def test_wrong_amounts_and_tiers_name_what_was_due(con):
     assert living.detail_zh.iloc[0] == "2020-01 生活补贴金额错误 困难残疾人生活补贴 290 元（应发 318 元）"
     nursing = cases(con, "wrong_nursing_tier")
     assert sorted(nursing.payment_id) == ["wn1-01", "wn1-02"]
-    assert nursing.detail_zh.iloc[0] == "2020-01 护理补贴档次错误 重度残疾人护理补贴 540 元（第 2 档，应为第 3 档 405 元）"
+    assert nursing.detail_zh.iloc[0] == ("2020-01 护理补贴档次错误 重度残疾人护理补贴 540 元"
+                                         "（第 2 档，应为第 3 档 405 元）")
 
 
 def test_expected_amount_and_tier_per_payment(con):
@@ -130,7 +132,8 @@ def test_age_band_is_judged_in_the_first_claim_month(con):
     assert sorted(outside.payment_id) == ["ad1-03", "ad1-07"]
     # born 1986-06-15: 33 on 2020-03-01, the first claim month (the July claim is judged on March too)
     assert outside.detail.tolist() == ["tier 4 (age <=17) paid at age 33 (2020-03)"] * 2
-    judged = dict(con.execute("select payment_id, age_years_judged from int_payments where person_id = 'BD1'").fetchall())
+    judged = dict(con.execute(
+        "select payment_id, age_years_judged from int_payments where person_id = 'BD1'").fetchall())
     assert judged == {"bd1-03": 17, "bd1-07": 17}            # 18 by July, but the episode began at 17
 
 

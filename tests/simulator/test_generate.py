@@ -248,7 +248,8 @@ def test_paid_after_death_recomputed(tables, truth):
     assert (found.set_index("payment_id").period.str[:4] == years).all()
 
 
-@pytest.mark.parametrize("event, gap", [("moved_out", "paid_after_moved_out"), ("cert_revoked", "paid_after_revocation")])
+@pytest.mark.parametrize("event, gap", [("moved_out", "paid_after_moved_out"),
+                                        ("cert_revoked", "paid_after_revocation")])
 def test_paid_after_move_and_revocation_recomputed(tables, truth, event, gap):
     found = _paid_after(tables, event)
     assert len(found) > 0
