@@ -7,21 +7,18 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "check.intro": ("“不早也不晚”：每月核对按月发放项目（生活补贴、护理补贴）的名单。状态按每月 1 日计，"
                     "当月发生的死亡、低保退出、注销、迁出等自次月起生效。",
                     "Neither early nor late: each month the payroll of the monthly programs (living and nursing "
-                    "subsidy) is checked against each person's state on day 1 of the month; a death, 低保 end, "
+                    "subsidy) is checked against each person's state on day 1 of the month; a death, dibao end, "
                     "revocation or move out dated in a month counts from the next month."),
     "check.month": ("核查月份", "Month"),
     "check.month_option": ("{year} 年 {month} 月", "{year}-{month:02d}"),
     "check.stop": ("停发名单", "Stop list"),
     "check.start": ("启动发放名单", "Start list"),
     "check.retier": ("调档名单", "Re-tier list"),
-    "check.stop_help": ("在本月或上月发放名单中、但自本月起状态已不允许发放的人员：应立即停发，已发的追回。",
-                        "On the payroll this month or last month, but their state no longer allows it from this "
+    "check.stop_help": ("在本月或上月发放名单中、但自本月起状态已不允许发放的人员：应立即停发，已发的追回。", "On the payroll this month or last month, but their state no longer allows it from this "
                         "month: stop the payment and recover what was paid."),
-    "check.start_help": ("本月符合条件但本月未发放的人员：应启动发放并补发，“已等待月数”含本月。",
-                         "Eligible this month but not paid for it: start the payment and pay the arrears; "
+    "check.start_help": ("本月符合条件但本月未发放的人员：应启动发放并补发，“已等待月数”含本月。", "Eligible this month but not paid for it: start the payment and pay the arrears; "
                          "months waited include this month."),
-    "check.retier_help": ("本月已发放、但金额或档次与规则和本人状态不符的人员：差额为正应追回，为负应补发。",
-                          "Paid this month at another amount or tier than the rule and the person's state give: "
+    "check.retier_help": ("本月已发放、但金额或档次与规则和本人状态不符的人员：差额为正应追回，为负应补发。", "Paid this month at another amount or tier than the rule and the person's state give: "
                           "a positive difference is to be recovered, a negative one to be paid."),
     "check.none": ("{month} 无需处理。", "Nothing to do for {month}."),
     "check.tile_cases": ("{check} · 人数", "{check} · persons"),
@@ -32,7 +29,7 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "check.reason.moved_out": ("迁出", "Moved out"),
     "check.reason.cert_revoked": ("残疾人证注销", "Certificate revoked"),
     "check.reason.no_certificate": ("无有效残疾人证", "No valid certificate"),
-    "check.reason.household": ("低保/低边退出", "Left 低保/低边"),
+    "check.reason.household": ("低保/低边退出", "Left dibao/dibian"),
     "check.reason.outside_rule": ("类别或等级不符合规则", "Category or grade outside the rule"),
     "check.reason.unpaid": ("符合条件未发放", "Eligible, not paid"),
     "check.reason.amount": ("金额不符", "Wrong amount"),
@@ -50,8 +47,7 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "check.list_count": ("共 {n} 人。", "{n} persons."),
     # the worklist and its follow-up
     "case.header": ("待办事项与跟进", "Worklist and follow-up"),
-    "case.help": ("每个事项有固定编号，重新导入数据后跟进记录仍在；新数据中不再出现的事项标记为“数据已消除”，不会删除。",
-                  "Every case keeps its key across loads, so its follow-up survives every rebuild; a case the new "
+    "case.help": ("每个事项有固定编号，重新导入数据后跟进记录仍在；新数据中不再出现的事项标记为“数据已消除”，不会删除。", "Every case keeps its key across loads, so its follow-up survives every rebuild; a case the new "
                   "data no longer shows is marked resolved by data, never deleted."),
     "case.days_open": ("已开放天数", "Days open"),
     "case.overdue": ("超期（>30 天）", "Overdue (> 30 days)"),
@@ -62,8 +58,7 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "case.read_only": ("您的角色只能查看跟进情况，不能修改。", "Your role can view the follow-up but not change it."),
     "case.download": ("下载待办表（Excel，可填写后上传）", "Download the worklist (Excel, fill in and upload)"),
     "case.upload": ("上传已填写的待办表", "Upload the filled-in worklist"),
-    "case.upload_help": ("只处理“处理状态”“已追回金额”“备注”三列有改动的行；任何一行有误则整表不导入。",
-                         "Only rows whose status, recovered amount or note changed are applied; one wrong row and "
+    "case.upload_help": ("只处理“处理状态”“已追回金额”“备注”三列有改动的行；任何一行有误则整表不导入。", "Only rows whose status, recovered amount or note changed are applied; one wrong row and "
                          "nothing is applied."),
     "case.upload_applied": ("已从 {file} 导入 {n} 项修改。", "{n} changes applied from {file}."),
     "case.upload_refused": ("{file} 未导入（{n} 处错误），请修改后重新上传：", "{file} was not applied ({n} errors): fix and upload again:"),
@@ -91,27 +86,23 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "ledger.overdue_cases": ("超期", "Overdue"),
     "ledger.month": ("月份", "Month"),
     # the overview's banner
-    "banner.after_death": ("{month} 新增死亡后仍发放 {n} 笔、{money}，请到“每月核查”处理。",
-                           "{month}: {n} payments ({money}) paid after death; see the monthly check."),
-    "banner.check": ("{month} 每月核查：停发 {stop} 人，启动发放 {start} 人，调档 {retier} 人。",
-                     "Monthly check {month}: {stop} to stop, {start} to start, {retier} to re-tier."),
+    "banner.after_death": ("{month} 新增死亡后仍发放 {n} 笔、{money}，请到“每月核查”处理。", "{month}: {n} payments ({money}) paid after death; see the monthly check."),
+    "banner.check": ("{month} 每月核查：停发 {stop} 人，启动发放 {start} 人，调档 {retier} 人。", "Monthly check {month}: {stop} to stop, {start} to start, {retier} to re-tier."),
     # 应服未服
-    "medication.header": ("精神障碍患者服药监测（应服未服）", "Psychiatric medication monitoring (应服未服)"),
-    "medication.help": ("应服 = 当月有处方；已取药 = 当月取药；应服未服 = 有处方而未取药。连续两个月及以上未取药的患者列入待办事项。",
-                        "Prescribed = a prescription that month; collected = medicine collected; missed = "
+    "medication.header": ("精神障碍患者服药监测（应服未服）", "Psychiatric medication monitoring (missed medication)"),
+    "medication.help": ("应服 = 当月有处方；已取药 = 当月取药；应服未服 = 有处方而未取药。连续两个月及以上未取药的患者列入待办事项。", "Prescribed = a prescription that month; collected = medicine collected; missed = "
                         "prescribed, not collected. Patients who missed two or more consecutive months go to the "
                         "worklist."),
     # charts (publish/figures_check.py)
-    "chart.spend.adequacy.title": ("按月发放项目保障水平（占当年低保标准）", "Adequacy of the monthly programs (share of the 低保 standard)"),
+    "chart.spend.adequacy.title": ("按月发放项目保障水平（占当年低保标准）", "Adequacy of the monthly programs (share of the dibao standard)"),
     "chart.spend.adequacy.bar": ("{share}（每人每月 {yuan} 元）", "{share} (¥{yuan} a person a month)"),
-    "chart.spend.adequacy.hover": ("占低保标准 {share}", "{share} of the 低保 standard"),
-    "chart.spend.adequacy.axis": ("每人每月发放额占低保标准", "Paid per person a month, share of the 低保 standard"),
+    "chart.spend.adequacy.hover": ("占低保标准 {share}", "{share} of the dibao standard"),
+    "chart.spend.adequacy.axis": ("每人每月发放额占低保标准", "Paid per person a month, share of the dibao standard"),
     "chart.spend.adequacy.part": ("{program} {share}", "{program} {share}"),
-    "chart.spend.adequacy.summary": ("{prefix}按月发放项目每人每月发放额占低保标准（{standard} 元/月）：{parts}。",
-                                     "{prefix}money paid per person a month as a share of the 低保 standard "
+    "chart.spend.adequacy.summary": ("{prefix}按月发放项目每人每月发放额占低保标准（{standard} 元/月）：{parts}。", "{prefix}money paid per person a month as a share of the dibao standard "
                                      "(¥{standard} a month): {parts}."),
     "chart.spend.adequacy.monthly_yuan": ("每人每月发放（元）", "Paid per person a month (¥)"),
-    "chart.spend.adequacy.standard": ("低保标准（元/月）", "低保 standard (¥ a month)"),
+    "chart.spend.adequacy.standard": ("低保标准（元/月）", "dibao standard (¥ a month)"),
     "chart.spend.adequacy.pct": ("保障水平（%）", "Adequacy (%)"),
     "chart.check.medication.title": ("应服药患者每月取药情况", "Patients due to take medication, by month"),
     "chart.check.medication.prescribed_persons": ("应服人数", "Prescribed"),
@@ -121,14 +112,11 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "chart.check.medication.axis": ("人数", "Persons"),
     "chart.check.medication_areas.title": ("各地应服未服比例", "Medication missed, by area"),
     "chart.check.medication_areas.axis": ("未取药人月占应服人月", "Missed person-months, share of prescribed"),
-    "chart.check.medication_areas.hover": ("未取药 {share}（{missed} / {prescribed} 人月）",
-                                           "{share} missed ({missed} of {prescribed} person-months)"),
-    "chart.check.medication_areas.summary": ("{prefix}{area}应服未服比例最高（{share}），全部合计 {overall}。",
-                                             "{prefix}{area} missed the most ({share}); overall {overall}."),
+    "chart.check.medication_areas.hover": ("未取药 {share}（{missed} / {prescribed} 人月）", "{share} missed ({missed} of {prescribed} person-months)"),
+    "chart.check.medication_areas.summary": ("{prefix}{area}应服未服比例最高（{share}），全部合计 {overall}。", "{prefix}{area} missed the most ({share}); overall {overall}."),
     "chart.check.medication_areas.prescribed_months": ("应服人月", "Prescribed person-months"),
     "chart.check.medication_areas.missed_months": ("未取药人月", "Missed person-months"),
     "chart.check.medication_areas.missed_persons": ("曾未取药人数", "Patients who missed a month"),
-    "chart.check.medication.summary": ("{prefix}应服药患者中平均每月 {share} 未取药；{month} 月未取药人数最多（{worst} 人）。",
-                                       "{prefix}on average {share} of patients due to take medication did not "
+    "chart.check.medication.summary": ("{prefix}应服药患者中平均每月 {share} 未取药；{month} 月未取药人数最多（{worst} 人）。", "{prefix}on average {share} of patients due to take medication did not "
                                        "collect it in a month; most in month {month} ({worst} persons)."),
 }

@@ -291,7 +291,7 @@ def test_registry_is_complete():
     from publish import charts
 
     pages = {s.page for s in charts.CHARTS.values()}
-    assert pages == {"overview", "coverage", "spend", "processing", "gaps", "policy"}
+    assert pages == {"overview", "coverage", "spend", "processing", "gaps", "check", "policy"}
     for cid, spec in charts.CHARTS.items():
         assert spec.id == cid and spec.calls
         for L in (ZH, EN):

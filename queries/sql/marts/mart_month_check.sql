@@ -21,9 +21,10 @@
 --   unpaid months (run_start = its first month; months = months waited up to and including M).
 --   amount_yuan = the monthly amount owed for M where the rule states one (the living subsidy's 30% of
 --   the 低保 standard; NULL for the nursing subsidy, whose amount is its tier's).
--- * retier (to come with the amount checks of issue 11): M is an eligible, paid month whose first payment's amount or tier differs from what the rule
---   and the person's state give (int_payments.expected_amount / expected_tier, the same definition as
---   the gaps wrong_living_amount and wrong_nursing_tier). One case per run of consecutive such months;
+-- * retier: M is an eligible, paid month whose first payment's amount or tier differs from what the rule
+--   and the person's state give: int_payments.is_wrong_living_amount / is_wrong_nursing_tier, the
+--   definition of the gaps wrong_living_amount and wrong_nursing_tier (reason 'tier' when the recorded
+--   tier is not int_payments.expected_tier, 'amount' otherwise). One case per run of consecutive such months;
 --   amount_yuan = paid − expected for M (positive: overpaid, to recover; negative: underpaid, to pay).
 -- case_key = check:program_id:person_id:YYYY-MM of run_start: built from the federation's own IDs, so
 -- the same case has the same key after every load and the follow-up kept in the operational database
@@ -69,7 +70,11 @@ paid as (
         program_id,
         period as month,
         amount,
-        tier
+        tier,
+        expected_amount,
+        expected_tier,
+        is_wrong_living_amount,
+        is_wrong_nursing_tier
     from first_payments
 ),
 
@@ -195,10 +200,41 @@ start_cases as (
     from unpaid
 ),
 
+-- ---------------------------------------------------------------- retier
+wrong as (
+    select
+        p.person_id,
+        p.program_id,
+        p.month,
+        p.amount - p.expected_amount as difference,
+        case when p.is_wrong_nursing_tier and p.tier is distinct from p.expected_tier then 'tier' else 'amount' end
+            as reason,
+        (year(p.month) * 12 + month(p.month))
+            - row_number() over (partition by p.person_id, p.program_id order by p.month) as island
+    from paid as p
+    semi join eligible as e using (person_id, program_id, month)
+    where p.is_wrong_living_amount or p.is_wrong_nursing_tier
+),
+
+retier_cases as (
+    select
+        'retier' as "check",
+        person_id,
+        program_id,
+        month,
+        min(month) over (partition by person_id, program_id, island) as run_start,
+        reason,
+        null::date as since,
+        difference as amount_yuan
+    from wrong
+),
+
 cases as (
     select * from stop_cases
     union all by name
     select * from start_cases
+    union all by name
+    select * from retier_cases
 ),
 
 final as (
