@@ -192,7 +192,7 @@ def _context(d: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels, ful
         "village": d["village"].fillna("").tolist(),
         "program": [names.get(p, p) if isinstance(p, str) else "" for p in d["program_id"]],
         "period": _months(d["month"]),
-        "months": d["months"].tolist(),
+        "months": ["" if pd.isna(m) else int(m) for m in d["months"]],
         "amount_yuan": pd.to_numeric(d["amount_yuan"], errors="coerce").tolist(),
     }
 

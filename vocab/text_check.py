@@ -44,7 +44,7 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "check.case_amount": ("本案合计（元）", "Case total (¥)"),
     "check.paid_this_month": ("本月是否已发", "Paid this month"),
     "check.in_time": ("已按时停发，无需处理", "Stopped in time: nothing to do"),
-    "check.list_count": ("共 {n} 人。", "{n} persons."),
+    "check.list_count": ("共 {n} 项，涉及 {p} 人。", "{n} cases, {p} persons."),
     # the worklist and its follow-up
     "case.header": ("待办事项与跟进", "Worklist and follow-up"),
     "case.help": ("每个事项有固定编号，重新导入数据后跟进记录仍在；新数据中不再出现的事项标记为“数据已消除”，不会删除。", "Every case keeps its key across loads, so its follow-up survives every rebuild; a case the new "

@@ -96,7 +96,7 @@ def check_list(check: str) -> None:
     rows = worklist.with_status(rows, _statuses(rows.loc[rows["follow_up"], "case_key"]))
     auth.record_once("list", page="check", filters={**audit_filters, "check": check}, what=f"month_check:{check}",
                      persons=int(rows["person_id"].nunique()), unmasked=unmasked)
-    st.markdown(L("check.list_count", n=f"{rows['person_id'].nunique():,}"))
+    st.markdown(L("check.list_count", n=f"{len(rows):,}", p=f"{rows['person_id'].nunique():,}"))
     table = worklist.check_table(rows, check, store.programs(), L, full=unmasked,
                                  status_label=lambda s: cases.status_label(s, L.lang))
     todo, in_time = table[rows["follow_up"].to_numpy()], table[~rows["follow_up"].to_numpy()]
