@@ -388,3 +388,17 @@ def test_a_status_set_before_a_rebuild_is_there_after_it(ops_url, tmp_path, monk
     assert gone["status"] == "resolved_by_data" and gone["amount_recovered"] == Decimal("135.00")
     assert list(cases.history(eng, key)["new_status"]) == ["pending", "recovered", "resolved_by_data"]
     eng.dispose()
+
+
+def test_in_sync_says_when_a_sync_would_change_nothing(ops_url):
+    from access import case_sync
+
+    eng = ops.make_engine(ops_url)
+    assert not case_sync.in_sync(eng, current(), "L1")                 # nothing stored yet
+    cases.sync(eng, current(), "L1")
+    assert case_sync.in_sync(eng, current(), "L1")                     # the build synced: the dashboard skips it
+    assert not case_sync.in_sync(eng, current(), "L2")                 # a new load
+    assert not case_sync.in_sync(eng, current(A, B, C), "L1")          # a case fewer than stored
+    cases.sync(eng, current(A, B, C), "L2")                            # D resolved by the data
+    assert case_sync.in_sync(eng, current(A, B, C), "L2")
+    eng.dispose()
