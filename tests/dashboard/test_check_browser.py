@@ -51,10 +51,13 @@ def caseworker_page(browser, server, eng):
     ctx.close()
 
 
-def download(pg) -> openpyxl.Workbook:
+def download(pg):
+    """The worklist workbook as the page serves it: (book, its cases sheet's column index by header, rows)."""
     with pg.expect_download() as info:
         pg.get_by_role("button", name=t("case.download")).click()
-    return openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+    book = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+    sheet = book[t("case.sheet")]
+    return book, {c.value: i for i, c in enumerate(sheet[1])}, list(sheet.iter_rows(min_row=2))
 
 
 def upload(pg, book: openpyxl.Workbook, name: str) -> None:
@@ -65,16 +68,9 @@ def upload(pg, book: openpyxl.Workbook, name: str) -> None:
                 "buffer": buf.getvalue()}])
 
 
-def columns(sheet) -> dict[str, int]:
-    return {c.value: i for i, c in enumerate(sheet[1])}
-
-
 def test_excel_round_trip_lands_in_the_operational_database(caseworker_page, eng):
     name, pg = caseworker_page
-    book = download(pg)
-    sheet = book[t("case.sheet")]
-    col = columns(sheet)
-    rows = list(sheet.iter_rows(min_row=2))
+    book, col, rows = download(pg)
     assert rows and {r[col[t("town")]].value for r in rows} == {TOWN}    # her town's cases only
     # the download is in the audit log under her name (the file is made after the script run is over)
     got = audit.entries(eng, username=name, event="download")
@@ -104,10 +100,7 @@ def test_excel_round_trip_lands_in_the_operational_database(caseworker_page, eng
 
 def test_one_bad_row_applies_nothing_and_is_named(caseworker_page, eng):
     name, pg = caseworker_page
-    book = download(pg)
-    sheet = book[t("case.sheet")]
-    col = columns(sheet)
-    rows = list(sheet.iter_rows(min_row=2))
+    book, col, rows = download(pg)
     good, bad = rows[0], rows[1]
     good[col[t("case.col.status")]].value = t("case_status.no_action")
     bad[col[t("case.col.status")]].value = "已经处理好了"            # not a status
@@ -116,7 +109,7 @@ def test_one_bad_row_applies_nothing_and_is_named(caseworker_page, eng):
     error = pg.locator('[data-testid="stAlertContentError"]')
     error.wait_for()
     text = error.inner_text()
-    assert "有错.xlsx" in text and f"第 {bad.row if hasattr(bad, 'row') else bad[0].row} 行" in text
+    assert "有错.xlsx" in text and f"第 {bad[0].row} 行" in text
     assert "已经处理好了" in text
     assert cases.statuses(eng, [good[col[t("case.col.case_key")]].value]).iloc[0]["status"] == before
     assert audit.entries(eng, username=name, event="case_update").empty
