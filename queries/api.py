@@ -760,6 +760,72 @@ def policy_simulation(con, year: int, rule: str, branch: str | None = None, *, s
     return out[columns].sort_values(keys, ignore_index=True)
 
 
+@api_query("program_tiers")
+def program_tiers(con, program: str | None = None) -> pd.DataFrame:
+    """The tier catalogue (queries/sql/api/program_tiers.sql): one row per (program, tier) of program_tiers.
+
+    Columns: program_id, name, name_en, cycle (monthly / annual / per_claim), tier, amount (the monthly
+    standard of a monthly program, the yearly cap otherwise), condition. Ordered by program_id, tier.
+    """
+    out = run(con, "program_tiers", {"program": program})
+    out["tier"] = out["tier"].astype("int64")
+    return out
+
+
+TIER_COUNTS = ("persons_paid_current", "persons_paid_simulated", "person_months_paid_current",
+               "person_months_paid_simulated", "cost_current", "cost_simulated", "actual_spend",
+               "persons_at_cap_current")
+
+
+@api_query("tier_simulation", "program_tiers")
+def tier_simulation(con, year: int, program: str, tier: int, amount: float, *, by: str = "town", town=None,
+                    village=None, category=None) -> pd.DataFrame:
+    """政策测算, a tier amount changed (queries/sql/api/tier_simulation.sql): tier `tier` of `program` pays
+    `amount` (the monthly standard of a monthly program, the yearly cap of an annual / per-claim one)
+    instead of program_tiers.amount, costed for `year` with take-up as today.
+
+    Reads mart_person_tier_years (the tier recorded on the payments), stg_program_tiers, stg_programs.
+    Monthly: cost = person-months paid at the tier × the amount. Annual / per-claim: claims as today,
+    capped: cost = Σ persons least(their payments at the tier in the year, the cap). A person is paid
+    under the simulation when their simulated money is above zero. ValueError for a program or tier not
+    in program_tiers, or a negative or non-numeric amount; values are bound.
+
+    One row per `by` value (program, town, village, category, cell as in policy_simulation). Columns:
+    program_id, name, name_en, tier, cycle, the by columns; persons_paid_current / _simulated;
+    person_months_paid_current / _simulated; cost_current (today's amount); cost_simulated; change;
+    actual_spend (METRICS.md spend at the tier); change_vs_actual; persons_at_cap_current (annual /
+    per-claim: persons whose claims reached today's cap); amount_current; amount_simulated.
+    """
+    check_choice("by", by, POLICY_BY)
+    try:
+        amount = float(amount)
+    except (TypeError, ValueError):
+        raise ValueError(f"amount={amount!r} is not a number of yuan") from None
+    if not amount >= 0:   # also refuses NaN
+        raise ValueError(f"amount={amount!r} must be zero or more yuan")
+    catalog = program_tiers(con)
+    check_choice("program", program, tuple(dict.fromkeys(catalog["program_id"])))
+    own = catalog[catalog["program_id"] == program]
+    try:
+        tier = int(tier)
+    except (TypeError, ValueError):
+        raise ValueError(f"tier={tier!r} is not a tier number of {program}") from None
+    check_choice("tier", tier, tuple(int(t) for t in own["tier"]))
+    params = normalise(dict(year=year, town=town, village=village, category=category))
+    params |= dict(program=program, tier=tier, amount=amount)
+    frame = run(con, "tier_simulation", params)
+    keys = POLICY_BY[by]
+    out = frame.groupby(keys, dropna=False, as_index=False)[list(TIER_COUNTS)].sum()
+    row = own[own["tier"] == tier].iloc[0]
+    out = out.assign(name=row["name"], name_en=row["name_en"], tier=tier, cycle=row["cycle"],
+                     amount_current=float(row["amount"]), amount_simulated=amount)
+    out["change"] = out["cost_simulated"] - out["cost_current"]
+    out["change_vs_actual"] = out["cost_simulated"] - out["actual_spend"]
+    columns = ["program_id", "name", "name_en", "tier", "cycle", *keys[1:], *TIER_COUNTS[:6], "change",
+               "actual_spend", "change_vs_actual", "persons_at_cap_current", "amount_current", "amount_simulated"]
+    return out[columns].sort_values(keys, ignore_index=True)
+
+
 # ----------------------------------------------------------------------------- trends over every year
 @api_query("kpi_overview", "years")
 def kpi_trends(con, town=None, village=None, category=None, program=None, program_group=None) -> pd.DataFrame:

@@ -19,6 +19,7 @@ import pytest
 import queries
 from subsidy.build import build_database
 from tests.contract_fixtures import write_district
+from tests.queries.test_views import build, pay, person
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +155,98 @@ def test_the_pack_of_a_simulation_prints_the_policy_charts_with_the_assumption(c
     town = got["policy.by_town"]
     assert town.spec.scope_note == "policy_assumption" and "+144 元" in town.summary
     assert town.table.iloc[:, 0].tolist() == ["东城街道"]      # only 东城街道 has LS persons
+
+
+# ============================================================================= a tier amount changed
+# A second tiny district, built with tests/queries/test_views.py's builders (its default catalogue: NS
+# monthly, tiers 1 = 1010 and 6 = 135 a month; RH per-claim, tiers 1 = 6000 and 2 = 10000 a year), 2020:
+# - A 东城街道/一村 肢体 1级: NS tier 1 paid Jan, Feb, Mar at 1010, Feb paid twice (actual 4 × 1010 = 4040);
+# - C 西城街道/一村 肢体 1级: NS tier 1 paid Nov, Dec at 1010 (2020), and Dec 2019 (another year);
+# - B 西城街道/二村 精神 3级: NS tier 6 paid Jan–Jun at 135 (another tier);
+# - D 东城街道/一村 肢体 2级: RH tier 2 claims 4000 + 5000 = 9000 (under today's cap of 10000);
+# - G 西城街道/二村 肢体 2级: RH tier 2 claims 6000 + 4000 = 10000 (at today's cap);
+# - F 东城街道/一村 肢体 3级: RH tier 1 claim 2000 (another tier).
+@pytest.fixture(scope="module")
+def tier_con(tmp_path_factory):
+    W = "西城街道"
+    persons = [person("A", grade=1), person("C", town=W, grade=1), person("B", town=W, village="二村", category="精神",
+                                                                         grade=3),
+               person("D", grade=2), person("G", town=W, village="二村", grade=2), person("F", grade=3)]
+    payments = [pay("a1", "A", "NS", "2020-01", 1010, tier=1), pay("a2", "A", "NS", "2020-02", 1010, tier=1),
+                pay("a2b", "A", "NS", "2020-02", 1010, tier=1), pay("a3", "A", "NS", "2020-03", 1010, tier=1),
+                pay("c0", "C", "NS", "2019-12", 1010, tier=1), pay("c1", "C", "NS", "2020-11", 1010, tier=1),
+                pay("c2", "C", "NS", "2020-12", 1010, tier=1),
+                *[pay(f"b{m}", "B", "NS", f"2020-0{m}", 135, tier=6) for m in range(1, 7)],
+                pay("d1", "D", "RH", "2020-03", 4000, tier=2), pay("d2", "D", "RH", "2020-07", 5000, tier=2),
+                pay("g1", "G", "RH", "2020-02", 6000, tier=2), pay("g2", "G", "RH", "2020-09", 4000, tier=2),
+                pay("f1", "F", "RH", "2020-05", 2000, tier=1)]
+    c = build(tmp_path_factory.mktemp("tiers"), persons=persons, payments=payments,
+              parameters=[dict(year=2019, dibao_standard=950), dict(year=2020, dibao_standard=1015)])
+    yield c
+    c.close()
+
+
+def test_a_monthly_tier_at_a_new_amount(tier_con):
+    row = one(queries.tier_simulation(tier_con, year=2020, program="NS", tier=1, amount=1200, by="program"),
+              program_id="NS")
+    # persons A, C; person-months 3 (A: Jan, Feb, Mar; the second Feb payment is the same month) + 2 (C) = 5
+    assert (row.persons_paid_current, row.persons_paid_simulated) == (2, 2)
+    assert (row.person_months_paid_current, row.person_months_paid_simulated) == (5, 5)
+    assert row.cost_current == 5 * 1010 == 5050
+    assert row.cost_simulated == 5 * 1200 == 6000
+    assert row.change == 950
+    assert row.actual_spend == 4040 + 2020          # A's four payments + C's two of 2020 (Dec 2019 is not 2020)
+    assert row.change_vs_actual == 6000 - 6060
+    assert (row.amount_current, row.amount_simulated, row.cycle) == (1010, 1200, "monthly")
+
+
+def test_a_monthly_tier_by_town(tier_con):
+    got = queries.tier_simulation(tier_con, year=2020, program="NS", tier=1, amount=1200, by="town")
+    assert got["town"].tolist() == ["东城街道", "西城街道"]
+    east, west = one(got, town="东城街道"), one(got, town="西城街道")
+    assert (east.cost_current, east.cost_simulated, east.actual_spend) == (3 * 1010, 3 * 1200, 4040)
+    assert (west.cost_current, west.cost_simulated, west.actual_spend) == (2 * 1010, 2 * 1200, 2020)
+    assert one(queries.tier_simulation(tier_con, year=2020, program="NS", tier=1, amount=1200, by="category"),
+               category="肢体").change == 950
+
+
+def test_a_tier_abolished_pays_nobody(tier_con):
+    row = one(queries.tier_simulation(tier_con, year=2020, program="NS", tier=1, amount=0, by="program"),
+              program_id="NS")
+    assert (row.persons_paid_simulated, row.person_months_paid_simulated, row.cost_simulated) == (0, 0, 0)
+    assert row.change == -5050
+
+
+def test_a_yearly_cap_lowered_cuts_the_claims_at_it(tier_con):
+    row = one(queries.tier_simulation(tier_con, year=2020, program="RH", tier=2, amount=8000, by="program"),
+              program_id="RH")
+    # D 9000 → min(9000, 10000) = 9000 today, min(9000, 8000) = 8000; G 10000 → 10000, 8000; F is tier 1
+    assert (row.persons_paid_current, row.persons_paid_simulated) == (2, 2)
+    assert (row.cost_current, row.cost_simulated, row.change) == (19000, 16000, -3000)
+    assert row.actual_spend == 19000
+    assert row.persons_at_cap_current == 1          # G claimed up to today's cap
+    assert row.cycle == "per_claim"
+
+
+def test_a_yearly_cap_raised_pays_no_claim_that_was_not_made(tier_con):
+    row = one(queries.tier_simulation(tier_con, year=2020, program="RH", tier=2, amount=12000, by="program"),
+              program_id="RH")
+    assert (row.cost_current, row.cost_simulated, row.change) == (19000, 19000, 0)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(program="XX", tier=1, amount=100), "program="),
+    (dict(program="NS", tier=3, amount=100), "tier="),
+    (dict(program="NS", tier=1, amount=-5), "zero or more"),
+    (dict(program="NS", tier=1, amount="much"), "not a number"),
+    (dict(program="NS", tier=1, amount=100, by="planet"), "by="),
+    (dict(program="x' or 1=1 --", tier=1, amount=100), "program="),
+])
+def test_a_bad_tier_change_is_refused_with_a_message(tier_con, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        queries.tier_simulation(tier_con, year=2020, **kwargs)
+
+
+def test_the_tier_catalogue(tier_con):
+    got = queries.program_tiers(tier_con, program="RH")
+    assert got[["tier", "amount", "cycle"]].values.tolist() == [[1, 6000.0, "per_claim"], [2, 10000.0, "per_claim"]]
