@@ -67,7 +67,8 @@ class Selection:
     program_group: str | None = None
     gap: str | None = None
     # a policy simulation's change (the keyword arguments of queries.policy_simulation besides the filters,
-    # as sorted (name, value) pairs); None = no simulation asked, the policy charts do not apply
+    # or of queries.tier_simulation: program, tier, amount; as sorted (name, value) pairs); None = no
+    # simulation asked, the policy charts do not apply
     policy: tuple[tuple[str, Any], ...] | None = None
 
     def filters(self) -> dict[str, Any]:
@@ -244,7 +245,12 @@ def _policy(sel: Selection) -> dict[str, Any]:
 
 
 def _policy_asked(sel: Selection) -> bool:
-    return sel.policy is not None
+    return sel.policy is not None and "rule" in dict(sel.policy)
+
+
+def _tier_asked(sel: Selection) -> bool:
+    # a tier amount changed: Selection.policy holds tier_simulation's program, tier and amount
+    return sel.policy is not None and "tier" in dict(sel.policy) and "rule" not in dict(sel.policy)
 
 
 def _spec(id_: str, builder, *calls: Call, scope_note: str | None = None, applies=None, drill: str | None = None,
@@ -300,6 +306,12 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("policy.by_category", figures_policy.policy_costs,
           _call(q.policy_simulation, by="category", dynamic=_policy), by="category", scope_note="policy_assumption",
           applies=_policy_asked, drill="category"),
+    _spec("policy.tier_by_town", figures_policy.policy_costs, _call(q.tier_simulation, by="town", dynamic=_policy),
+          by="town", current="chart.policy.tier_current", scope_note="policy_tier_assumption", applies=_tier_asked,
+          drill="town"),
+    _spec("policy.tier_by_category", figures_policy.policy_costs,
+          _call(q.tier_simulation, by="category", dynamic=_policy), by="category", current="chart.policy.tier_current",
+          scope_note="policy_tier_assumption", applies=_tier_asked, drill="category"),
     _spec("check.medication", figures_check.medication, _call(q.medication_adherence)),
     _spec("check.medication_areas", figures_check.medication_areas, _call(q.medication_by_area, dynamic=_area_level)),
 )}
@@ -408,6 +420,8 @@ ROW_DIMENSIONS: dict[str, dict[str, str]] = {
     "program_flows": {"program_id": "program", "flow": "flow", "reason": "reason"},
     "application_decisions": {"value": "by"}, "status_event_sources": {"event": "event", "source": "source"},
     "policy_simulation": {"program_id": "program", "town": "town", "village": "village", "category": "category"},
+    "tier_simulation": {"program_id": "program", "tier": "tier", "town": "town", "village": "village",
+                        "category": "category"},
 }
 
 

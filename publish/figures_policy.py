@@ -19,6 +19,13 @@ from publish.figures import Chart, _hover, _no_data, _plain, _year_prefix
 from publish.style import BLUE, SLATE, VERMILLION, base_layout
 from vocab import Labels, fmt_int, fmt_num
 
+# the counts and money of a simulation frame, in table order; a tier change (tier_simulation) has no
+# eligibility columns (who is paid at a tier is who is paid today), so builders use those present
+TOTAL_COLUMNS = ("persons_eligible_current", "persons_eligible_simulated", "persons_paid_current",
+                 "persons_paid_simulated", "person_months_eligible_current", "person_months_eligible_simulated",
+                 "person_months_paid_current", "person_months_paid_simulated", "cost_current", "cost_simulated",
+                 "change", "actual_spend", "change_vs_actual")
+
 
 def signed_money(L: Labels, yuan: float) -> str:
     """'+131.43 万元' / '-45 元': the change with its sign."""
@@ -29,16 +36,13 @@ def signed_money(L: Labels, yuan: float) -> str:
 def policy_totals(df: pd.DataFrame) -> pd.Series:
     """The district (or filtered) totals of a policy_simulation frame: its counts and money summed over
     the rows (persons of different towns or categories are different persons)."""
-    cols = ["persons_eligible_current", "persons_eligible_simulated", "persons_paid_current", "persons_paid_simulated",
-            "person_months_eligible_current", "person_months_eligible_simulated", "person_months_paid_current",
-            "person_months_paid_simulated", "cost_current", "cost_simulated", "change", "actual_spend",
-            "change_vs_actual"]
-    return df[cols].sum()
+    return df[[c for c in TOTAL_COLUMNS if c in df.columns]].sum()
 
 
-def policy_costs(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, by: str = "town") -> Chart:
+def policy_costs(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, by: str = "town",
+                 current: str = "chart.policy.current") -> Chart:
     """Cost under the rule in force and simulated, with actual spend, per town or category
-    (policy_simulation by=town / category)."""
+    (policy_simulation or tier_simulation by=town / category; `current` names today's bars)."""
     if df is None or df.empty:
         return _no_data(L)
     d = df.groupby(by, dropna=False, as_index=False).sum(numeric_only=True)
@@ -50,7 +54,7 @@ def policy_costs(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, b
     names = [L.code(by, v) if by == "category" else ("—" if pd.isna(v) else v) for v in d[by]]
     y = _plain(names)
     fig = go.Figure()
-    for col, key, color in (("cost_current", "chart.policy.current", SLATE),
+    for col, key, color in (("cost_current", current, SLATE),
                             ("cost_simulated", "chart.policy.simulated", BLUE)):
         fig.add_bar(y=y, x=d[col] / 10_000, orientation="h", name=L(key), marker_color=color,
                     text=[fmt_num(v / 10_000, 1) for v in d[col]], textposition="outside", cliponaxis=False,
@@ -69,28 +73,24 @@ def policy_costs(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, b
                 cur=L.money(tot["cost_current"]), vs_actual=signed_money(L, tot["change_vs_actual"]),
                 persons=fmt_int(round(tot["persons_paid_simulated"])), persons_now=fmt_int(tot["persons_paid_current"]))
     d = d.iloc[::-1]
+    shown = [c for c in TOTAL_COLUMNS if c in d.columns and c not in ("person_months_eligible_current",
+                                                                      "person_months_eligible_simulated")]
+    rounding = {"persons_paid_simulated": 1, "person_months_paid_simulated": 1}
     table = pd.DataFrame({
         L.column(by): [L.code(by, v) if by == "category" else v for v in d[by]],
-        L.column("persons_eligible_current"): d["persons_eligible_current"].to_numpy(),
-        L.column("persons_eligible_simulated"): d["persons_eligible_simulated"].to_numpy(),
-        L.column("persons_paid_current"): d["persons_paid_current"].to_numpy(),
-        L.column("persons_paid_simulated"): d["persons_paid_simulated"].round(1).to_numpy(),
-        L.column("person_months_paid_current"): d["person_months_paid_current"].to_numpy(),
-        L.column("person_months_paid_simulated"): d["person_months_paid_simulated"].round(1).to_numpy(),
-        L.column("cost_current"): d["cost_current"].round(0).to_numpy(),
-        L.column("cost_simulated"): d["cost_simulated"].round(0).to_numpy(),
-        L.column("change"): d["change"].round(0).to_numpy(),
-        L.column("actual_spend"): d["actual_spend"].round(0).to_numpy(),
-        L.column("change_vs_actual"): d["change_vs_actual"].round(0).to_numpy(),
+        **{L.column(c): (d[c].round(rounding[c]) if c in rounding else d[c].round(0) if "cost" in c
+                         or c in ("change", "actual_spend", "change_vs_actual") else d[c]).to_numpy() for c in shown},
     })
     return Chart(fig, summary, table)
 
 
-def policy_workbook(frame: pd.DataFrame, change: dict, L: Labels, scope: str) -> bytes:
+def policy_workbook(frame: pd.DataFrame, change: dict, L: Labels, scope: str,
+                    assumption: str = "policy_assumption") -> bytes:
     """The simulation as an Excel workbook: the API frame with labelled headers, and a notes sheet naming
-    the change simulated, the take-up assumption and the scope (the export states the assumption too)."""
+    the change simulated, the take-up assumption (message key `assumption`: policy_tier_assumption for a
+    tier amount) and the scope (the export states the assumption too)."""
     notes = pd.DataFrame({L("policy_change_desc"): [", ".join(f"{k}={v}" for k, v in change.items()),
-                                                    L("policy_assumption"), scope]})
+                                                    L(assumption), scope]})
     buf = io.BytesIO()
     with tables.excel_writer(buf) as xw:
         frame.rename(columns=L.column).to_excel(xw, sheet_name=L("policy_sheet_result")[:31], index=False)

@@ -65,7 +65,7 @@ COUNT_COLUMNS = (
     # policy_simulation (persons of a cell under the rule in force and simulated; expected paid persons)
     "persons_eligible_current", "persons_eligible_simulated", "persons_paid_current", "persons_paid_simulated",
     "person_months_eligible_current", "person_months_eligible_simulated", "person_months_paid_current",
-    "person_months_paid_simulated",
+    "person_months_paid_simulated", "persons_at_cap_current",
     # application_decisions, status_event_sources, kpi_overview's census completion
     "approved", "rejected", "pending", "events", "persons_surveyed",
     # medication_adherence (应服未服): patients of a month
@@ -125,6 +125,7 @@ API_LINES: dict[str, list[tuple[str, ...]]] = {
     "kpi_overview": [],
     "programs": [],
     "policy_simulation": [("program_id",)],   # towns (categories) of a program add up to its total
+    "tier_simulation": [("program_id",)],     # likewise, for the one tier
     "kpi_trends": [],   # one row per year: persons overlap across years
     "gap_trends": [],
     "program_flows": [("program_id",)],   # the reasons of a program add up to its persons paid in either year

@@ -60,9 +60,36 @@ ANALYSIS_TEXT: dict[str, tuple[str, str]] = {
                              "{prefix}under the simulated rule {program} costs {sim}, {change} against the rule in "
                              "force ({cur}) and {vs_actual} against actual spend; {persons} persons expected to be paid "
                              "({persons_now} today)."),
+    # a tier amount changed (queries.tier_simulation)
+    "policy_mode": ("测算内容", "What to simulate"),
+    "policy_mode_rule": ("资格规则或低保标准", "An eligibility rule or the dibao standard"),
+    "policy_mode_tier": ("某一档次的标准", "The amount of one tier"),
+    "policy_tier_program": ("项目", "Program"),
+    "policy_tier": ("档次", "Tier"),
+    "policy_tier_label": ("{tier} 档：{amount}（{condition}）", "Tier {tier}: {amount} ({condition})"),
+    "policy_tier_amount_monthly": ("新的月标准（元/月）", "New monthly amount (yuan a month)"),
+    "policy_tier_amount_cap": ("新的年度上限（元/人/年）", "New yearly cap (yuan a person a year)"),
+    "policy_no_tiers": ("没有档次可测算（program_tiers 为空）。", "There are no tiers to simulate (program_tiers is empty)."),
+    "policy_tier_assumption": ("测算假设：领取率保持现状——今天按该档次领取的人、月份保持不变，没有人因标准改变而进入或"
+                               "离开该档次。按月发放的项目：金额 = 该档次已领人月 × 新月标准；按年或按次报销的项目（标准为"
+                               "每人每年上限）：每人全年报销按今天的实际申领，以新上限封顶——提高上限不增加今天没有发生的"
+                               "申领，降低上限则把每人全年金额削到新上限。标准为 0 表示取消该档次。",
+                               "Assumption: take-up as today. The persons and months paid at the tier today stay "
+                               "the same; nobody enters or leaves the tier because its amount changes. Monthly "
+                               "programs: cost = person-months paid at the tier × the new monthly amount. Annual or "
+                               "per-claim programs (the amount is a yearly cap per person): each person's claims of "
+                               "the year as today, capped at the new cap; a higher cap adds no claim that was not "
+                               "made, a lower cap cuts each person's year at it. An amount of 0 abolishes the tier."),
+    "chart.policy.tier_by_town.title": ("政策测算：档次标准调整后各镇街金额", "Policy simulation: cost by town with a tier amount changed"),
+    "chart.policy.tier_by_category.title": ("政策测算：档次标准调整后各残疾类别金额",
+                                            "Policy simulation: cost by category with a tier amount changed"),
+    "chart.policy.tier_current": ("现行标准", "Amount in force"),
 }
 
 ANALYSIS_COLUMNS: dict[str, tuple[str, str]] = {
+    "persons_at_cap_current": ("达到现行上限人数", "Persons at today's cap"),
+    "amount_current": ("现行标准（元）", "Amount in force (yuan)"),
+    "amount_simulated": ("测算标准（元）", "Simulated amount (yuan)"),
     "persons_eligible_current": ("应享人数（现行）", "Persons eligible (in force)"),
     "persons_eligible_simulated": ("应享人数（测算）", "Persons eligible (simulated)"),
     "persons_paid_current": ("获补人数（现行）", "Persons paid (in force)"),

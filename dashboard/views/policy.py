@@ -1,9 +1,12 @@
-"""政策测算 Policy simulation: change one row of the eligibility rule seed (or the 低保 standard) and see the
-year's persons, person-months and cost against the rule in force and actual spend, by town and category.
+"""政策测算 Policy simulation: change one row of the eligibility rule seed (or the 低保 standard), or the amount
+of one tier, and see the year's persons, person-months and cost against the rule in force and actual
+spend, by town and category.
 
 The widgets only build the change (the keyword arguments of `queries.policy_simulation`, bound values);
 the charts are the registry's `policy.*` charts for a Selection carrying that change, so the report pack
-built from this page prints the same figures, with the take-up assumption as their scope note.
+built from this page prints the same figures, with the take-up assumption as their scope note. A tier
+amount goes through `queries.tier_simulation` and the `policy.tier_*` charts, whose scope note states that
+assumption (claims as today, capped at a new cap).
 """
 from __future__ import annotations
 
@@ -28,10 +31,78 @@ st.caption(L("policy_intro"))
 seed = queries.rule_seed()
 catalog = store.programs()
 rules = [r for r in dict.fromkeys(seed["rule"]) if r in set(catalog["rule"].dropna())]
-if not rules:
-    ui.empty(L, scope)
-    st.stop()
 NEW = "__new__"
+MODES = ("rule", "tier")
+
+
+def _result(frame: pd.DataFrame, sim, args: dict, seconds: float, chart_ids: tuple[str, str], assumption: str,
+            file_name: str) -> None:
+    """Tiles, the two registry charts, the workbook and the pack of a simulation's frame."""
+    st.header(L("policy_result"), anchor=False)
+    tot = figures_policy.policy_totals(frame) if not frame.empty else None
+    if tot is None:
+        ui.empty(L, scope, payments=True)
+    else:
+        for col, (label, value, delta) in zip(st.columns(4), [
+            (L("policy_tile_persons"), vocab.fmt_int(round(tot["persons_paid_simulated"])),
+             L.delta(round(tot["persons_paid_simulated"]), tot["persons_paid_current"])),
+            (L("policy_tile_cost"), L.money(tot["cost_simulated"], short=True), None),
+            (L("policy_tile_change"), figures_policy.signed_money(L, tot["change"]), None),
+            (L("policy_tile_actual"), figures_policy.signed_money(L, tot["change_vs_actual"]), None),
+        ]):
+            with col:
+                ui.metric(label, value, delta, labels=L)
+        st.caption(L("policy_seconds", s=f"{seconds:.2f}"))
+    for chart_id in chart_ids:
+        ui.chart(chart_id, sim, L)
+    if tot is not None:
+        st.download_button(L("policy_export"), data=figures_policy.policy_workbook(frame, args, L, scope, assumption),
+                           file_name=file_name,
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="policy_export", icon=":material/download:", on_click="ignore")
+    ui.report_pack(sim, L)   # the pack of this selection prints the two policy charts with the assumption
+
+
+def _tier_section() -> None:
+    """A tier amount changed: pick the program, the tier and its new amount (bound values)."""
+    tiers = store.run(queries.program_tiers)
+    if tiers.empty:
+        st.info(L("policy_no_tiers"), icon=":material/info:")
+        return
+    names = dict(zip(tiers["program_id"], L.programs(tiers)))
+    left, right = st.columns(2)
+    with left:
+        program = st.selectbox(L("policy_tier_program"), list(dict.fromkeys(tiers["program_id"])),
+                               key="policy_tier_program", format_func=lambda p: f"{names[p]} ({p})")
+        own = tiers[tiers["program_id"] == program].set_index("tier")
+        tier = st.selectbox(L("policy_tier"), [int(t) for t in own.index], key="policy_tier",
+                            format_func=lambda t: L("policy_tier_label", tier=t, amount=L.money(own.at[t, "amount"]),
+                                                    condition=own.at[t, "condition"] or "—"))
+    monthly = own.at[tier, "cycle"] == "monthly"
+    with right:
+        # the key carries program and tier, so a new pick starts from that tier's amount in force
+        amount = st.number_input(L("policy_tier_amount_monthly" if monthly else "policy_tier_amount_cap"),
+                                 min_value=0.0, value=float(own.at[tier, "amount"]), step=10.0 if monthly else 500.0,
+                                 key=f"policy_tier_amount_{program}_{tier}")
+    args = {"program": program, "tier": int(tier), "amount": float(amount)}
+    sim = replace(sel, policy=tuple(sorted(args.items())))
+    st.info(L("policy_tier_assumption"), icon=":material/info:")
+    t0 = time.perf_counter()
+    try:
+        frame = store.run(queries.tier_simulation, year=sel.year, town=sel.town, village=sel.village,
+                          category=sel.category, by="town", **args)
+    except ValueError as exc:  # a change the API refuses: say why
+        st.warning(ui.md(exc), icon=":material/error:")
+        return
+    _result(frame, sim, args, time.perf_counter() - t0, ("policy.tier_by_town", "policy.tier_by_category"),
+            "policy_tier_assumption", f"policy_{sel.year}_{program}_tier{tier}.xlsx")
+
+
+mode = st.radio(L("policy_mode"), MODES if rules else MODES[1:], key="policy_mode", horizontal=True,
+                format_func=lambda m: L(f"policy_mode_{m}"))
+if mode == "tier":
+    _tier_section()
+    st.stop()
 
 
 def _rule_label(rule: str) -> str:
@@ -102,29 +173,5 @@ except ValueError as exc:  # a change the API refuses: say why
     st.stop()
 seconds = time.perf_counter() - t0
 
-st.header(L("policy_result"), anchor=False)
-tot = figures_policy.policy_totals(frame) if not frame.empty else None
-if tot is None:
-    ui.empty(L, scope, payments=True)
-else:
-    for col, (label, value, delta) in zip(st.columns(4), [
-        (L("policy_tile_persons"), vocab.fmt_int(round(tot["persons_paid_simulated"])),
-         L.delta(round(tot["persons_paid_simulated"]), tot["persons_paid_current"])),
-        (L("policy_tile_cost"), L.money(tot["cost_simulated"], short=True), None),
-        (L("policy_tile_change"), figures_policy.signed_money(L, tot["change"]), None),
-        (L("policy_tile_actual"), figures_policy.signed_money(L, tot["change_vs_actual"]), None),
-    ]):
-        with col:
-            ui.metric(label, value, delta, labels=L)
-    st.caption(L("policy_seconds", s=f"{seconds:.2f}"))
-
-ui.chart("policy.by_town", sim, L)
-ui.chart("policy.by_category", sim, L)
-
-if tot is not None:
-    st.download_button(L("policy_export"), data=figures_policy.policy_workbook(frame, args, L, scope),
-                       file_name=f"policy_{sel.year}_{rule}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="policy_export", icon=":material/download:", on_click="ignore")
-
-ui.report_pack(sim, L)   # the pack of this selection prints the two policy charts with the assumption
+_result(frame, sim, args, seconds, ("policy.by_town", "policy.by_category"), "policy_assumption",
+        f"policy_{sel.year}_{rule}.xlsx")

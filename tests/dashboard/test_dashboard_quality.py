@@ -330,7 +330,8 @@ def test_report_pack_button_makes_the_zip(broken_db):
     # the charts that apply to the district (the by-village gap chart needs a town, the policy charts a
     # simulated change), in registry order
     ids = [spec.id for spec in charts.specs_for(charts.Selection(year=2020))]
-    assert set(charts.CHARTS) - set(ids) == {"gaps.by_village", "policy.by_town", "policy.by_category"}
+    assert set(charts.CHARTS) - set(ids) == {"gaps.by_village", "policy.by_town", "policy.by_category",
+                                             "policy.tier_by_town", "policy.tier_by_category"}
     for n, chart_id in enumerate(ids, start=1):
         expected |= {f"report_2020/{fmt}/{n:02d}_{chart_id}.{fmt}" for fmt in ("png", "svg", "pdf")}
     assert names == expected

@@ -31,5 +31,6 @@ def test_the_registry_says_which_charts_drill_and_to_what():
     drills = {cid: s.drill for cid, s in charts.CHARTS.items() if s.drill}
     assert drills == {"overview.towns": "town", "coverage.heatmap": "category", "coverage.town": "town",
                       "spend.incidence_category": "category", "spend.incidence_town": "town",
-                      "gaps.by_town": "town", "policy.by_town": "town", "policy.by_category": "category"}
+                      "gaps.by_town": "town", "policy.by_town": "town", "policy.by_category": "category",
+                      "policy.tier_by_town": "town", "policy.tier_by_category": "category"}
     assert set(drills.values()) <= set(ui.DRILL_KEYS)

@@ -93,3 +93,59 @@ def test_the_export_workbook_states_the_change_and_the_assumption(tiny_db):
     assert result[L.column("change")].sum() == 144 and result[L.column("cost_simulated")].sum() == 999
     text = notes.iloc[:, 0].tolist()
     assert text == ["rule=living_subsidy, branch=dibao_or_dibian, share=0.35", L("policy_assumption"), "2020 年"]
+
+
+# ----------------------------------------------------------------------------- a tier amount changed
+# The tiny district's NS tier 2 (一级, 270 a month) is paid to P001 for 2020-01 and 2020-02 (Y04, Y05): at 300
+# a month the year costs 2 × 300 = 600 against 2 × 270 = 540 (+60, also +60 against the 540 paid).
+TIER = (("amount", 300.0), ("program", "NS"), ("tier", 2))
+
+
+def test_a_tier_amount_on_the_page(page, tiny_db):
+    page.radio(key="policy_mode").set_value("tier").run()
+    page.selectbox(key="policy_tier_program").set_value("NS").run()
+    page.selectbox(key="policy_tier").set_value(2).run()
+    L = charts.labels("zh")
+    assert tiles(page)[L("policy_tile_change")] == "±0 元"       # the amount in force to start with
+    page.number_input(key="policy_tier_amount_NS_2").set_value(300.0).run()
+    assert not page.exception, [e.message for e in page.exception]
+    got = tiles(page)
+    assert got[L("policy_tile_change")] == "+60 元"
+    assert got[L("policy_tile_actual")] == "+60 元"
+    assert got[L("policy_tile_cost")] == "600 元"
+    assert L("policy_tier_assumption") in [i.value for i in page.info]
+    assert L("policy_tier_assumption") in [c.value for c in page.caption]   # the charts' scope note
+    drawn = {el.proto.id.split("chart_")[-1]: json.loads(el.proto.spec) for el in page.get("plotly_chart")}
+    assert set(drawn) == {"policy.tier_by_town", "policy.tier_by_category"}
+    con = queries.connect(tiny_db)
+    r = charts.render("policy.tier_by_town", Selection(year=2020, policy=TIER), L, run=charts.direct_runner(con))
+    con.close()
+    assert drawn["policy.tier_by_town"]["data"] == json.loads(pio.to_json(r.chart.fig, validate=False))["data"]
+
+
+def test_a_yearly_cap_lowered_on_the_page(page):
+    page.radio(key="policy_mode").set_value("tier").run()
+    page.selectbox(key="policy_tier_program").set_value("RH").run()
+    page.selectbox(key="policy_tier").set_value(1).run()
+    page.number_input(key="policy_tier_amount_RH_1").set_value(5000.0).run()
+    assert not page.exception, [e.message for e in page.exception]
+    # P004's 2020 claim at RH tier 1 (cap 6000) is 5999.5: capped at 5000, the year costs 999.5 less,
+    # shown in whole yuan
+    assert tiles(page)[charts.labels("zh")("policy_tile_change")] == "-1,000 元"
+
+
+def test_the_pack_of_a_tier_change_prints_its_charts_and_assumption(tiny_db):
+    from publish import pack
+
+    con = queries.connect(tiny_db)
+    got = {r.spec.id: r for r in pack.collect(con, Selection(year=2020, policy=TIER)).rendered}
+    L = charts.labels("zh")
+    book = figures_policy.policy_workbook(queries.tier_simulation(con, year=2020, **dict(TIER)), dict(TIER), L,
+                                          "2020 年", "policy_tier_assumption")
+    con.close()
+    assert not {"policy.by_town", "policy.by_category"} & set(got)
+    town = got["policy.tier_by_town"]
+    assert town.spec.scope_note == "policy_tier_assumption" and "+60 元" in town.summary
+    assert town.table.iloc[:, 0].tolist() == ["东城街道"]
+    notes = pd.read_excel(io.BytesIO(book), sheet_name=L("policy_sheet_notes"), engine="openpyxl")
+    assert notes.iloc[:, 0].tolist() == ["amount=300.0, program=NS, tier=2", L("policy_tier_assumption"), "2020 年"]
