@@ -246,6 +246,8 @@ def build_pack(
             if spec.scope_note:
                 years = got_years(con)
                 notes.append(L(spec.scope_note, first=min(years), last=max(years)))
+            if spec.page == "policy" and sel.policy:   # what was simulated, beside its assumption
+                notes.append(L("policy_change_note", change=", ".join(f"{k}={v}" for k, v in sel.policy)))
             if public and r.hidden:
                 notes.append(L("report.note_public", k=k))
                 if any(s.exposed_totals for s in r.sups if s is not None):

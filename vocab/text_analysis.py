@@ -44,6 +44,7 @@ ANALYSIS_TEXT: dict[str, tuple[str, str]] = {
     "policy_sheet_result": ("测算结果", "Result"),
     "policy_sheet_notes": ("说明", "Notes"),
     "policy_change_desc": ("测算内容", "Change simulated"),
+    "policy_change_note": ("测算内容：{change}", "Change simulated: {change}"),
     "policy_seconds": ("测算用时 {s} 秒", "Simulated in {s} s"),
     "policy_tile_persons": ("获补人数（预计）", "Persons paid (expected)"),
     "policy_tile_cost": ("测算金额", "Simulated cost"),
