@@ -777,7 +777,7 @@ TIER_COUNTS = ("persons_paid_current", "persons_paid_simulated", "person_months_
                "persons_at_cap_current")
 
 
-@api_query("tier_simulation", "program_tiers")
+@api_query("tier_simulation")
 def tier_simulation(con, year: int, program: str, tier: int, amount: float, *, by: str = "town", town=None,
                     village=None, category=None) -> pd.DataFrame:
     """政策测算, a tier amount changed (queries/sql/api/tier_simulation.sql): tier `tier` of `program` pays
