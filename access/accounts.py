@@ -92,18 +92,7 @@ def add(eng: Engine, username: str, role_key: str, *, town: str | None = None, v
     username = (username or "").strip()
     if not username or len(username) > 64:
         raise AccountError("a user name needs 1 to 64 characters")
-    r = role(role_key)
-    if r.area is None and (town or village):
-        raise AccountError(f"role {role_key} covers every area: give no --town or --village")
-    if r.area == "town" and (not town or village):
-        raise AccountError(f"role {role_key} needs --town (and no --village)")
-    if r.area == "village" and not (town and village):
-        raise AccountError(f"role {role_key} needs --town and --village")
-    if known_towns is not None and town is not None:
-        if town not in known_towns:
-            raise AccountError(f"town {town!r} is not in the database; towns: {', '.join(known_towns)}")
-        if village is not None and village not in known_towns[town]:
-            raise AccountError(f"village {village!r} is not in {town}")
+    _check_area(role_key, town, village, known_towns)
     password = password or new_password()
     if not demo:
         check_password(password)
@@ -118,6 +107,41 @@ def add(eng: Engine, username: str, role_key: str, *, town: str | None = None, v
     area = (f" town={town}" if town else "") + (f" village={village}" if village else "")
     audit.record(eng, actor, "account_added", what=username, detail=f"role={role_key}{area}")
     return password
+
+
+def _check_area(role_key: str, town: str | None, village: str | None,
+                known_towns: dict[str, list[str]] | None) -> None:
+    """The area a role needs: none, a town, or a town and one of its villages (AccountError otherwise);
+    with `known_towns` (town → villages of the analytical database) spelled as the data spells them."""
+    r = role(role_key)
+    if r.area is None and (town or village):
+        raise AccountError(f"role {role_key} covers every area: give no --town or --village")
+    if r.area == "town" and (not town or village):
+        raise AccountError(f"role {role_key} needs --town (and no --village)")
+    if r.area == "village" and not (town and village):
+        raise AccountError(f"role {role_key} needs --town and --village")
+    if known_towns is not None and town is not None:
+        if town not in known_towns:
+            raise AccountError(f"town {town!r} is not in the database; towns: {', '.join(known_towns)}")
+        if village is not None and village not in known_towns[town]:
+            raise AccountError(f"village {village!r} is not in {town}")
+
+
+def set_role(eng: Engine, username: str, role_key: str, *, town: str | None = None, village: str | None = None,
+             actor: Principal | str = "cli", known_towns: dict[str, list[str]] | None = None) -> None:
+    """Give an account another role or area (a caseworker moving to another town). The account's open
+    sessions go on, but every page run reads the account again (`current`), so the new scope holds from
+    the next click; a demo account keeps its role."""
+    row = _require(eng, username)
+    if row.demo:
+        raise AccountError(f"{username} is a demo account: its role and area are fixed")
+    _check_area(role_key, town, village, known_towns)
+    with eng.begin() as c:
+        c.execute(update(users).where(users.c.username == username).values(
+            role=role_key, town=town, village=village, updated_at=now()))
+    before = " · ".join(x for x in (row.role, row.town, row.village) if x)
+    after = " · ".join(x for x in (role_key, town, village) if x)
+    audit.record(eng, actor, "account_changed", what=username, detail=f"{before} → {after}")
 
 
 def get(eng: Engine, username: str):

@@ -2,7 +2,7 @@
 
 Events: sign_in, sign_in_failed, account_locked, sign_out, session_timeout, view (a page with its
 filters), list (a person list shown), download (an Excel or CSV), pack (a report pack), and the account
-changes (account_added, account_disabled, account_enabled, password_reset), and case_update (worklist
+changes (account_added, account_changed, account_disabled, account_enabled, password_reset), and case_update (worklist
 cases changed on the page or by an uploaded workbook, `access.cases`). Never a password, never an
 unmasked name or ID number: `persons` counts them, `unmasked` says whether they were shown in full.
 """
@@ -19,8 +19,8 @@ from access.roles import Principal
 from access.schema import audit_log
 
 EVENTS = ("sign_in", "sign_in_failed", "account_locked", "sign_out", "session_timeout", "view", "list",
-          "download", "pack", "denied", "account_added", "account_disabled", "account_enabled", "password_reset",
-          "case_update")
+          "download", "pack", "denied", "account_added", "account_changed", "account_disabled", "account_enabled",
+          "password_reset", "case_update")
 
 
 def record(eng: Engine, who: Principal | str | None, event: str, **fields: Any) -> None:

@@ -5,6 +5,7 @@ data/ops.sqlite), the same functions the admin page uses; every change is writte
     python -m subsidy users list
     python -m subsidy users disable wang            # and: enable wang
     python -m subsidy users reset-password wang
+    python -m subsidy users set-role wang --role town_caseworker --town 城西街道   # a caseworker moves
     python -m subsidy users demo                    # the demo accounts, on the demo database only
 
 A new or reset password is printed once (or read from stdin with --password-stdin); only its argon2
@@ -39,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         q.add_argument("name")
         if name == "reset-password":
             q.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    q = sub.add_parser("set-role", help="give an account another role or area")
+    q.add_argument("name")
+    q.add_argument("--role", required=True, choices=list(ROLES))
+    q.add_argument("--town", help="the town (镇街) of a town or village caseworker")
+    q.add_argument("--village", help="the village (村社区) of a village caseworker")
     sub.add_parser("demo", help="create the demo accounts (one per role) when the database is the demo")
 
 
@@ -105,6 +111,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         elif args.users_command in ("disable", "enable"):
             accounts.set_disabled(eng, args.name, args.users_command == "disable")
             print(f"{args.users_command}d {args.name}")
+        elif args.users_command == "set-role":
+            accounts.set_role(eng, args.name, args.role, town=args.town, village=args.village, known_towns=_areas())
+            print(f"{args.name}: {' · '.join(x for x in (args.role, args.town, args.village) if x)}")
         elif args.users_command == "reset-password":
             pw = accounts.reset_password(eng, args.name, _password(args))
             if not args.password_stdin:

@@ -33,6 +33,9 @@ with tab_accounts:
         frame[L("col.role")] = [auth.role_label(r.role, L.lang) for r in rows]
         for c in ("disabled", "demo"):
             frame[L(f"col.{c}")] = [_yes_no(getattr(r, c)) for r in rows]
+        for c in ("locked_until", "last_login_at"):   # Beijing time as text (a blank is not a time)
+            frame[L(f"col.{c}")] = [pd.Timestamp(accounts.as_utc(v)).tz_convert(auth.BEIJING).strftime("%Y-%m-%d %H:%M")
+                                    if v is not None else "" for v in (getattr(r, c) for r in rows)]
     if not frame.empty:
         frame = frame.astype(object).where(frame.notna(), "")
     st.dataframe(frame, hide_index=True, key="accounts_table")
@@ -72,6 +75,26 @@ with tab_accounts:
             pw = accounts.add(eng, username, role_key, town=town or None, village=village.strip() or None,
                               display_name=display or None, email=email or None, actor=me, known_towns=known)
             st.success(L("admin.created", name=ui.md(username), password=pw), icon=":material/person_add:")
+        except (accounts.AccountError, ValueError) as exc:
+            st.error(L("admin.error", error=ui.md(exc)))
+
+    st.header(L("admin.change"), anchor=False)
+    st.caption(L("admin.change_help"))
+    with st.form("change_account"):
+        f1, f2 = st.columns(2)
+        target = f1.selectbox(L("admin.account"), [r.username for r in rows if not r.demo], key="change_username")
+        new_role = f2.selectbox(L("admin.role"), list(ROLES), key="change_role",
+                                format_func=lambda r: auth.role_label(r, L.lang))
+        new_town = f1.selectbox(L("town"), ["", *store.towns()], key="change_town", format_func=lambda v: v or "—")
+        new_village = f2.text_input(L("village"), key="change_village")
+        changed = st.form_submit_button(L("admin.change_submit"), type="primary")
+    if changed and target:
+        try:
+            known = {t_: store.villages(t_) for t_ in store.towns()}
+            accounts.set_role(eng, target, new_role, town=new_town or None, village=new_village.strip() or None,
+                              actor=me, known_towns=known)
+            area = " · ".join(x for x in (auth.role_label(new_role, L.lang), new_town, new_village.strip()) if x)
+            st.success(L("admin.changed", name=ui.md(target), area=ui.md(area)), icon=":material/manage_accounts:")
         except (accounts.AccountError, ValueError) as exc:
             st.error(L("admin.error", error=ui.md(exc)))
 

@@ -91,6 +91,30 @@ def test_disabled_account_cannot_sign_in_and_current_drops_it(eng):
     assert accounts.current(eng, p) == p
 
 
+def test_a_caseworker_moves_to_another_town(eng):
+    accounts.add(eng, "zhou", "town_caseworker", town="城东街道", password=PW)
+    p = accounts.sign_in(eng, "zhou", PW, demo_database=False).principal
+    known = {"城东街道": ["东门社区"], "城西街道": ["北村"]}
+    accounts.set_role(eng, "zhou", "village_caseworker", town="城西街道", village="北村", actor="admin_li",
+                      known_towns=known)
+    # the open session goes on with the new scope from its next run
+    now = accounts.current(eng, p)
+    assert (now.role, now.town, now.village) == ("village_caseworker", "城西街道", "北村")
+    got = audit.entries(eng, event="account_changed").iloc[0]
+    assert (got["username"], got["what"]) == ("admin_li", "zhou")
+    assert got["detail"] == "town_caseworker · 城东街道 → village_caseworker · 城西街道 · 北村"
+    with pytest.raises(accounts.AccountError, match="needs --town"):     # the same area rules as add
+        accounts.set_role(eng, "zhou", "town_caseworker")
+    with pytest.raises(accounts.AccountError, match="not in the database"):
+        accounts.set_role(eng, "zhou", "town_caseworker", town="城南街道", known_towns=known)
+    with pytest.raises(accounts.AccountError, match="no account"):
+        accounts.set_role(eng, "nobody", "analyst")
+    accounts.ensure_demo_accounts(eng, known)
+    with pytest.raises(accounts.AccountError, match="demo account"):
+        accounts.set_role(eng, "demo_town", "analyst")
+    assert accounts.get(eng, "zhou").town == "城西街道"
+
+
 def test_demo_accounts_refuse_a_real_database(eng):
     made = accounts.ensure_demo_accounts(eng, {"城东街道": ["东门社区", "西门社区"], "城西街道": ["北村"]})
     assert [m[1] for m in made] == [r for _, r, _, _ in accounts.DEMO_ACCOUNTS]

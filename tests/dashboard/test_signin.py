@@ -159,6 +159,25 @@ def test_admin_sees_accounts_and_audit_not_the_analysis(eng):
     assert "登录" in set(log["事件"])
 
 
+def test_admin_moves_a_caseworker_and_her_next_click_has_the_new_town(con, eng):
+    towns = queries.towns(con)
+    name = new_account(eng, "town_caseworker", town=towns[0])
+    worker = run_app(username=name)
+    assert worker.selectbox(key="town").value == towns[0]
+    admin = run_app(role="admin")
+    admin.selectbox(key="change_username").select(name)
+    admin.selectbox(key="change_role").select("town_caseworker")
+    admin.selectbox(key="change_town").select(towns[1])
+    next(b for b in admin.get("button") if b.key and b.key.startswith("FormSubmitter:change_account")).click().run()
+    assert_clean(admin)
+    assert admin.success and towns[1] in admin.success[0].value
+    assert accounts.get(eng, name).town == towns[1]
+    worker.run()                                   # her next click: the same session, the new area
+    assert_clean(worker)
+    assert worker.selectbox(key="town").value == towns[1]
+    assert audit.entries(eng, event="account_changed").iloc[0]["what"] == name
+
+
 def test_a_page_view_is_audited_once_per_selection(con, eng):
     name = new_account(eng, "leader")
     at = run_app(username=name, year=2020)
