@@ -402,3 +402,16 @@ def test_in_sync_says_when_a_sync_would_change_nothing(ops_url):
     cases.sync(eng, current(A, B, C), "L2")                            # D resolved by the data
     assert case_sync.in_sync(eng, current(A, B, C), "L2")
     eng.dispose()
+
+
+def test_a_build_stands_when_the_operational_database_is_down(tmp_path, monkeypatch, capsys):
+    """The load is done when the follow-up cannot be synced (here the operational database's path is a
+    folder): exit 0, a warning naming the database, and the dashboard syncs when it next opens the file."""
+    (tmp_path / "ops_is_a_folder").mkdir()
+    monkeypatch.setenv(ops.ENV, f"sqlite:///{tmp_path / 'ops_is_a_folder'}")
+    monkeypatch.setenv("SUBSIDY_DB", str(tmp_path / "subsidy.duckdb"))
+    src = write_district(tmp_path / "src", district())
+    assert cli(["build", "--source", str(src)]) == 0
+    err = capsys.readouterr().err
+    assert "follow-up of worklist cases was not synced" in err and "ops_is_a_folder" in err and "Traceback" not in err
+    assert (tmp_path / "subsidy.duckdb").exists()
