@@ -20,6 +20,9 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
                          "months waited include this month."),
     "check.retier_help": ("本月已发放、但金额或档次与规则和本人状态不符的人员：差额为正应追回，为负应补发。", "Paid this month at another amount or tier than the rule and the person's state give: "
                           "a positive difference is to be recovered, a negative one to be paid."),
+    "check.public": ("公开版不显示核查名单、待办事项和追回台账，只显示服药监测的统计（少于 5 人的数字已隐藏）。",
+                     "The public edition shows no list, case or ledger of the monthly check: only the medication "
+                     "figures (counts below 5 hidden)."),
     "check.none": ("{month} 无需处理。", "Nothing to do for {month}."),
     "check.tile_cases": ("{check} · 人数", "{check} · persons"),
     "check.tile_paid": ("本月仍发放 · 笔数", "Still paid this month · payments"),

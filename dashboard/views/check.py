@@ -47,32 +47,32 @@ with head:
 audit_filters = {**sel.filters(), "month": month.isoformat()[:7]}
 area = dict(town=sel.town, village=sel.village, category=sel.category)
 
-# ---------------------------------------------------------------- the month's counts
-summary = store.run(queries.month_check_summary, month=month, **area)
-per_check = summary.groupby("check")[["persons", "paid_cases", "amount_yuan"]].sum() if not summary.empty else None
+LEDGER_BY = ("town", "month", "item")   # the ledger's three views
 
 
-def _sum(check: str, col: str) -> float:
-    return float(per_check.loc[check, col]) if per_check is not None and check in per_check.index else 0.0
+def tiles() -> None:
+    """The month's counts: persons on each list, and the payments still made this month after a stop."""
+    summary = store.run(queries.month_check_summary, month=month, **area)
+    by = summary.groupby("check")[["persons", "paid_cases", "amount_yuan"]].sum()
+
+    def total(check: str, col: str) -> float:
+        return float(by.loc[check, col]) if check in by.index else 0.0
+
+    for col, (label, value) in zip(st.columns(4), [
+        *[(L("check.tile_cases", check=L(f"check.{c}")), f"{int(total(c, 'persons')):,}") for c in queries.CHECKS],
+        (L("check.tile_paid"), f"{int(total('stop', 'paid_cases')):,} · {L.money(total('stop', 'amount_yuan'))}"),
+    ]):
+        with col:
+            ui.metric(label, value, labels=L)
 
 
-stop_paid = summary[(summary["check"] == "stop")] if not summary.empty else summary
-for col, (label, value) in zip(st.columns(4), [
-    (L("check.tile_cases", check=L("check.stop")), f"{int(_sum('stop', 'persons')):,}"),
-    (L("check.tile_cases", check=L("check.start")), f"{int(_sum('start', 'persons')):,}"),
-    (L("check.tile_cases", check=L("check.retier")), f"{int(_sum('retier', 'persons')):,}"),
-    (L("check.tile_paid"), f"{int(_sum('stop', 'paid_cases')):,} · {L.money(_sum('stop', 'amount_yuan'))}"),
-]):
-    with col:
-        ui.metric(label, value, labels=L)
-
-
-# ---------------------------------------------------------------- the three lists
-def _statuses(keys) -> pd.DataFrame:
+def statuses(keys) -> pd.DataFrame | None:
+    """The follow-up of the cases `keys` (None for none)."""
     return follow.statuses(list(keys)) if len(keys) else None
 
 
-def _save(changes: list[cases.CaseChange], key: str) -> None:
+def save(changes: list[cases.CaseChange], key: str) -> None:
+    """Apply the editor's changes all or nothing; the errors named, or the page again from the stored values."""
     try:
         n = cases.update(auth.ops(), who, changes, source="page", page="check", session=auth.session_id())
     except cases.CaseUpdateError as exc:
@@ -84,8 +84,25 @@ def _save(changes: list[cases.CaseChange], key: str) -> None:
     st.rerun()
 
 
+def editor(shown: pd.DataFrame, key: str) -> None:
+    """The caseworker's editable list: status (a dropdown), money recovered and note; saved with one button."""
+    codes = {cases.status_label(s, L.lang): s for s in cases.USER_STATUSES}
+    editable = [L("case.col.status"), L("case.col.amount_recovered"), L("case.col.note")]
+    with st.form(f"{key}_form", border=False):
+        edited = st.data_editor(
+            shown, key=key, hide_index=True, num_rows="fixed",
+            disabled=[c for c in shown.columns if c not in editable],
+            column_config={
+                L("case.col.status"): st.column_config.SelectboxColumn(options=list(codes), required=True),
+                L("case.col.amount_recovered"): st.column_config.NumberColumn(min_value=0, step=0.01, format="%.2f"),
+                L("case.col.note"): st.column_config.TextColumn(max_chars=cases.NOTE_LIMIT),
+            })
+        if st.form_submit_button(L("case.save"), icon=":material/save:"):
+            save([cases.CaseChange(**c) for c in worklist.edited(shown, edited, codes, L)], key)
+
+
 def check_list(check: str) -> None:
-    """One list of the month's check, with the follow-up columns; editable for a caseworker."""
+    """One list of the month's check with the follow-up columns; editable for the area's caseworker."""
     st.caption(L(f"check.{check}_help"))
     rows = store.run(queries.month_check, month=month, check=check, **area)
     if rows is None or rows.empty:
@@ -93,7 +110,7 @@ def check_list(check: str) -> None:
         return
     if unmasked:
         rows = rows.merge(store.identities(rows["person_id"]), on="person_id", how="left")
-    rows = worklist.with_status(rows, _statuses(rows.loc[rows["follow_up"], "case_key"]))
+    rows = worklist.with_status(rows, statuses(rows.loc[rows["follow_up"], "case_key"]))
     auth.record_once("list", page="check", filters={**audit_filters, "check": check}, what=f"month_check:{check}",
                      persons=int(rows["person_id"].nunique()), unmasked=unmasked)
     st.markdown(L("check.list_count", n=f"{len(rows):,}", p=f"{rows['person_id'].nunique():,}"))
@@ -107,20 +124,7 @@ def check_list(check: str) -> None:
     if not todo.empty:
         shown = todo.head(MAX_ROWS_SHOWN).reset_index(drop=True)
         if can_edit:
-            labels = {cases.status_label(s, L.lang): s for s in cases.USER_STATUSES}
-            editable = [L("case.col.status"), L("case.col.amount_recovered"), L("case.col.note")]
-            with st.form(f"{key}_form", border=False):
-                edited = st.data_editor(
-                    shown, key=key, hide_index=True, num_rows="fixed",
-                    disabled=[c for c in shown.columns if c not in editable],
-                    column_config={
-                        L("case.col.status"): st.column_config.SelectboxColumn(options=list(labels), required=True),
-                        L("case.col.amount_recovered"): st.column_config.NumberColumn(min_value=0, step=0.01,
-                                                                                      format="%.2f"),
-                        L("case.col.note"): st.column_config.TextColumn(max_chars=cases.NOTE_LIMIT),
-                    })
-                if st.form_submit_button(L("case.save"), icon=":material/save:"):
-                    _save([cases.CaseChange(**c) for c in worklist.edited(shown, edited, labels, L)], key)
+            editor(shown, key)
         else:
             st.dataframe(shown, hide_index=True, key=key)
     if not in_time.empty:
@@ -128,30 +132,37 @@ def check_list(check: str) -> None:
             st.dataframe(in_time.head(MAX_ROWS_SHOWN), hide_index=True, key=f"{key}_in_time")
 
 
-if not can_edit:
-    st.caption(L("case.read_only"))
-for check, tab in zip(queries.CHECKS, st.tabs([L(f"check.{c}") for c in queries.CHECKS])):
-    with tab:
-        check_list(check)
+def upload_box() -> None:
+    """The filled-in workbook uploaded back: applied all or nothing, every error named (once per file)."""
+    upload = st.file_uploader(L("case.upload"), type=["xlsx"], help=L("case.upload_help"), key="worklist_upload")
+    if upload is None or st.session_state.get("worklist_uploaded") == upload.file_id:
+        return
+    st.session_state["worklist_uploaded"] = upload.file_id
+    try:
+        n = cases.upload(auth.ops(), who, upload.getvalue(), upload.name, page="check", session=auth.session_id())
+        st.success(L("case.upload_applied", n=n, file=upload.name), icon=":material/check:")
+    except cases.CaseUpdateError as exc:
+        st.error(L("case.upload_refused", file=upload.name, n=len(exc.errors)) + "\n\n" + "\n".join(
+            f"- {ui.md(m)}" for m in exc.messages(L.lang)), icon=":material/error:")
 
-# ---------------------------------------------------------------- the worklist and its Excel round-trip
-st.header(L("case.header"), anchor=False)
-st.caption(L("case.help"))
-today = dt.date.today()
-open_cases = store.run(queries.worklist, **area)
-if open_cases is None or open_cases.empty:
-    st.info(L("case.no_open"), icon=":material/task_alt:")
-else:
+
+def worklist_section(today: dt.date) -> None:
+    """Every case of the area with its follow-up, overdue first; its workbook down and back up."""
+    st.header(L("case.header"), anchor=False)
+    st.caption(L("case.help"))
+    open_cases = store.run(queries.worklist, **area)
+    if open_cases is None or open_cases.empty:
+        st.info(L("case.no_open"), icon=":material/task_alt:")
+        return
     if unmasked:
         open_cases = open_cases.merge(store.identities(open_cases["person_id"]), on="person_id", how="left")
-    listed = worklist.overdue_first(worklist.with_status(open_cases, _statuses(open_cases["case_key"])), today)
-    n_persons = int(listed["person_id"].nunique())
-    st.dataframe(worklist.worklist_table(listed.head(MAX_ROWS_SHOWN), store.programs(), L, full=unmasked),
+    listed = worklist.overdue_first(worklist.with_status(open_cases, statuses(open_cases["case_key"])), today)
+    programs = store.programs()
+    st.dataframe(worklist.worklist_table(listed.head(MAX_ROWS_SHOWN), programs, L, full=unmasked),
                  hide_index=True, key="worklist_table")
     file_name = f"worklist_{today.isoformat()}{'_' + sel.town if sel.town else ''}.xlsx"
-    audited = auth.recorder("download", page="check", filters=audit_filters, what=file_name, persons=n_persons,
-                            unmasked=unmasked)
-    programs = store.programs()
+    audited = auth.recorder("download", page="check", filters=audit_filters, what=file_name,
+                            persons=int(listed["person_id"].nunique()), unmasked=unmasked)
 
     def workbook() -> bytes:   # runs when the file is fetched: nothing here may read the session
         audited()
@@ -161,26 +172,31 @@ else:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="worklist_xlsx", icon=":material/download:", on_click="ignore")
     if can_edit:
-        upload = st.file_uploader(L("case.upload"), type=["xlsx"], help=L("case.upload_help"), key="worklist_upload")
-        if upload is not None and st.session_state.get("worklist_uploaded") != upload.file_id:
-            st.session_state["worklist_uploaded"] = upload.file_id
-            try:
-                n = cases.upload(auth.ops(), who, upload.getvalue(), upload.name, page="check",
-                                 session=auth.session_id())
-                st.success(L("case.upload_applied", n=n, file=upload.name), icon=":material/check:")
-            except cases.CaseUpdateError as exc:
-                st.error(L("case.upload_refused", file=upload.name, n=len(exc.errors)) + "\n\n" + "\n".join(
-                    f"- {ui.md(m)}" for m in exc.messages(L.lang)), icon=":material/error:")
+        upload_box()
 
-# ---------------------------------------------------------------- the recovery ledger
-st.header(L("ledger.header"), anchor=False)
-st.caption(L("ledger.help"))
-stored = worklist.ledger_cases(follow.statuses(snapshot=True))
-LEDGER_BY = ("town", "month", "item")
-for by, tab in zip(LEDGER_BY, st.tabs([L(f"ledger.by_{b}") for b in LEDGER_BY])):
-    with tab:
-        st.dataframe(worklist.ledger_table(worklist.ledger(stored, by, today), by, L), hide_index=True,
-                     key=f"ledger_{by}")
+
+def ledger_section(today: dt.date) -> None:
+    """Overpaid, recovered, outstanding and owed money by town, month and case type."""
+    st.header(L("ledger.header"), anchor=False)
+    st.caption(L("ledger.help"))
+    stored = worklist.ledger_cases(follow.statuses(snapshot=True))
+    for by, tab in zip(LEDGER_BY, st.tabs([L(f"ledger.by_{b}") for b in LEDGER_BY])):
+        with tab:
+            st.dataframe(worklist.ledger_table(worklist.ledger(stored, by, today), by, L), hide_index=True,
+                         key=f"ledger_{by}")
+
+
+if state.public():   # the public edition names no person and no case (as the gaps page): the medication charts only
+    st.info(L("check.public"), icon=":material/visibility_off:")
+else:
+    tiles()
+    if not can_edit:
+        st.caption(L("case.read_only"))
+    for check, tab in zip(queries.CHECKS, st.tabs([L(f"check.{c}") for c in queries.CHECKS])):
+        with tab:
+            check_list(check)
+    worklist_section(dt.date.today())
+    ledger_section(dt.date.today())
 
 # ---------------------------------------------------------------- 应服未服
 st.header(L("medication.header"), anchor=False)

@@ -117,3 +117,13 @@ def test_overview_banner_says_the_last_month(con):
         want = i18n.t("banner.check", month=month, **{c: i18n.fmt_int(int(persons.get(c, 0))) for c in queries.CHECKS})
     links = [e.proto.label for e in at.get("page_link")]
     assert f"**{want}**" in links
+
+
+def test_public_edition_shows_no_list_no_case_and_no_ledger():
+    at = run_app("check", role="leader", public="1")
+    assert_clean(at)
+    assert i18n.t("check.public") in [i.value for i in at.info]
+    assert not at.metric and not at.tabs                      # no counts of the lists, no lists, no ledger
+    for df in at.dataframe:                                   # only the medication charts' tables
+        assert i18n.t("people.person_id") not in df.value.columns
+    assert len(at.get("plotly_chart")) == 2
