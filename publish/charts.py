@@ -422,6 +422,8 @@ ROW_DIMENSIONS: dict[str, dict[str, str]] = {
     "policy_simulation": {"program_id": "program", "town": "town", "village": "village", "category": "category"},
     "tier_simulation": {"program_id": "program", "tier": "tier", "town": "town", "village": "village",
                         "category": "category"},
+    "medication_adherence": {"month": "month"}, "medication_by_area": {"area": "level"},
+    "adequacy": {"program_id": "program"},
 }
 
 

@@ -142,6 +142,8 @@ ROW_KEYS = {   # frame column -> filter it stands for ("by" / "level": the call'
     "kpi_trends": {"year": "year"}, "gap_trends": {"year": "year", "gap": "gap"},
     "program_flows": {"program_id": "program", "flow": "flow", "reason": "reason"},
     "application_decisions": {"value": "by"}, "status_event_sources": {"event": "event", "source": "source"},
+    "medication_adherence": {"month": "month"}, "medication_by_area": {"area": "level"},
+    "adequacy": {"program_id": "program"},
 }
 FILTERS = ("year", "town", "village", "category", "program_group", "gap")
 # counted in a town's KPI tile and summed along a frame's rows: the lines whose total is one number
