@@ -35,11 +35,15 @@ def medication(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> 
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=L("chart.check.medication.axis"), tickformat=",d",
                      range=[0, float(d["prescribed_persons"].max()) * 1.15])
-    worst = d.loc[d["missed_persons"].idxmax()]
     missed, prescribed = float(d["missed_persons"].sum()), float(d["prescribed_persons"].sum())
-    summary = L("chart.check.medication.summary", prefix=_year_prefix(year, L),
-                share=fmt_pct(missed / prescribed if prescribed else float("nan")),
-                month=pd.Timestamp(worst["month"]).month, worst=fmt_int(worst["missed_persons"]))
+    share = fmt_pct(missed / prescribed if prescribed else float("nan"))
+    shown = pd.to_numeric(d["missed_persons"], errors="coerce").dropna()
+    if shown.empty:   # the public edition hid every month's count: no month is named
+        summary = L("chart.check.medication.summary_hidden", prefix=_year_prefix(year, L))
+    else:
+        worst = d.loc[shown.idxmax()]
+        summary = L("chart.check.medication.summary", prefix=_year_prefix(year, L), share=share,
+                    month=pd.Timestamp(worst["month"]).month, worst=fmt_int(worst["missed_persons"]))
     table = pd.DataFrame({
         L.column("month"): d["month"].dt.strftime("%Y-%m").to_numpy(),
         L("chart.check.medication.prescribed_persons"): d["prescribed_persons"].to_numpy(),

@@ -113,6 +113,9 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "chart.check.medication.missed_persons": ("应服未服", "Missed"),
     "chart.check.medication.missed_share": ("未服比例（%）", "Share missed (%)"),
     "chart.check.medication.axis": ("人数", "Persons"),
+    "chart.check.medication.summary_hidden": ("{prefix}各月应服未服人数较少，公开版不显示。",
+                                              "{prefix}the monthly counts of missed medication are small: the public "
+                                              "edition does not show them."),
     "chart.check.medication_areas.title": ("各地应服未服比例", "Medication missed, by area"),
     "chart.check.medication_areas.axis": ("未取药人月占应服人月", "Missed person-months, share of prescribed"),
     "chart.check.medication_areas.hover": ("未取药 {share}（{missed} / {prescribed} 人月）", "{share} missed ({missed} of {prescribed} person-months)"),
