@@ -22,7 +22,8 @@ from typing import Any
 import queries
 from access.roles import AccessDenied, Principal, ScopeError
 
-REFERENCE = frozenset({"years", "programs", "program_tiers", "gap_catalog", "gap_definitions", "load_info", "check_months"})
+REFERENCE = frozenset({"years", "programs", "program_tiers", "gap_catalog", "gap_definitions", "load_info",
+                       "check_months"})
 AREA_LISTS = frozenset({"towns", "villages"})
 # personal_text: which name columns hold a personal shape, and how many rows (no value, no area)
 LOAD_TOTALS = frozenset({"load_summary", "rejects_summary", "load_comparison", "personal_text"})
