@@ -2,8 +2,8 @@
 
 Every filter widget lives in the entry script's sidebar, so its value survives page switches. The
 URL is the shareable form of the selection: on the first run of a session the query string is read
-once (`?lang=en&year=2020&town=…&category=肢体&group=康复`, plus page-level keys such as `gap` and
-`village`), validated against the options, and written into st.session_state before the widgets are
+once (`?lang=en&year=2020&town=…&category=肢体&group=康复&program=XM01`, plus page-level keys such as
+`gap` and `village`), validated against the options, and written into st.session_state before the widgets are
 created; at the end of every run the URL is rewritten from the widgets. URL values are codes (year,
 Chinese town/category/group names, gap keys), never display labels, so a link works in either language.
 
@@ -26,7 +26,7 @@ from vocab import t
 ALL = ""
 _URL0 = "_url_initial"        # query params seen when the session started (consumed key by key)
 _RUN_KEYS = "_url_run_keys"   # URL keys rendered in the current run, in order
-GLOBAL_KEYS = ("lang", "year", "town", "village", "category", "group", "public")
+GLOBAL_KEYS = ("lang", "year", "town", "village", "category", "group", "program", "public")
 PUBLIC_K = suppress.DEFAULT_K  # small-count threshold of the public edition (publish/suppress.py)
 
 
@@ -107,10 +107,16 @@ def sidebar_filters(lang: str) -> Selection:
     group = url_select(t("program_group", lang), [ALL, *PROGRAM_GROUPS], key="group", default=ALL, url_default=ALL,
                        lang=lang, container=sb,
                        format_func=lambda v: t("all", lang) if v == ALL else i18n.group_label(v, lang))
+    catalog = store.programs()
+    if group:   # the programs of the chosen group (a program of another group would show nothing)
+        catalog = catalog[catalog["program_group"] == group]
+    names = dict(zip(catalog["program_id"], i18n.program_names(catalog, lang)))
+    program = url_select(t("program", lang), [ALL, *names], key="program", default=ALL, url_default=ALL, lang=lang,
+                         container=sb, format_func=lambda v: t("all", lang) if v == ALL else f"{names[v]} ({v})")
     public_toggle(lang, container=sb)
     sb.caption(t("share_link", lang))
     return Selection(year=year, town=town or None, village=village or None, category=category or None,
-                     program_group=group or None)
+                     program_group=group or None, program=program or None)
 
 
 def public_forced() -> bool:
@@ -158,7 +164,7 @@ def filters() -> Selection:
     if who is not None and who.village is not None:   # a village caseworker's own village
         village = who.village
     return Selection(year=s.get("year"), town=town, village=village, category=s.get("category") or None,
-                     program_group=s.get("group") or None)
+                     program_group=s.get("group") or None, program=s.get("program") or None)
 
 
 def labels() -> i18n.Labels:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import os
 import re
 import zipfile
@@ -102,7 +103,9 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
             else:
                 empty(labels, labels.scope(sel.year, sel.town, sel.category, sel.program_group, village=sel.village))
             return r
-        drill = r.spec.drill if r.spec.drill and getattr(sel, r.spec.drill) is None else None
+        # a filter drills while it is "all"; the gaps page's gap is always one, and a click picks another
+        drill = r.spec.drill if r.spec.drill and (r.spec.drill in PAGE_DRILLS or getattr(sel, r.spec.drill) is None) \
+            else None
         clicks = {} if drill is None else dict(
             on_select=functools.partial(_on_drill, f"chart_{chart_id}", drill, drill_labels(drill, labels)),
             selection_mode="points")
@@ -140,17 +143,32 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
 
 
 # ---------------------------------------------------------------- click to filter (drill)
-DRILL_KEYS = {"town": "town", "category": "category"}   # a chart's drill dimension -> its sidebar widget key
+# a chart's drill dimension -> its widget key (the sidebar's filters; the gaps page's gap)
+DRILL_KEYS = {"town": "town", "category": "category", "program": "program", "gap": "gap"}
+PAGE_DRILLS = frozenset({"gap"})   # a page-level choice that always has a value: a click picks another
+DRILLED = "_drilled"               # session state: the dimension the last click set (the page may show its list)
+
+
+def _drill_texts(dim: str, labels: vocab.Labels) -> list[tuple[str, list[str]]]:
+    """(value, the texts a chart may draw it as) for every value of `dim`."""
+    if dim == "town":
+        return [(v, [v]) for v in store.towns()]
+    if dim == "category":
+        return [(v, [v, labels.code(dim, v)]) for v in CATEGORIES]
+    if dim == "gap":
+        return [(g, [labels.gap(g)]) for g in labels.gap_keys]
+    catalog = store.programs()
+    return [(row.program_id, [shown, row.name, row.name_en if isinstance(row.name_en, str) else row.name])
+            for row, shown in zip(catalog.itertuples(), labels.programs(catalog))]
 
 
 def drill_labels(dim: str, labels: vocab.Labels) -> dict[str, str]:
-    """Every label under which a chart may draw a town or category (as loaded, translated, HTML-escaped by
-    the builders, line breaks removed) -> the filter value it stands for."""
-    values = store.towns() if dim == "town" else list(CATEGORIES)
+    """Every label under which a chart may draw a town, category, program or gap (as loaded, translated,
+    HTML-escaped by the builders, line breaks removed) -> the value it stands for."""
     out: dict[str, str] = {}
-    for v in values:
-        for text in (v, labels.code(dim, v)):
-            for shown in (text, html_text(text)):
+    for v, texts in _drill_texts(dim, labels):
+        for text in texts:
+            for shown in (str(text), html_text(str(text))):
                 out[shown.replace("<br>", "")] = v
     return out
 
@@ -176,6 +194,14 @@ def _on_drill(chart_key: str, dim: str, mapping: dict[str, str]) -> None:
     value = drill_value(st.session_state.get(chart_key), mapping)
     if value is not None:
         st.session_state[DRILL_KEYS[dim]] = value
+        st.session_state[DRILLED] = dim
+
+
+def scroll_to(anchor: str) -> None:
+    """Bring the element with id `anchor` (a header's anchor) into view once this run has drawn it."""
+    target = json.dumps(anchor)
+    st.html("<script>setTimeout(() => { const el = document.getElementById(%s); "
+            "if (el) el.scrollIntoView({block: 'start'}); }, 300);</script>" % target, unsafe_allow_javascript=True)
 
 
 @st.cache_data(show_spinner=False, ttl=300)
@@ -201,7 +227,12 @@ def scope_caption(scope: str, labels: vocab.Labels) -> None:
 
 def fmt_scope(sel: Selection, labels: vocab.Labels) -> str:
     """Scope text of selection `sel`."""
-    return labels.scope(sel.year, sel.town, sel.category, sel.program_group, village=sel.village)
+    text = labels.scope(sel.year, sel.town, sel.category, sel.program_group, village=sel.village)
+    if sel.program:   # the program filter: its name, as the sidebar shows it
+        catalog = store.programs()
+        names = dict(zip(catalog["program_id"], labels.programs(catalog)))
+        text += f" · {names.get(sel.program, sel.program)}"
+    return text
 
 
 # ---------------------------------------------------------------- annual-report pack
@@ -230,7 +261,7 @@ def report_pack(sel: Selection, labels: vocab.Labels) -> None:
             data = pack.build_pack_zip(store.connection(), int(sel.year), lang=labels.lang, public=public,
                                        k=state.PUBLIC_K, progress=progress, town=sel.town, village=sel.village,
                                        category=sel.category, program_group=sel.program_group,
-                                       policy=sel.policy, run=store.run)
+                                       policy=sel.policy, program=sel.program, run=store.run)
         except Exception as exc:  # noqa: BLE001 - say what failed; the page stays usable
             bar.empty()
             st.warning(labels("pack_failed", error=md(exc)), icon=":material/error:")

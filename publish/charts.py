@@ -48,7 +48,7 @@ from vocab import Labels
 __all__ = ["CHARTS", "ChartSpec", "Call", "Selection", "Rendered", "render", "labels", "direct_runner",
            "specs_for", "FILTERS", "build"]
 
-FILTERS = ("year", "town", "village", "category", "program_group")
+FILTERS = ("year", "town", "village", "category", "program_group", "program")
 # Row-level API results: never published as rows; the public pack carries the chart's aggregate instead.
 MICRODATA = frozenset({"application_durations", "gap_people"})
 REPO_ROOT = Path(queries.__file__).resolve().parents[1]
@@ -66,13 +66,15 @@ class Selection:
     category: str | None = None
     program_group: str | None = None
     gap: str | None = None
+    # one program (its program_id): the spend page's bar click narrows every page to it (a FILTER)
+    program: str | None = None
     # a policy simulation's change (the keyword arguments of queries.policy_simulation besides the filters,
     # or of queries.tier_simulation: program, tier, amount; as sorted (name, value) pairs); None = no
     # simulation asked, the policy charts do not apply
     policy: tuple[tuple[str, Any], ...] | None = None
 
     def filters(self) -> dict[str, Any]:
-        """The five filters (None = all)."""
+        """The six filters (None = all)."""
         return {name: getattr(self, name) for name in FILTERS}
 
     def previous_year(self) -> "Selection":
@@ -278,7 +280,7 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("coverage.targeting", figures.targeting, _call(q.targeting_errors)),
     _spec("coverage.priority_children", figures.priority_children, _call(q.priority_children)),
     _spec("coverage.flows", figures_trends.program_flows, _call(q.program_flows)),
-    _spec("spend.programs", figures.spend_programs, _call(q.spend_by_program)),
+    _spec("spend.programs", figures.spend_programs, _call(q.spend_by_program), drill="program"),
     _spec("spend.groups", figures.spend_groups, _call(q.spend_by_program)),
     _spec("spend.tiers", figures.spend_tiers, _call(q.spend_by_tier), _call(q.programs, lookup=True)),
     _spec("spend.adequacy", figures_check.adequacy, _call(q.adequacy), _call(q.programs, lookup=True)),
@@ -295,7 +297,7 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
     _spec("processing.channels", figures_decisions.channels, _call(q.application_decisions, by="channel")),
     _spec("processing.trips", figures.processing_trips, _call(q.programs)),
     _spec("processing.materials", figures.processing_materials, _call(q.programs)),
-    _spec("gaps.overview", figures.gaps_overview, _call(q.census_gaps)),
+    _spec("gaps.overview", figures.gaps_overview, _call(q.census_gaps), drill="gap"),
     _spec("gaps.event_sources", figures_decisions.event_sources, _call(q.status_event_sources)),
     _spec("gaps.by_town", figures.gaps_by_area, _call(q.census_gaps_by_area, dynamic=_gap_area), level="town",
           applies=_district, drill="town"),

@@ -194,6 +194,7 @@ def build_pack(
     program_group: str | None = None,
     formats: tuple[str, ...] = FORMATS,
     policy: tuple[tuple[str, Any], ...] | None = None,
+    program: str | None = None,
     run: charts.Runner | None = None,
 ) -> PackResult:
     """Write the annual-report pack for `year` and the selection into `out_dir` (see the module docstring).
@@ -212,7 +213,7 @@ def build_pack(
         raise ExportPrerequisiteError("\n".join(problems))
     # policy: a simulated rule change (Selection.policy): the pack then prints the policy charts too
     sel = Selection(year=year, town=town, village=village, category=category, program_group=program_group,
-                    policy=policy)
+                    policy=policy, program=program)
     got = collect(con, sel, lang=lang, public=public, k=k, run=run)
     L = got.labels
     out = Path(out_dir)

@@ -249,4 +249,9 @@ ANALYSIS_TEXT |= {
                         "Click a town's bar to narrow the whole page to that town (the URL follows)."),
     "drill_hint_category": ("点击某个残疾类别的柱条或格子，整页即按该类别筛选（网址随之更新）。",
                             "Click a category's bar or cell to narrow the whole page to it (the URL follows)."),
+    "drill_hint_program": ("点击某个项目的柱条，整页即按该项目筛选（网址随之更新）。",
+                           "Click a program's bar to narrow the whole page to that program (the URL follows)."),
+    "drill_hint_gap": ("点击某个缺口的柱条，即选中该缺口并显示其下方的人员名单。",
+                       "Click a gap's bar to pick that gap and show the list of persons behind it below."),
+    "drill_to_list": ("已选中缺口“{gap}”：其 {n} 人的名单见下方。", "Gap “{gap}” picked: the list of its {n} persons is below."),
 }

@@ -1,5 +1,6 @@
 """普查缺口 Census gaps: every METRICS.md gap with persons, months and money; district → town → village
-drill-down; the list of people behind a gap, downloadable as Excel for follow-up visits: masked for
+drill-down (a click on a gap's bar picks that gap and brings its list into view; a click on a town's bar
+narrows the page to it); the list of people behind a gap, downloadable as Excel for follow-up visits: masked for
 leadership and analysts, with full names and ID numbers for a caseworker's own area (both audited)."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dashboard import auth, state, store, ui
 from publish import charts, kpis, tables
 
 MAX_ROWS_SHOWN = 2000
+PEOPLE_ANCHOR = "gap-people"   # the list's header: a click on a gap's bar scrolls to it
 
 L = state.labels()
 sel = state.filters()
@@ -50,7 +52,12 @@ for col, (label, api_col, fmt) in zip(st.columns(4), [
 ui.chart("gaps.by_village" if sel.town else "gaps.by_town", sel, L)
 
 who = store.principal()
-st.header(L("people.header_full" if who.rights.unmasked else "gap_people_header"), anchor=False)
+st.header(L("people.header_full" if who.rights.unmasked else "gap_people_header"), anchor=PEOPLE_ANCHOR)
+if st.session_state.pop(ui.DRILLED, None) == "gap":   # a click on a gap's bar: its list, brought into view
+    if at is not None:
+        st.caption(L("drill_to_list", gap=L.gap(gap), n=kpis.published_value(
+            queries.census_gaps, summary, "persons", public=public, k=state.PUBLIC_K, row=at, run=store.run, sel=sel)))
+    ui.scroll_to(PEOPLE_ANCHOR)
 
 
 def people_list() -> None:

@@ -4,8 +4,17 @@ language or HTML escaping the builder drew it in. The click itself is driven in 
 (tests/dashboard/test_browser.py::test_clicking_a_town_bar_narrows_the_page_and_the_url)."""
 from __future__ import annotations
 
+import base64
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from apptest import run_app
+
 from dashboard import ui
 from publish import charts
+from tests.contract_fixtures import write_district
 
 
 def test_a_clicked_horizontal_bar_names_its_town():
@@ -32,5 +41,101 @@ def test_the_registry_says_which_charts_drill_and_to_what():
     assert drills == {"overview.towns": "town", "coverage.heatmap": "category", "coverage.town": "town",
                       "spend.incidence_category": "category", "spend.incidence_town": "town",
                       "gaps.by_town": "town", "policy.by_town": "town", "policy.by_category": "category",
-                      "policy.tier_by_town": "town", "policy.tier_by_category": "category"}
+                      "policy.tier_by_town": "town", "policy.tier_by_category": "category",
+                      "gaps.overview": "gap", "spend.programs": "program"}
     assert set(drills.values()) <= set(ui.DRILL_KEYS)
+
+
+# ----------------------------------------------------------------------------- a gap's bar → its list; a program
+def test_a_clicked_gap_bar_names_its_gap_in_either_language():
+    for lang in ("zh", "en"):
+        L = charts.labels(lang)
+        mapping = ui.drill_labels("gap", L)
+        event = {"selection": {"points": [{"x": 1, "y": L.gap("paid_after_death"), "curve_number": 0}]}}
+        assert ui.drill_value(event, mapping) == "paid_after_death", lang
+
+
+def test_a_clicked_program_bar_names_its_program(monkeypatch):
+    catalog = pd.DataFrame({"program_id": ["NS", "RH"], "name": ["重度残疾人护理补贴", "肢体康复训练"],
+                            "name_en": ["Nursing subsidy", None]})
+    monkeypatch.setattr(ui.store, "programs", lambda: catalog)
+    for lang, label in (("zh", "重度残疾人护理补贴"), ("en", "Nursing subsidy"), ("en", "肢体康复训练")):
+        mapping = ui.drill_labels("program", charts.labels(lang))
+        assert ui.drill_value({"selection": {"points": [{"x": 3.2, "y": label}]}}, mapping) in ("NS", "RH")
+    mapping = ui.drill_labels("program", charts.labels("zh"))
+    assert ui.drill_value({"selection": {"points": [{"x": 3.2, "y": "肢体康复训练"}]}}, mapping) == "RH"
+
+
+def test_the_click_callback_sets_the_widget_and_says_what_it_drilled(monkeypatch):
+    label = charts.labels("zh").gap("eligible_unpaid")
+    state = {"chart_gaps.overview": {"selection": {"points": [{"x": 1, "y": label}]}}}
+    monkeypatch.setattr(ui.st, "session_state", state)
+    ui._on_drill("chart_gaps.overview", "gap", ui.drill_labels("gap", charts.labels("zh")))
+    assert state["gap"] == "eligible_unpaid" and state[ui.DRILLED] == "gap"
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory):
+    from subsidy.build import build_database
+
+    root = tmp_path_factory.mktemp("drill")
+    build_database(write_district(root / "src"), root / "subsidy.duckdb")
+    return root / "subsidy.duckdb"
+
+
+def array(values) -> list:
+    """A plotly JSON array: a list, or a typed array ({"dtype", "bdata"}: base64 of the raw values)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def drillable(at, chart_id: str) -> bool:
+    """The chart is drawn with a selection callback (st.plotly_chart(on_select=…))."""
+    el = next(e for e in at.get("plotly_chart") if e.proto.id.endswith(f"chart_{chart_id}"))
+    return bool(list(el.proto.selection_mode))
+
+
+@pytest.mark.slow
+def test_a_click_on_a_gap_bar_picks_the_gap_and_shows_its_masked_list(tiny_db, monkeypatch):
+    """The tiny district (tests/contract_fixtures.py) in 2020: P004 died 2020-08-20 and was paid NS 135 for
+    2020-09 (paid_after_death: 1 person); the click's callback (test above) sets the gap and DRILLED."""
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("gaps", year=2020)
+    assert not at.exception, [e.message for e in at.exception]
+    assert drillable(at, "gaps.overview")               # still clickable while a gap is picked
+    L = charts.labels("zh")
+    assert L("drill_hint_gap") in [c.value for c in at.caption]
+    at.session_state["gap"] = "paid_after_death"     # what the click's callback does
+    at.session_state[ui.DRILLED] = "gap"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="gap").value == "paid_after_death"
+    assert at.query_params["gap"] == "paid_after_death"
+    assert L("drill_to_list", gap=L.gap("paid_after_death"), n="1") in [c.value for c in at.caption]
+    people = next(d.value for d in at.dataframe if "身份证号（脱敏）" in d.value.columns)   # the masked list
+    assert len(people) == 1
+    # an analyst's list is masked: no ID number (15 or more digits in a row) anywhere in it
+    assert not people.astype(str).apply(lambda c: c.str.contains(r"\d{15,}", regex=True)).any().any()
+    assert any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+    at.run()                                          # the next run (no click) does not scroll again
+    assert not any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+
+
+@pytest.mark.slow
+def test_a_click_on_a_program_bar_narrows_the_spend_page_and_the_url(tiny_db, monkeypatch):
+    """NS in 2020 on the tiny district: Y04 + Y05 (P001, 2 × 270) + Y07 (P004, 135) = 675 元."""
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("spend", year=2020)
+    assert not at.exception, [e.message for e in at.exception]
+    assert drillable(at, "spend.programs")
+    at.session_state["program"] = "NS"              # what the click's callback does
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["program"] == "NS"
+    assert at.selectbox(key="program").value == "NS"
+    spec = next(json.loads(e.proto.spec) for e in at.get("plotly_chart") if e.proto.id.endswith("chart_spend.programs"))
+    bars = [(y, x) for trace in spec["data"] for y, x in zip(trace["y"], array(trace["x"]))]
+    assert len(bars) == 1 and bars[0][1] == pytest.approx(675 / 10_000)
+    assert not drillable(at, "spend.programs")       # one program chosen: nothing left to click to
+    assert any("重度残疾人护理补贴" in str(c.value) for c in at.caption)   # the scope names the program
