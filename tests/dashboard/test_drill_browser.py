@@ -1,0 +1,82 @@
+"""Drill clicks in a real Chromium on the tiny hand-typed district (tests/contract_fixtures.py): a click on a
+gap's bar picks that gap and brings its masked list into view; a click on a program's bar narrows the spend
+page to that program and puts program=… in the URL. AppTest cannot click a plotly bar
+(tests/dashboard/test_drill.py drives the callback's effect there)."""
+from __future__ import annotations
+
+import pytest
+from test_browser import TIMEOUT_MS, _serve, assert_no_errors, shot, sign_in, wait_rendered
+
+from subsidy.build import build_database
+from tests.contract_fixtures import write_district
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+VIEWPORT = {"width": 1440, "height": 1400}
+
+
+@pytest.fixture(scope="module")
+def tiny_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("drill_browser")
+    build_database(write_district(root / "src"), root / "subsidy.duckdb")
+    yield from _serve(root / "subsidy.duckdb", "streamlit-browser-drill.log")
+
+
+@pytest.fixture
+def pg(browser, tiny_server):
+    ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    sign_in(page, tiny_server)
+    yield page
+    ctx.close()
+
+
+def click_bar(pg, box: str, label: str) -> None:
+    """Click the bar drawn for y-axis label `label` in the plotly chart inside container `box`."""
+    where = pg.evaluate("""([box, label]) => {
+        const gd = document.querySelector(box + ' .js-plotly-plot');
+        const traces = gd.querySelectorAll('.barlayer .trace');
+        const data = gd._fullData;   // typed arrays decoded (gd.data may keep them base64-encoded)
+        for (let i = 0; i < data.length; i++) {
+            const ys = Array.from(data[i].y || []);
+            const j = ys.findIndex(y => String(y).replace(/<br>/g, '') === label);
+            if (j < 0) continue;
+            const x = data[i].x;
+            if (!x || !(x[j] > 0)) continue;
+            const path = traces[i].querySelectorAll('.point path')[j];
+            const r = path.getBoundingClientRect();
+            return [r.x + r.width / 2, r.y + r.height / 2];
+        }
+        return null;
+    }""", [box, label])
+    assert where, f"no bar for {label!r} in {box}"
+    pg.mouse.click(where[0], where[1])
+
+
+def test_clicking_a_gap_bar_shows_that_gaps_list(pg, tiny_server):
+    pg.goto(f"{tiny_server}/gaps?year=2020")
+    wait_rendered(pg, charts=2)
+    click_bar(pg, ".st-key-box_gaps_overview", "死亡后发放")
+    pg.wait_for_function("() => decodeURIComponent(location.search).includes('gap=paid_after_death')",
+                         timeout=TIMEOUT_MS)
+    wait_rendered(pg, charts=2)
+    note = pg.get_by_text("已选中缺口“死亡后发放”", exact=False)
+    note.wait_for()
+    pg.wait_for_timeout(800)   # the scroll runs 300 ms after the page drew
+    header = pg.locator("#gap-people")
+    top = header.evaluate("el => el.getBoundingClientRect().top")
+    assert 0 <= top < VIEWPORT["height"] / 2, top          # the list's header brought to the top of the view
+    assert_no_errors(pg)
+    shot(pg, "drill_gap_to_list")
+
+
+def test_clicking_a_program_bar_narrows_the_spend_page(pg, tiny_server):
+    pg.goto(f"{tiny_server}/spend?year=2020")
+    wait_rendered(pg, charts=2)
+    click_bar(pg, ".st-key-box_spend_programs", "重度残疾人护理补贴")
+    pg.wait_for_function("() => decodeURIComponent(location.search).includes('program=NS')", timeout=TIMEOUT_MS)
+    wait_rendered(pg, charts=2)
+    box = pg.get_by_test_id("stSidebar").get_by_role("combobox", name="项目", exact=True)
+    assert box.input_value().startswith("重度残疾人护理补贴")
+    assert_no_errors(pg)
+    shot(pg, "drill_program")
