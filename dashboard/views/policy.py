@@ -35,7 +35,22 @@ NEW = "__new__"
 MODES = ("rule", "tier")
 
 
-def _result(frame: pd.DataFrame, sim, args: dict, seconds: float, chart_ids: tuple[str, str], assumption: str,
+def _simulate(fn, args: dict, assumption: str):
+    """(frame, the Selection carrying the change, seconds) of `fn` (policy_ or tier_simulation) for the
+    sidebar's filters, after the assumption is stated; None (and the API's reason shown) when refused."""
+    sim = replace(sel, policy=tuple(sorted(args.items())))
+    st.info(L(assumption), icon=":material/info:")
+    t0 = time.perf_counter()
+    try:
+        frame = store.run(fn, year=sel.year, town=sel.town, village=sel.village, category=sel.category, by="town",
+                          **args)
+    except ValueError as exc:  # a change the API refuses: say why
+        st.warning(ui.md(exc), icon=":material/error:")
+        return None
+    return frame, sim, time.perf_counter() - t0
+
+
+def _result(frame: pd.DataFrame, sim, seconds: float, args: dict, chart_ids: tuple[str, str], assumption: str,
             file_name: str) -> None:
     """Tiles, the two registry charts, the workbook and the pack of a simulation's frame."""
     st.header(L("policy_result"), anchor=False)
@@ -85,17 +100,10 @@ def _tier_section() -> None:
                                  min_value=0.0, value=float(own.at[tier, "amount"]), step=10.0 if monthly else 500.0,
                                  key=f"policy_tier_amount_{program}_{tier}")
     args = {"program": program, "tier": int(tier), "amount": float(amount)}
-    sim = replace(sel, policy=tuple(sorted(args.items())))
-    st.info(L("policy_tier_assumption"), icon=":material/info:")
-    t0 = time.perf_counter()
-    try:
-        frame = store.run(queries.tier_simulation, year=sel.year, town=sel.town, village=sel.village,
-                          category=sel.category, by="town", **args)
-    except ValueError as exc:  # a change the API refuses: say why
-        st.warning(ui.md(exc), icon=":material/error:")
-        return
-    _result(frame, sim, args, time.perf_counter() - t0, ("policy.tier_by_town", "policy.tier_by_category"),
-            "policy_tier_assumption", f"policy_{sel.year}_{program}_tier{tier}.xlsx")
+    done = _simulate(queries.tier_simulation, args, "policy_tier_assumption")
+    if done is not None:
+        _result(*done, args, ("policy.tier_by_town", "policy.tier_by_category"), "policy_tier_assumption",
+                f"policy_{sel.year}_{program}_tier{tier}.xlsx")
 
 
 mode = st.radio(L("policy_mode"), MODES if rules else MODES[1:], key="policy_mode", horizontal=True,
@@ -161,17 +169,8 @@ if dibao:
     args["dibao_standard"] = float(dibao)
 if amount:
     args["amount"] = float(amount)
-sim = replace(sel, policy=tuple(sorted(args.items())))
-st.info(L("policy_assumption"), icon=":material/info:")
-
-t0 = time.perf_counter()
-try:
-    frame = store.run(queries.policy_simulation, year=sel.year, town=sel.town, village=sel.village,
-                      category=sel.category, by="town", **args)
-except ValueError as exc:  # a change the API refuses: say why
-    st.warning(ui.md(exc), icon=":material/error:")
+done = _simulate(queries.policy_simulation, args, "policy_assumption")
+if done is None:
     st.stop()
-seconds = time.perf_counter() - t0
 
-_result(frame, sim, args, seconds, ("policy.by_town", "policy.by_category"), "policy_assumption",
-        f"policy_{sel.year}_{rule}.xlsx")
+_result(*done, args, ("policy.by_town", "policy.by_category"), "policy_assumption", f"policy_{sel.year}_{rule}.xlsx")
