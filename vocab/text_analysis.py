@@ -10,9 +10,9 @@ ANALYSIS_TEXT: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- policy simulation
     "page_policy": ("政策测算", "Policy simulation"),
     "policy_title": ("{year} 年政策测算", "Policy simulation, {year}"),
-    "policy_intro": ("改动一条资格规则（规则表 eligibility_rules 的一行）或低保标准，按与现行规则相同的逐月资格口径，"
+    "policy_intro": ("改动一条资格规则（规则表 eligibility_rules 的一行）、低保标准或某一档次的标准，按与现行规则相同的逐月资格口径，"
                      "测算本年度的人数、人月和金额，并与现行规则和实际发放比较。",
-                     "Change one eligibility rule (a row of the rule table eligibility_rules) or the dibao (minimum living security) standard; "
+                     "Change one eligibility rule (a row of the rule table eligibility_rules), the dibao (minimum living security) standard or one tier's amount; "
                      "the year's persons, person-months and cost are evaluated month by month exactly like the rule "
                      "in force, and compared with the rule as it stands and with actual spend."),
     "policy_assumption": ("测算假设：领取率保持现状——今天已领取的月份继续领取；现行规则下符合条件但未领取的月份仍不领取；"

@@ -80,3 +80,26 @@ def test_clicking_a_program_bar_narrows_the_spend_page(pg, tiny_server):
     assert box.input_value().startswith("重度残疾人护理补贴")
     assert_no_errors(pg)
     shot(pg, "drill_program")
+
+
+def test_a_tier_amount_on_the_policy_page(pg, tiny_server):
+    """NS tier 2 (270 a month, paid to P001 for two months of 2020) at 300: +60 元 (tests/queries and
+    tests/dashboard/test_policy_page.py work it out by hand)."""
+    pg.goto(f"{tiny_server}/policy?year=2020")
+    pg.get_by_test_id("stMetricValue").first.wait_for()
+    pg.get_by_role("radio", name="某一档次的标准").click(force=True)
+    pg.locator(".st-key-policy_tier_program").get_by_role("combobox").click()
+    pg.get_by_role("option", name="重度残疾人护理补贴 (NS)", exact=True).click()
+    pg.locator(".st-key-policy_tier").get_by_role("combobox").click()
+    pg.get_by_role("option", name="2 档", exact=False).click()
+    amount = pg.locator(".st-key-policy_tier_amount_NS_2 input")
+    amount.fill("300")
+    amount.press("Enter")
+    tile = pg.get_by_test_id("stMetric").filter(has_text="较现行规则").get_by_test_id("stMetricValue")
+    from playwright.sync_api import expect
+
+    expect(tile).to_have_text("+60 元", timeout=TIMEOUT_MS)
+    wait_rendered(pg, charts=2)
+    assert pg.get_by_text("以新上限封顶", exact=False).count() >= 1     # the assumption, on the page
+    assert_no_errors(pg)
+    shot(pg, "policy_tier")
