@@ -141,6 +141,14 @@ def days_open(cases: pd.DataFrame, today: dt.date) -> pd.Series:
     return (end.dt.normalize() - opened.dt.normalize()).dt.days
 
 
+def _followed(cases: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """`_money` of each case with its days open and whether it is overdue (open > OVERDUE_DAYS)."""
+    d = _money(cases)
+    d["days_open"] = days_open(d, today)
+    d["overdue"] = d["open"] & (d["days_open"] > OVERDUE_DAYS)
+    return d
+
+
 def ledger(cases: pd.DataFrame, by: str, today: dt.date) -> pd.DataFrame:
     """The recovery ledger by 'town', 'month' or 'item': cases, open, overdue (open > 30 days), overpaid,
     recovered, outstanding, owed. `cases` are the operational database's cases with their snapshot
@@ -151,9 +159,7 @@ def ledger(cases: pd.DataFrame, by: str, today: dt.date) -> pd.DataFrame:
     cols = ["cases", "open", "overdue", "overpaid", "recovered", "outstanding", "owed"]
     if cases is None or cases.empty:
         return pd.DataFrame(columns=[by] + cols)
-    d = _money(cases)
-    d["days_open"] = days_open(d, today)
-    d["overdue"] = d["open"] & (d["days_open"] > OVERDUE_DAYS)
+    d = _followed(cases, today)
     d["cases"] = 1
     out = d.groupby(d[by].fillna(""), as_index=False)[cols].sum()
     out = out.rename(columns={out.columns[0]: by})
@@ -165,9 +171,7 @@ def ledger(cases: pd.DataFrame, by: str, today: dt.date) -> pd.DataFrame:
 
 def overdue_first(cases: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     """The cases with days_open and overdue, overdue ones first (longest open first), then the rest."""
-    d = _money(cases)
-    d["days_open"] = days_open(d, today)
-    d["overdue"] = d["open"] & (d["days_open"] > OVERDUE_DAYS)
+    d = _followed(cases, today)
     return d.sort_values(["overdue", "days_open"], ascending=[False, False], kind="stable").reset_index(drop=True)
 
 

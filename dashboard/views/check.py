@@ -71,13 +71,17 @@ def statuses(keys) -> pd.DataFrame | None:
     return follow.statuses(list(keys)) if len(keys) else None
 
 
+def refused(head: str, exc: cases.CaseUpdateError) -> None:
+    """Changes refused (nothing applied): `head`, then every broken rule on its own line."""
+    st.error(head + "\n\n" + "\n".join(f"- {ui.md(m)}" for m in exc.messages(L.lang)), icon=":material/error:")
+
+
 def save(changes: list[cases.CaseChange], key: str) -> None:
     """Apply the editor's changes all or nothing; the errors named, or the page again from the stored values."""
     try:
         n = cases.update(auth.ops(), who, changes, source="page", page="check", session=auth.session_id())
     except cases.CaseUpdateError as exc:
-        st.error(L("case.errors_refused", n=len(exc.errors)) + "\n\n" + "\n".join(
-            f"- {ui.md(m)}" for m in exc.messages(L.lang)), icon=":material/error:")
+        refused(L("case.errors_refused", n=len(exc.errors)), exc)
         return
     st.session_state[f"{key}_saved"] = n
     st.session_state.pop(key, None)   # the editor starts again from the stored values
@@ -142,8 +146,7 @@ def upload_box() -> None:
         n = cases.upload(auth.ops(), who, upload.getvalue(), upload.name, page="check", session=auth.session_id())
         st.success(L("case.upload_applied", n=n, file=upload.name), icon=":material/check:")
     except cases.CaseUpdateError as exc:
-        st.error(L("case.upload_refused", file=upload.name, n=len(exc.errors)) + "\n\n" + "\n".join(
-            f"- {ui.md(m)}" for m in exc.messages(L.lang)), icon=":material/error:")
+        refused(L("case.upload_refused", file=upload.name, n=len(exc.errors)), exc)
 
 
 def worklist_section(today: dt.date) -> None:
@@ -195,8 +198,9 @@ else:
     for check, tab in zip(queries.CHECKS, st.tabs([L(f"check.{c}") for c in queries.CHECKS])):
         with tab:
             check_list(check)
-    worklist_section(dt.date.today())
-    ledger_section(dt.date.today())
+    today = dt.date.today()
+    worklist_section(today)
+    ledger_section(today)
 
 # ---------------------------------------------------------------- 应服未服
 st.header(L("medication.header"), anchor=False)
