@@ -244,8 +244,7 @@ def sidebar(p: Principal, lang: str) -> None:
 def record(event: str, *, page: str | None = None, filters: dict[str, Any] | None = None, what: str | None = None,
            persons: int | None = None, unmasked: bool = False, detail: str | None = None) -> None:
     """Append an event of this session's principal to the audit log."""
-    audit.record(ops(), current(), event, page=page, filters=filters, what=what, persons=persons,
-                 unmasked=unmasked, detail=detail, session=session_id())
+    recorder(event, page=page, filters=filters, what=what, persons=persons, unmasked=unmasked, detail=detail)()
 
 
 def recorder(event: str, **fields: Any) -> Callable[[], None]:

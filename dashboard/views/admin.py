@@ -22,6 +22,11 @@ ACCOUNT_COLUMNS = ("username", "display_name", "role", "town", "village", "email
                    "locked_until", "last_login_at")
 
 
+def known_areas() -> dict[str, list[str]]:
+    """town → villages of the loaded data: an account's area is spelled as the data spells it."""
+    return {t_: store.villages(t_) for t_ in store.towns()}
+
+
 def _yes_no(v) -> str:
     return L("yes") if bool(v) else L("no")
 
@@ -71,7 +76,7 @@ with tab_accounts:
         submitted = st.form_submit_button(L("admin.add_submit"), type="primary")
     if submitted:
         try:
-            known = {t_: store.villages(t_) for t_ in store.towns()}
+            known = known_areas()
             pw = accounts.add(eng, username, role_key, town=town or None, village=village.strip() or None,
                               display_name=display or None, email=email or None, actor=me, known_towns=known)
             st.success(L("admin.created", name=ui.md(username), password=pw), icon=":material/person_add:")
@@ -90,7 +95,7 @@ with tab_accounts:
         changed = st.form_submit_button(L("admin.change_submit"), type="primary")
     if changed and target:
         try:
-            known = {t_: store.villages(t_) for t_ in store.towns()}
+            known = known_areas()
             accounts.set_role(eng, target, new_role, town=new_town or None, village=new_village.strip() or None,
                               actor=me, known_towns=known)
             area = " · ".join(x for x in (auth.role_label(new_role, L.lang), new_town, new_village.strip()) if x)
