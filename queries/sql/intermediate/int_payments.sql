@@ -158,10 +158,8 @@ final as (
         e.age_years as age_years_judged,
         e.tier_age_band,
         s.death_date,
-        greatest(
-            case when s.dibao_event = 'dibao_end' then s.dibao_event_date end,
-            case when s.dibian_event = 'dibian_end' then s.dibian_event_date end
-        ) as household_end_date,
+        household_end_date(s.dibao_event, s.dibao_event_date, s.dibian_event, s.dibian_event_date)
+            as household_end_date,
         case when s.cert_event = 'cert_revoked' and not s.cert_on then s.cert_event_date end as revocation_date,
         s.moved_out_date,
         s.first_paid_date_in_period

@@ -159,10 +159,8 @@ stop_cases as (
             when 'death' then d.death_date
             when 'moved_out' then d.moved_out_date
             when 'cert_revoked' then g.cert_event_date
-            when 'household' then greatest(
-                case when g.dibao_event = 'dibao_end' then g.dibao_event_date end,
-                case when g.dibian_event = 'dibian_end' then g.dibian_event_date end
-            )
+            when 'household' then household_end_date(g.dibao_event, g.dibao_event_date, g.dibian_event,
+                                                     g.dibian_event_date)
         end::date as since,
         p.amount as amount_yuan
     from stop_reasons as s
