@@ -90,7 +90,7 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Coverage = certified persons with at least one payment in the year / certified "
                       "population, within each group."),
     # spend page
-    "programs_header": ("33 个补贴项目", "All programs"),
+    "programs_header": ("{n} 个补贴项目", "Programs ({n})"),   # the programs the spend table shows
     "tiers_header": ("档次结构与封顶使用", "Tier mix and cap use"),
     "incidence_header": ("受益归宿", "Benefit incidence"),
     "cap_use_help": ("封顶使用率 = 人均领取额 / 所在档次年度上限。", "Cap use = amount paid per person / tier cap."),

@@ -15,7 +15,8 @@ by_program = store.run(queries.spend_by_program, **sel.filters())
 if by_program is None or by_program.empty or float(by_program["spend_yuan"].sum()) == 0:
     ui.empty(L, scope, payments=True)
 
-st.header(L("programs_header"), anchor=False)
+shown = 0 if by_program is None else len(by_program)   # the programs of the chosen group, or the one program chosen
+st.header(L("programs_header", n=shown), anchor=False)
 cap_col = L("chart.cap_use_pct")  # the spend table's cap-use column, drawn as a bar
 ui.chart("spend.programs", sel, L, table_inline=True,
          column_config={cap_col: st.column_config.ProgressColumn(cap_col, min_value=0, max_value=100, format="%.1f%%")})

@@ -129,9 +129,11 @@ def test_a_click_on_a_program_bar_narrows_the_spend_page_and_the_url(tiny_db, mo
     at = run_app("spend", year=2020)
     assert not at.exception, [e.message for e in at.exception]
     assert drillable(at, "spend.programs")
+    assert "4 个补贴项目" in [h.value for h in at.header]   # LS, NS, RH, AD
     at.session_state["program"] = "NS"              # what the click's callback does
     at.run()
     assert not at.exception, [e.message for e in at.exception]
+    assert "1 个补贴项目" in [h.value for h in at.header]   # the header counts the one program chosen
     assert at.query_params["program"] == "NS"
     assert at.selectbox(key="program").value == "NS"
     spec = next(json.loads(e.proto.spec) for e in at.get("plotly_chart") if e.proto.id.endswith("chart_spend.programs"))
