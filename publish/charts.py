@@ -718,7 +718,8 @@ def render(chart_id: str, sel: Selection, labels_: Labels, *, run: Runner, publi
                 s.frame = public_text(s.frame)
         frames = [suppress.masked_numeric(df, s.hidden) if s is not None else df for df, s in zip(shown, sups)]
     title = spec.title(labels_, sel)
-    chart = spec.builder(*frames, labels_, title=title, year=sel.year, **dict(spec.options))
+    chart = figures.honest_shapes(spec.builder(*frames, labels_, title=title, year=sel.year, **dict(spec.options)),
+                                  labels_)
     out = Rendered(spec, sel, title, chart, frames, raw, sups, spec.dropped(sel), chart.table, public, k)
     if out.hidden:
         if not chart.empty:
@@ -750,8 +751,11 @@ def mark_hidden_points(fig, frame: pd.DataFrame, sup: suppress.Suppression, labe
     """Write "<k" / "*" on the chart where a hidden value would have been drawn.
 
     The builders draw hidden values as gaps (NaN) and label them "—"; this finds the frame row behind
-    each such label by its category label and writes "<k" when that row holds a primary-suppressed
-    count, "*" otherwise. Heatmap cells are matched by both of their labels.
+    each bar not drawn (or each such label) by its category label and writes "<k" when that row holds
+    a primary-suppressed count, "*" otherwise, as the bar's text and as a note where the bar would
+    start (after the stack when bars are stacked), so a hidden value never looks like a 0 (a 0 is
+    written "0", figures.honest_shapes). Heatmap cells are matched by both of their labels and marked
+    in the drawn text layer.
     """
     hidden_rows = sup.hidden.any(axis=1)
     if not hidden_rows.any():
@@ -771,41 +775,103 @@ def mark_hidden_points(fig, frame: pd.DataFrame, sup: suppress.Suppression, labe
                 return small if is_primary else other
         return None
 
+    notes: dict[tuple, list[str]] = {}   # one note per bar place: (axes, horizontal, category, slot) -> marks
+    stacked = fig.layout.barmode in ("stack", "relative")
+    bars = [t for t in fig.data if t.type == "bar"]
+    slots = _group_slots(fig, bars)
+    ends: dict[tuple, float] = {}        # a stack's end per (axes, category): a mark goes after it
     for trace in fig.data:
         if trace.type == "heatmap" and trace.text is not None:
-            text = [list(r) for r in trace.text]
-            for yi, ylab in enumerate(trace.y or []):
-                for xi, xlab in enumerate(trace.x or []):
-                    v = trace.z[yi][xi]
-                    if v is None or (isinstance(v, float) and math.isnan(v)):
-                        m = marker(ylab, xlab)
-                        if m:
-                            text[yi][xi] = m
-            trace.text = text
-            continue
-        if getattr(trace, "text", None) is None or isinstance(trace.text, str):
+            _mark_heatmap(fig, trace, marker)
             continue
         horizontal = getattr(trace, "orientation", None) == "h"
         cats = trace.y if horizontal else trace.x
         if cats is None:
             continue
+        if trace.type == "bar":
+            # a bar not drawn (NaN) whose row is hidden: whatever its text, plotly draws nothing there
+            values = figures.bar_values(trace)
+            axes = (trace.xaxis or "x", trace.yaxis or "y")
+            had_text = trace.text is not None and not isinstance(trace.text, str)
+            text = list(trace.text) if had_text else [""] * len(cats)
+            marked = False
+            for i, lab in enumerate(cats):
+                if figures._finite(values[i]):
+                    ends[(axes, lab)] = ends.get((axes, lab), 0.0) + float(values[i]) if stacked else 0.0
+                    continue
+                m = marker(lab)
+                if m:
+                    text[i], marked = m, True
+                    notes.setdefault((axes, horizontal, lab, slots.get(id(trace))), []).append(m)
+            if had_text or marked:
+                trace.text = text
+            continue
+        if getattr(trace, "text", None) is None or isinstance(trace.text, str):
+            continue
         text = list(trace.text)
-        marked = {}
         for i, (lab, tx) in enumerate(zip(cats, text)):
             if tx in ("—", "", None, "nan"):
                 m = marker(lab)
                 if m:
                     text[i] = m
-                    marked[i] = m
         trace.text = text
-        if marked and trace.type == "bar":
-            # plotly draws no label for a missing bar, so the mark goes beside the axis as a note; the
-            # hidden value itself stays NaN (nothing hidden is plotted)
-            for i, m in marked.items():
-                at = dict(x=0, y=cats[i], xanchor="left", xshift=4) if horizontal else \
-                    dict(x=cats[i], y=0, yanchor="bottom", yshift=2)
-                fig.add_annotation(text=m, showarrow=False, font=dict(color="#333"),
-                                   xref=trace.xaxis or "x", yref=trace.yaxis or "y", **at)
+    # plotly draws no label for a missing bar, so the mark goes beside the axis as a note (after the
+    # stack's end when the bars are stacked); the hidden value itself stays NaN (nothing hidden is
+    # plotted). Bars of several series at one place share one note.
+    for ((xref, yref), horizontal, lab, slot), marks in notes.items():
+        at = ends.get(((xref, yref), lab), 0.0)
+        # bars side by side: the mark over its own bar's slot (a category axis takes the category's
+        # index plus the slot's offset)
+        place = lab if slot is None else slot[0].index(lab) + slot[1]
+        pos = dict(x=at, y=place, xanchor="left", xshift=4) if horizontal else \
+            dict(x=place, y=at, yanchor="bottom", yshift=2)
+        fig.add_annotation(text=" ".join(dict.fromkeys(marks)), showarrow=False, font=dict(color="#333"),
+                           xref=xref, yref=yref, **pos)
+
+
+def _group_slots(fig, bars: list) -> dict[int, tuple[tuple, float]]:
+    """Bars drawn side by side (barmode group): per trace, the category order of its axis and the
+    offset of its slot from the category's centre (plotly: the group is 1 − bargap wide)."""
+    if fig.layout.barmode != "group" or len(bars) < 2:
+        return {}
+    horizontal = bars[0].orientation == "h"
+    axis = fig.layout.yaxis if horizontal else fig.layout.xaxis
+    if axis.categoryorder == "array" and axis.categoryarray is not None:
+        order = list(axis.categoryarray)
+    else:
+        order = list(dict.fromkeys(c for t in bars for c in ((t.y if horizontal else t.x) or [])))
+    gap = 0.2 if fig.layout.bargap is None else fig.layout.bargap
+    width = (1 - gap) / len(bars)
+    sign = -1 if horizontal else 1   # a horizontal group's first trace is drawn at the bottom of its slot
+    return {id(t): (tuple(order), sign * (j - (len(bars) - 1) / 2) * width) for j, t in enumerate(bars)}
+
+
+def _mark_heatmap(fig, trace, marker) -> None:
+    """Hidden cells of a heatmap: the mark in the cell's text and in the drawn text layer (a cell with
+    nothing written would read as a cell without data)."""
+    text = [list(r) for r in trace.text]
+    marks = []
+    for yi, ylab in enumerate(trace.y or []):
+        for xi, xlab in enumerate(trace.x or []):
+            v = trace.z[yi][xi]
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                m = marker(ylab, xlab)
+                if m:
+                    text[yi][xi] = m
+                    marks.append((xlab, ylab, m))
+    trace.text = text
+    if not marks:
+        return
+    layer = next((t for t in fig.data if t.type == "scatter" and t.mode == "text"), None)
+    if layer is None:
+        fig.add_scatter(x=[], y=[], text=[], mode="text", textfont=dict(size=13, color=[]), hoverinfo="skip",
+                        showlegend=False)
+        layer = fig.data[-1]
+    colours = layer.textfont.color
+    colours = list(colours) if colours is not None and not isinstance(colours, str) else \
+        [colours or "#000000"] * len(layer.x or [])
+    layer.update(x=list(layer.x or []) + [c[0] for c in marks], y=list(layer.y or []) + [c[1] for c in marks],
+                 text=list(layer.text or []) + [c[2] for c in marks], textfont_color=colours + ["#222222"] * len(marks))
 
 
 def mark_hidden_boxes(fig, frame: pd.DataFrame, hidden: pd.Series, primary: pd.Series, labels_: Labels,

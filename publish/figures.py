@@ -153,6 +153,101 @@ def _spend_persons_hover(L: Labels, spend: str, persons: str) -> str:
     return L("chart.hover.spend_persons", spend=spend, persons=persons)
 
 
+# ---------------------------------------------------------------- no misleading shapes
+def _finite(v: Any) -> bool:
+    return v is not None and not (isinstance(v, float) and np.isnan(v))
+
+
+def bar_values(trace) -> list:
+    """The values a bar trace draws along its value axis (x when horizontal); NaN = not drawn."""
+    values = trace.x if trace.orientation == "h" else trace.y
+    return [] if values is None else list(values)
+
+
+def _value_axis(fig: go.Figure, trace):
+    """The layout axis that carries a bar trace's values ('xaxis', 'yaxis2', …)."""
+    ref = (trace.xaxis or "x") if trace.orientation == "h" else (trace.yaxis or "y")
+    return fig.layout[ref[0] + "axis" + ref[1:]]
+
+
+def honest_shapes(chart: Chart, labels: Labels) -> Chart:
+    """No misleading shapes: what every chart passes through after its builder (publish.charts.render).
+
+    - one value left (one bar, one heatmap cell: a town or village filter leaves one) is said in
+      words, the chart's summary written where the plot was, not drawn as one fat bar as if it were a
+      comparison;
+    - a bar's value axis starts at 0 and never below it; data that is all zero gets a 0…1 axis
+      (plotly's own is −1…1) and the note chart.all_zero ("all zero"; not when some values are
+      hidden: those are not 0);
+    - a true 0 is written "0" beside its bar (a zero bar draws nothing, like a hidden one), so it
+      stays apart from a value hidden by the public edition, which charts.mark_hidden_points marks.
+    """
+    fig, L = chart.fig, labels
+    if fig is None:
+        return chart
+    bars = [t for t in fig.data if t.type == "bar"]
+    cells = [v for t in fig.data if t.type == "heatmap" and t.z is not None for row in t.z for v in row]
+    points = [v for t in bars for v in bar_values(t)] + cells
+    others = [t for t in fig.data if t.type not in ("bar", "heatmap") and getattr(t, "mode", None) != "text"]
+    if len(points) == 1 and _finite(points[0]) and not others:
+        return _in_words(chart, L)
+    stacked = fig.layout.barmode in ("stack", "relative") and len(bars) > 1
+    for axis_traces in _by_value_axis(fig, bars).values():
+        values = [float(v) for t in axis_traces for v in bar_values(t) if _finite(v)]
+        if any(v < 0 for v in values):
+            continue  # a signed quantity (a saving): its axis crosses 0 where the data does
+        axis = _value_axis(fig, axis_traces[0])
+        if values and max(values) > 0:
+            axis.update(rangemode="tozero")
+            if axis.range is not None and axis.range[0] != 0:
+                axis.range = [0, axis.range[1]]
+        else:  # all zero (or all hidden): a 0…1 axis, and the note when nothing is hidden
+            axis.update(range=[0, 1], autorange=False)
+            if values and len(values) == sum(len(bar_values(t)) for t in axis_traces):
+                fig.add_annotation(text=html_text(L("chart.all_zero")), showarrow=False, xref="paper",
+                                   yref="paper", x=0.5, y=0.5, font=dict(size=15, color="#222"))
+    if not stacked:
+        for t in bars:
+            _zeros_written(t)
+    return chart
+
+
+def _by_value_axis(fig: go.Figure, bars: list) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for t in bars:
+        out.setdefault(_value_axis(fig, t).plotly_name, []).append(t)
+    return out
+
+
+def _zeros_written(trace) -> None:
+    """A bar trace without value labels gets "0" beside each zero bar (and no other label)."""
+    values = bar_values(trace)
+    if trace.text is not None and not isinstance(trace.text, str):
+        return  # the builder labels every bar (its "0" is there)
+    if not any(_finite(v) and float(v) == 0 for v in values):
+        return
+    trace.update(text=["0" if _finite(v) and float(v) == 0 else "" for v in values], textposition="outside",
+                 cliponaxis=False)
+
+
+def _in_words(chart: Chart, L: Labels) -> Chart:
+    """One value left: the summary, wrapped, where the plot was; the bar or cell is not drawn."""
+    fig = chart.fig
+    for t in fig.data:
+        t.visible = False
+    text = chart.summary
+    # Chinese lines every 28 characters (its spaces sit around numbers, not between words), English at words
+    pieces = [text[i:i + 28] for i in range(0, len(text), 28)] if L.zh else textwrap.wrap(text, 64)
+    words = "<br>".join(html_text(p) for p in pieces)
+    lines = words.count("<br>") + 1
+    fig.update_layout(showlegend=False, height=min(int(fig.layout.height or 420), 150 + 26 * lines))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=words, xref="paper", yref="paper", x=0, y=0.5, xanchor="left", yanchor="middle",
+                       showarrow=False, align="left", font=dict(size=16, color="#222"))
+    return chart
+
+
 # ---------------------------------------------------------------- overview
 def monthly_spend(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Chart:
     """Monthly spend trend (monthly_spend: month, spend_yuan, persons_paid, payments)."""

@@ -44,6 +44,7 @@ CHART_TEXT: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- shared
     "chart.year_prefix": ("{year} 年", "In {year}, "),          # opens a summary sentence
     "chart.money_axis": ("支出（万元）", "Spend (¥10,000)"),     # axis title and table header
+    "chart.all_zero": ("全部为 0", "All zero"),                 # note on a chart whose values are all 0
     "chart.share_pct": ("占比 %", "Share %"),
     "chart.cap_use_pct": ("封顶使用率 %", "Cap use %"),
     "chart.programs_count": ("项目数", "Programs"),

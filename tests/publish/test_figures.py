@@ -10,6 +10,7 @@ import ast
 import datetime as dt
 import inspect
 import io
+import math
 import re
 from pathlib import Path
 
@@ -631,3 +632,141 @@ def test_html_text_escapes_what_plotly_reads_as_markup():
     assert style.html_text('<a href="http://example.invalid">t</a>') == '&lt;a href="http://example.invalid"&gt;t&lt;/a&gt;'
     assert style.html_text("R&D <br>") == "R&amp;D &lt;br&gt;"
     assert style.html_text("东城街道") == "东城街道" and style.html_text(12) == "12"
+
+
+# ---------------------------------------------------------------- no misleading shapes (issue 13)
+def _annotations(chart, joint: str = "") -> list[str]:
+    """The chart's notes, their lines joined again ("" for Chinese, " " for English)."""
+    return [a.text.replace("<br>", joint) for a in chart.fig.layout.annotations]
+
+
+def _drawn(chart) -> list:
+    return [t for t in chart.fig.data if t.visible is not False]
+
+
+def test_one_bar_left_is_said_in_words_not_drawn():
+    # a town filter leaves coverage by town with one town: 40 of 50 = 80.0%
+    df = pd.DataFrame({"value": ["临江镇"], "certified_population": [50], "persons_paid": [40], "coverage": [0.8]})
+    c = figures.honest_shapes(figures.coverage_bars(df, ZH, title="按镇街的覆盖率", year=2020, by="town"), ZH)
+    assert c.summary == "2020 年临江镇的覆盖率为 80.0%（50 人中 40 人）。"
+    assert _drawn(c) == [] and _annotations(c) == [c.summary]
+    assert c.fig.layout.xaxis.visible is False and c.fig.layout.yaxis.visible is False
+    assert c.fig.layout.height < 320 and list(c.table["覆盖率 %"]) == [80.0]   # the table keeps the number
+    en = figures.honest_shapes(figures.town_ranking(
+        pd.DataFrame({"value": ["Linjiang"], "spend_yuan": [1_234_500.0], "share": [1.0], "persons": [40]}),
+        EN, title="Towns ranked by money paid", year=2020), EN)
+    assert _annotations(en, " ") == ["In 2020, Linjiang received ¥1.23 m."] and _drawn(en) == []
+
+
+def test_one_heatmap_cell_left_is_said_in_words():
+    df = pd.DataFrame({"category": ["视力"], "grade": [1], "certified_population": [10], "persons_paid": [9],
+                       "coverage": [0.9]})
+    c = figures.honest_shapes(figures.coverage_heatmap(df, ZH, title="t", year=2020), ZH)
+    assert _drawn(c) == [] and _annotations(c) == [c.summary] and "90.0%" in c.summary
+
+
+def test_two_bars_or_one_stacked_bar_stay_drawn():
+    df = pd.DataFrame({"value": ["A", "B"], "certified_population": [50, 10], "persons_paid": [40, 5],
+                       "coverage": [0.8, 0.5]})
+    c = figures.honest_shapes(figures.coverage_bars(df, ZH, title="t", year=2020, by="town"), ZH)
+    assert len(_drawn(c)) == 1 and not _annotations(c)
+    # one area, two gaps: one bar of two parts is a composition, not one value
+    by_area = pd.DataFrame([(g, "东门社区", 2, 2, 0, 0.0) for g in ("not_surveyed", "late_start")],
+                           columns=["gap", "area", "persons", "cases", "months", "amount_yuan"])
+    c = figures.honest_shapes(figures.gaps_by_area(by_area, ZH, title="t", year=2020, level="village"), ZH)
+    assert len(_drawn(c)) == 2
+
+
+def test_all_zero_data_gets_a_0_to_1_axis_and_says_so():
+    gaps = pd.DataFrame({"gap": ["not_surveyed", "paid_after_death"], "persons": [0, 0], "cases": [0, 0],
+                         "months": [None, None], "amount_yuan": [None, 0.0]})
+    for L, note in ((ZH, "全部为 0"), (EN, "All zero")):
+        c = figures.honest_shapes(figures.gaps_overview(gaps, L, title="t", year=2020), L)
+        assert tuple(c.fig.layout.xaxis.range) == (0, 1) and note in _annotations(c)
+        assert [t.text for t in c.fig.data] == [("0",), ("0",)]   # each zero written as 0
+    # hidden values are not zeros: the axis is 0…1, but nothing says "all zero"
+    hidden = gaps.assign(persons=[0.0, float("nan")])
+    c = figures.honest_shapes(figures.gaps_overview(hidden, ZH, title="t", year=2020), ZH)
+    assert tuple(c.fig.layout.xaxis.range) == (0, 1) and "全部为 0" not in _annotations(c)
+
+
+def test_value_axes_start_at_zero_and_never_below():
+    c = figures.honest_shapes(figures.monthly_spend(month_frame(), ZH, title="t", year=2020), ZH)
+    assert c.fig.layout.yaxis.rangemode == "tozero"
+    # an axis that a builder set from the data keeps its top and starts at 0
+    d = pd.DataFrame({"route": ["direct", "via_town"], "applications": [10, 10], "median_days": [8.0, 31.0],
+                      "mean_days": [9.0, 30.0]})
+    c = figures.honest_shapes(figures.processing_routes(d, ZH, title="t"), ZH)
+    assert c.fig.layout.yaxis.range[0] == 0 and c.fig.layout.yaxis.range[1] == pytest.approx(31 * 1.18)
+
+
+def test_a_zero_bar_is_written_0_and_a_hidden_one_is_marked():
+    from publish import charts
+    from publish.suppress import masked_numeric, suppress_frame
+
+    # 婴幼儿: 10 persons, none paid (a true 0); 孤独症: 20 persons, 3 paid (below 5: hidden, "<5")
+    df = pd.DataFrame({"group": ["infant_motor", "under7_autism"], "persons": [10, 20], "persons_paid": [0, 3],
+                       "spend_yuan": [0.0, 900.0]})
+    sup = suppress_frame(df, k=5, lines=[()])
+    assert sup.hidden["persons_paid"].tolist() == [False, True]
+    c = figures.honest_shapes(figures.priority_children(masked_numeric(df, sup.hidden), ZH, title="t", year=2020), ZH)
+    charts.mark_hidden_points(c.fig, df, sup, ZH, 5)
+    persons, paid = c.fig.data
+    assert paid.y[0] == 0 and list(paid.text) == ["0", "<5"] and math.isnan(paid.y[1])
+    assert persons.text is None   # no zero among the persons: no labels added
+    notes = [(a.text, a.x, a.y) for a in c.fig.layout.annotations]
+    # where the hidden bar would start: its group's index (1) plus its slot's offset (two bars share
+    # 1 − bargap = 0.8 of a category: the second is centred 0.2 to the right)
+    assert notes == [("<5", pytest.approx(1.2), 0.0)]
+
+
+def test_a_hidden_part_of_a_stacked_bar_is_marked_after_the_stack():
+    from publish import charts
+    from publish.suppress import API_LINES, masked_numeric, suppress_frame
+
+    # 东门社区: not surveyed 6 persons, late start 2 (below 5: hidden); 西门社区: 7 and 8
+    df = pd.DataFrame({"gap": ["not_surveyed", "late_start", "not_surveyed", "late_start"],
+                       "area": ["东门社区", "东门社区", "西门社区", "西门社区"], "persons": [6, 2, 7, 8],
+                       "cases": [6, 2, 7, 8], "months": [0, 0, 0, 0], "amount_yuan": [0.0] * 4})
+    sup = suppress_frame(df, k=5, lines=API_LINES["census_gaps_by_area"])
+    c = figures.honest_shapes(figures.gaps_by_area(masked_numeric(df, sup.hidden), ZH, title="t", year=2020,
+                                                   level="village"), ZH)
+    charts.mark_hidden_points(c.fig, df, sup, ZH, 5)
+    marks = {(a.y, a.x): a.text for a in c.fig.layout.annotations}
+    assert marks[("东门社区", 6.0)] == "<5"   # after the 6 drawn persons of the stack, not on top of them
+
+
+def test_a_hidden_heatmap_cell_is_marked_in_the_drawn_text():
+    from publish import charts
+    from publish.suppress import API_LINES, masked_numeric, suppress_frame
+
+    # 3 categories × 3 grades; 视力一级 has 3 certified (below 5: "<5"), which hides 视力二级, 听力一级 and
+    # 听力二级 along the lines ("*"); 肢体三级: 78 certified, none paid (a true 0)
+    n = [[3, 61, 72], [53, 64, 75], [56, 67, 78]]
+    paid = [[1, 30, 36], [26, 32, 37], [28, 33, 0]]
+    cells = [(c, g + 1, n[i][g], paid[i][g], paid[i][g] / n[i][g])
+             for i, c in enumerate(["视力", "听力", "肢体"]) for g in range(3)]
+    df = pd.DataFrame(cells, columns=["category", "grade", "certified_population", "persons_paid", "coverage"])
+    sup = suppress_frame(df, k=5, lines=API_LINES["coverage_by_category"])
+    assert sup.hidden["coverage"].tolist() == [True, True, False, True, True, False, False, False, False]
+    c = figures.honest_shapes(figures.coverage_heatmap(masked_numeric(df, sup.hidden), ZH, title="t", year=2020), ZH)
+    charts.mark_hidden_points(c.fig, df, sup, ZH, 5)
+    layer = next(t for t in c.fig.data if t.type == "scatter")
+    drawn = dict(zip(zip(layer.y, layer.x), layer.text))
+    assert drawn[("视力", "一级")] == "<5" and drawn[("听力", "二级")] == "*"   # hidden: marked
+    assert drawn[("肢体", "三级")] == "0.0%"     # a true 0 is drawn as 0
+    assert len(drawn) == 9
+
+
+def test_targeting_writes_small_errors_beside_each_bar():
+    # 3 of 1,000 eligible person-months not paid (0.30 %), 2 of 999 paid not eligible (0.20 %)
+    df = pd.DataFrame({
+        "program_id": ["P02"], "name": ["困难残疾人生活补贴"], "name_en": ["Living subsidy"],
+        "eligible_person_months": [1000], "paid_person_months": [999], "eligible_paid_person_months": [997],
+        "excluded_person_months": [3], "included_person_months": [2],
+        "exclusion_error": [0.003], "inclusion_error": [2 / 999], "eligible_persons": [90], "paid_persons": [89],
+    })
+    c = figures.honest_shapes(figures.targeting(df, ZH, title="t", year=2020), ZH)
+    assert _annotations(c, "\n") == ["漏保 3（0.30%）\n错保 2（0.20%）"]
+    en = figures.honest_shapes(figures.targeting(df, EN, title="t", year=2020), EN)
+    assert "0.30%" in _annotations(en)[0] and "0.20%" in _annotations(en)[0]
