@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -32,6 +33,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import psutil
 from playwright.sync_api import sync_playwright
 
 import queries
@@ -97,6 +99,9 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("streamlit did not start")
 
 
+RUN_RECORD = re.compile(r'\{"dashboard_run": "[^"]*", "seconds": [0-9.]+\}')
+
+
 def stop(proc: subprocess.Popen) -> list[float]:
     """Stop the server; the script-run durations it printed ($DASHBOARD_TIMING), in order."""
     proc.terminate()
@@ -105,11 +110,8 @@ def stop(proc: subprocess.Popen) -> list[float]:
     except subprocess.TimeoutExpired:
         proc.kill()
         out, _ = proc.communicate()
-    runs = []
-    for line in (out or "").splitlines():
-        if line.startswith('{"dashboard_run"'):
-            runs.append(json.loads(line)["seconds"])
-    return runs
+    # concurrent sessions' runs print from their own threads: two records can share a line
+    return [json.loads(m.group(0))["seconds"] for m in RUN_RECORD.finditer(out or "")]
 
 
 # charts each page draws on the demo data once its script has run to the end
@@ -140,36 +142,65 @@ def time_page(browser, url: str, timeout_ms: int, charts: int = 1) -> float:
     return elapsed
 
 
-TILES_JS = "() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 4"
+# Each page stamps, on its own clock (performance.now(), from its navigation), the moment its first KPI
+# tiles and its charts are in the document: a script polling 20 busy pages one after another would wait
+# on each page's main thread in turn and count the other pages' work as this one's.
+STAMP_JS = """(() => {
+    window.__stamps = {};
+    const check = () => {
+        const s = window.__stamps;
+        const count = (css) => document.querySelectorAll(css).length;
+        if (!s.tiles && count('[data-testid="stMetric"]') >= 4) s.tiles = performance.now();
+        if (!s.charts && count('.js-plotly-plot .main-svg') >= %d) s.charts = performance.now();
+    };
+    new MutationObserver(check).observe(document, {childList: true, subtree: true});
+})();"""
 
 
-def concurrent_sessions(browser, base: str, urls: list[str], timeout_s: float) -> list[dict]:
-    """Open every url at once in its own context; seconds to the first KPI tiles and to the finished page."""
+def concurrent_sessions(browser, base: str, urls: list[str], timeout_s: float,
+                        server_pid: int) -> tuple[list[dict], dict[str, float]]:
+    """Open every url at once in its own context; seconds to the first KPI tiles and to the finished page
+    (every chart drawn and the run over), each stamped by the page itself; and the CPU seconds the
+    server and the browsers spent meanwhile."""
+    before = cpu_seconds(server_pid)
     pages = []
     for url in urls:
         ctx = new_context(browser, viewport={"width": 1440, "height": 2400})
+        ctx.add_init_script(STAMP_JS % CHARTS["overview"])
         pg = ctx.new_page()
         pages.append({"ctx": ctx, "page": pg, "url": url})
     for p in pages:
-        p["t0"] = time.perf_counter()
         p["page"].goto(base + p["url"], wait_until="commit")
     deadline = time.perf_counter() + timeout_s
     pending = list(pages)
     while pending and time.perf_counter() < deadline:
+        time.sleep(1.0)
         for p in list(pending):
-            pg = p["page"]
-            if "tiles_s" not in p and pg.evaluate(TILES_JS):
-                p["tiles_s"] = time.perf_counter() - p["t0"]
-            if "tiles_s" in p and pg.evaluate(WAIT_JS, CHARTS["overview"]):
-                p["done_s"] = time.perf_counter() - p["t0"]
+            if p["page"].evaluate(WAIT_JS, CHARTS["overview"]):
+                # the run is over: the stamps are final (the charts' stamp is the last chart drawn)
+                p["stamps"] = p["page"].evaluate("() => window.__stamps")
                 pending.remove(p)
-        time.sleep(0.05)
+    after = cpu_seconds(server_pid)
     out = []
     for p in pages:
+        stamps = p.get("stamps") or p["page"].evaluate("() => window.__stamps") or {}
         errors = p["page"].get_by_test_id("stException").count()
-        out.append({"url": p["url"], "tiles_s": round(p.get("tiles_s", float("nan")), 2),
-                    "done_s": round(p.get("done_s", float("nan")), 2), "errors": errors})
+        out.append({"url": p["url"], "tiles_s": round(stamps.get("tiles", float("nan")) / 1000, 2),
+                    "done_s": round(stamps.get("charts", float("nan")) / 1000, 2), "errors": errors})
         p["ctx"].close()
+    return out, {k: round(after[k] - before[k], 1) for k in after}
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) so far of the dashboard server and of everything else this script started
+    (the Playwright driver and Chromium)."""
+    out = {"server": 0.0, "browsers": 0.0}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            t = child.cpu_times()
+            out["server" if child.pid == server_pid else "browsers"] += t.user + t.system
+        except psutil.Error:
+            pass
     return out
 
 
@@ -192,12 +223,12 @@ def main_concurrent(db: Path, n: int, timeout_s: float, out_path: Path) -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
         proc, base = start_server(db)
         try:
-            alone = concurrent_sessions(browser, base, urls[-1:], timeout_s)[0]
+            (alone,), alone_cpu = concurrent_sessions(browser, base, urls[-1:], timeout_s, proc.pid)
         finally:
             stop(proc)
         proc, base = start_server(db)
         try:
-            sessions = concurrent_sessions(browser, base, urls[:n], timeout_s)
+            sessions, cpu = concurrent_sessions(browser, base, urls[:n], timeout_s, proc.pid)
         finally:
             runs = stop(proc)
         browser.close()
@@ -206,11 +237,15 @@ def main_concurrent(db: Path, n: int, timeout_s: float, out_path: Path) -> int:
     result = {"db": str(db), "sessions": n, "load_average_at_start": round(os.getloadavg()[0], 2),
               "floor_one_session": alone, "tiles_max_s": max(tiles), "tiles_median_s": statistics.median(tiles),
               "done_max_s": max(done), "done_median_s": statistics.median(done),
-              "ratio_tiles_max": round(max(tiles) / alone["tiles_s"], 2), "server_runs_s": runs,
+              "ratio_tiles_max": round(max(tiles) / alone["tiles_s"], 2), "server_runs_s": runs, "cpu_s": cpu,
+              "floor_cpu_s": alone_cpu,
               "sessions_detail": sessions}
     print(f"{n} sessions at once: first tiles median {result['tiles_median_s']} s, max {result['tiles_max_s']} s; "
           f"page done median {result['done_median_s']} s, max {result['done_max_s']} s | one session alone: tiles "
           f"{alone['tiles_s']} s, done {alone['done_s']} s | ratio (max tiles / alone) {result['ratio_tiles_max']}×")
+    print(f"  CPU seconds during the {n} sessions: server {cpu['server']}, browsers {cpu['browsers']} (one session "
+          f"alone: {alone_cpu['server']}, {alone_cpu['browsers']}); "
+          f"server script runs {min(runs, default=0):.1f}–{max(runs, default=0):.1f} s")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(f"results: {out_path}")
