@@ -6,6 +6,11 @@
 - Every query runs through the analyst API (`queries`), whose functions take a fresh cursor each, so
   concurrent sessions never share a cursor.
 - `st.cache_data` keeps the frames, keyed on the API function, its arguments and the file version.
+- `rendered(chart_id, sel, labels, …)` keeps each registered chart as `publish.charts.render` made it
+  (frames, suppression, figure, summary, table), keyed on the chart, the selection, the language, the
+  edition, the file version and the reader's scope (role, town, village): every session of the same
+  scope reuses it, a rerun or a page switch builds no figure again, and a caseworker's chart is never
+  another scope's (their `run` is held to their own area).
 - `run(fn, **kwargs)` takes the typed API function itself (no names, no dispatch); charts reach it
   through `publish.charts.render(..., run=store.run)`, the same function the report pack uses.
 - Who may see what is decided here, below every page: `run` passes the session's principal (signed in
@@ -16,6 +21,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,8 +32,10 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from access import Principal, reveal, scope
+from access import AccessDenied, Principal, reveal, scope
 from contract.paths import db_path
+from publish import charts
+from vocab import Labels
 
 PRINCIPAL_KEY = "auth_principal"   # st.session_state: the signed-in access.Principal (dashboard.auth)
 
@@ -58,9 +66,29 @@ def _close(con) -> None:
         pass
 
 
+MEMORY_LIMIT_ENV = "SUBSIDY_DUCKDB_MEMORY_LIMIT"
+MEMORY_LIMIT = "500MB"   # DuckDB's share: with Streamlit and the caches the server stays under 1 GB at 1M persons
+
+
+def configure(con) -> None:
+    """The dashboard's settings of a DuckDB connection: DuckDB's memory capped at $SUBSIDY_DUCKDB_MEMORY_LIMIT
+    (default MEMORY_LIMIT; DuckDB's own default is 80 % of the machine, and it keeps what it read: 2 GB
+    of RSS after the coverage page at 1,000,000 persons, 0.8 GB with the cap, no slower)."""
+    con.execute(f"SET memory_limit = '{_memory_limit()}'")
+
+
+def _memory_limit() -> str:
+    value = os.environ.get(MEMORY_LIMIT_ENV, MEMORY_LIMIT).strip()
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*[KMGT]i?B", value, re.I):
+        raise ValueError(f"${MEMORY_LIMIT_ENV}: {value!r} is not a size such as 500MB or 2GB")
+    return value
+
+
 @st.cache_resource(show_spinner=False, max_entries=2, on_release=_close)
 def _connect(path: str, mtime_ns: int, inode: int):
-    return queries.connect(path, read_only=True)
+    con = queries.connect(path, read_only=True)
+    configure(con)
+    return con
 
 
 _SEEN: dict[str, tuple[str, int, int]] = {}   # path -> the file version last connected to
@@ -115,6 +143,32 @@ def run(fn: Callable[..., Any], **kwargs: Any) -> Any:
 
 def _cached_run(fn: Callable[..., Any], **kwargs: Any) -> Any:
     return _fetch(fn.__name__, tuple(sorted(kwargs.items())), current_version(), fn)
+
+
+def scope_key(p: Principal | None) -> tuple[str, str | None, str | None] | None:
+    """What decides the data a principal's queries return (`access.scope.enforce`): role, town, village."""
+    return None if p is None else (p.role, p.town, p.village)
+
+
+def rendered(chart_id: str, sel: charts.Selection, labels: Labels, *, public: bool, k: int) -> charts.Rendered:
+    """`charts.render(chart_id, sel, labels, run=run, public=public, k=k)` for this session's principal,
+    shared with every session of the same scope and built once per database file version.
+
+    The Rendered object is shared: callers draw it and never change it (the pack copies a figure it
+    annotates). Refusals (`access.AccessDenied`, `ScopeError`) are raised, never kept."""
+    p = principal()
+    if p is None:
+        raise AccessDenied(f"{chart_id}: nobody is signed in")
+    return _rendered(chart_id, repr(sel), labels.lang, public, k, current_version(), scope_key(p),
+                     _sel=sel, _labels=labels, _principal=p)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4096)
+def _rendered(chart_id: str, sel_key: str, lang: str, public: bool, k: int, version: tuple[str, int, int],
+              area: tuple, *, _sel: charts.Selection, _labels: Labels, _principal: Principal) -> charts.Rendered:
+    # keyed on the selection's repr (every field of the frozen dataclass) and the scope; the principal
+    # itself is not hashed (leading underscore): any principal of that scope gets the same frames
+    return charts.render(chart_id, _sel, _labels, run=scope.scoped(_principal, _cached_run), public=public, k=k)
 
 
 def is_demo_database() -> bool:

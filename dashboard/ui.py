@@ -1,7 +1,8 @@
 """Drawing helpers shared by the pages: KPI tiles, a registered chart with its summary, table, source
 and PNG download, and the report-pack button.
 
-Every chart goes through `chart()`, which asks `publish.charts.render` for it — the same function the
+Every chart goes through `chart()`, which asks `publish.charts.render` for it (through `store.rendered`,
+shared by the sessions of one scope) — the same function the
 report pack calls — and draws what it returns: the figure (with the summary as its accessible name),
 the one-sentence summary, the filters it does not follow, its scope note, the data table in an
 expander naming the SQL file behind it, and a PNG download rendered on click.
@@ -24,7 +25,7 @@ import streamlit as st
 import vocab
 from contract import CATEGORIES
 from dashboard import a11y, auth, state, store
-from publish import charts, pack
+from publish import pack
 from publish.charts import Rendered, Selection
 from publish.kpis import KpiTile
 from publish.render import check_export_prerequisites, to_png
@@ -90,7 +91,7 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
     programs) instead of in an expander.
     """
     public = state.public()
-    r = charts.render(chart_id, sel, labels, run=store.run, public=public, k=state.PUBLIC_K)
+    r = store.rendered(chart_id, sel, labels, public=public, k=state.PUBLIC_K)
     table = r.table
     if table is not r.chart.table:
         column_config = None  # the published table has the API's columns, not the builder's

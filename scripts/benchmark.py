@@ -14,8 +14,9 @@ Sections (`--skip` any of them):
 - figures: every chart of the report built from frames already fetched, as now and with the template
   set on each figure (how it was built before), beside the floor `fig.to_json()` of the same figures.
 - pages: a child process fetches and builds every chart of every page for one selection, cold (the
-  server's script work without Streamlit): seconds and peak RSS, beside the floor of the same process
-  that only imports the packages and opens the database.
+  server's script work without Streamlit, on a connection set up as the server's: `store.configure`):
+  seconds and peak RSS, beside the floor of the same process that only imports the packages and opens
+  the database.
 - pack: the Chinese internal pack for the year (`publish.pack.build_pack`), beside the floor: Chromium
   started and each chart rendered once as SVG; and the renderer as it was (kaleido's page reloaded
   after every render) on the same figures, for the before/after in the same run.
@@ -289,9 +290,11 @@ def bench_figures(con, year: int, repeat: int) -> dict:
 PAGES_SCRIPT = textwrap.dedent("""
     import json, sys, time, psutil
     import queries
+    from dashboard import store   # the server's connection settings (DuckDB's memory cap)
     from publish import charts, kpis
     db, year, only_floor = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "floor"
     con = queries.connect(db)
+    store.configure(con)
     out = {}
     if not only_floor:
         sel = charts.Selection(year=year)
