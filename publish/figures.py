@@ -441,6 +441,8 @@ def targeting(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> C
     # the two errors are 0.1–1 % of a bar: slivers no eye can see, so each bar says them in words
     totals = d[[c for c, _, _ in series]].fillna(0).sum(axis=1)
     for n, total, (_, r) in zip(names, totals, d.iterrows()):
+        if pd.isna(r[[c for c, _, _ in series]]).all():
+            continue  # nothing drawn (hidden by the public edition): the bar's place gets its mark instead
         fig.add_annotation(
             x=float(total), y=_wrap_label(n, 14), xanchor="left", xshift=6, showarrow=False, align="left",
             text=html_text(L("chart.targeting.bar_label", excluded=fmt_int(r["excluded_person_months"]),

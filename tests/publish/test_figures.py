@@ -770,3 +770,15 @@ def test_targeting_writes_small_errors_beside_each_bar():
     assert _annotations(c, "\n") == ["漏保 3（0.30%）\n错保 2（0.20%）"]
     en = figures.honest_shapes(figures.targeting(df, EN, title="t", year=2020), EN)
     assert "0.30%" in _annotations(en)[0] and "0.20%" in _annotations(en)[0]
+    # a program the public edition hides whole: no "—（—）" words where its "<5" / "*" mark goes
+    from publish import charts
+    from publish.suppress import API_LINES, masked_numeric, suppress_frame
+
+    two = pd.concat([df, df.assign(program_id="P01", name="重度残疾人护理补贴", name_en="Nursing subsidy",
+                                   eligible_person_months=3, paid_person_months=3, eligible_paid_person_months=3,
+                                   excluded_person_months=0, included_person_months=0, exclusion_error=0.0,
+                                   inclusion_error=0.0, eligible_persons=1, paid_persons=1)], ignore_index=True)
+    sup = suppress_frame(two, k=5, lines=API_LINES["targeting_errors"])
+    c = figures.honest_shapes(figures.targeting(masked_numeric(two, sup.hidden), ZH, title="t", year=2020), ZH)
+    charts.mark_hidden_points(c.fig, two, sup, ZH, 5)
+    assert "漏保 —（—）" not in " ".join(_annotations(c)) and "<5" in _annotations(c)
