@@ -6,7 +6,6 @@ builders file stays small.
 """
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import numpy as np
@@ -91,8 +90,6 @@ def policy_workbook(frame: pd.DataFrame, change: dict, L: Labels, scope: str,
     tier amount) and the scope (the export states the assumption too)."""
     notes = pd.DataFrame({L("policy_change_desc"): [", ".join(f"{k}={v}" for k, v in change.items()),
                                                     L(assumption), scope]})
-    buf = io.BytesIO()
-    with tables.excel_writer(buf) as xw:
-        frame.rename(columns=L.column).to_excel(xw, sheet_name=L("policy_sheet_result")[:31], index=False)
-        notes.to_excel(xw, sheet_name=L("policy_sheet_notes")[:31], index=False)
-    return buf.getvalue()
+    # the product's one workbook writer: frozen header, autofilter, dates as dates, no formula
+    return tables.to_xlsx({L("policy_sheet_result"): frame.rename(columns=L.column), L("policy_sheet_notes"): notes},
+                          labels=L)

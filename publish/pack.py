@@ -335,22 +335,6 @@ def build_pack(
     return PackResult(out, results, workbook, report, manifest, seconds, render_seconds, renders)
 
 
-def _as_date(text: object) -> object:
-    """'2022-01-18' or '2026-12-02 03:11[:36]' as a datetime (a date cell in the workbook); else as it is."""
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(str(text), fmt)
-        except ValueError:
-            continue
-    return text
-
-
-def _is_date_column(values: pd.Series) -> bool:
-    """A column of datetime.date values (DuckDB's DATE as an object column)."""
-    sample = values.dropna()
-    return len(sample) > 0 and all(isinstance(v, dt.date) for v in sample.head(20))
-
-
 def got_years(con) -> list[int]:
     """Years of the data (for the all-years scope note)."""
     return [int(y) for y in queries.years(con)]
@@ -421,10 +405,10 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
             (L("report.info.filters"), filt),
             (L("report.info.public"), L("report.yes") if public else L("report.no")),
             (L("report.info.k"), k if public else "—"),
-            (L("report.info.data_date"), _as_date(data_date(got.facts))),
-            (L("report.info.loaded_at"), _as_date(got.facts.get("loaded_at", "—"))),
+            (L("report.info.data_date"), sheets.as_date(data_date(got.facts))),
+            (L("report.info.loaded_at"), sheets.as_date(got.facts.get("loaded_at", "—"))),
             (L("report.info.source"), got.facts.get("source", "—")),
-            (L("report.info.generated"), _as_date(generated)),
+            (L("report.info.generated"), sheets.as_date(generated)),
         ]
         if public:
             about += [(L("report.info.legend"), L("report.legend", k=k)), (L("report.info.zero"), L("report.zero"))]
@@ -477,7 +461,7 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
             for j, (api_col, header, _) in enumerate(columns):
                 ws.write(0, j, header, head)
                 is_date = api_col is not None and (pd.api.types.is_datetime64_any_dtype(frame[api_col])
-                                                   or _is_date_column(frame[api_col]))
+                                                   or sheets.is_date_column(frame[api_col]))
                 fmt = (pct if api_col in RATIO_COLUMNS else money if api_col in MONEY_COLUMNS else date if is_date
                        else intf if api_col is not None and pd.api.types.is_integer_dtype(frame[api_col]) else None)
                 ws.set_column(j, j, max(10, min(40, 2 * len(str(header)) + 2)), fmt)

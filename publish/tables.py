@@ -7,6 +7,7 @@ village called `=HYPERLINK(…)` stays the text it was loaded as.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -64,25 +65,69 @@ def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels
 # (the rule and the writer live in contract.sheets, shared with access.cases; re-exported here)
 
 
-def to_xlsx(sheets: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None) -> bytes:
-    """An .xlsx workbook: one sheet per frame (names cut to Excel's 31 characters), plus an info sheet.
+def as_date(text: object) -> object:
+    """'2022-01-18' or '2026-12-02 03:11[:36]' (or with a 'T') as a datetime (a date cell in a workbook);
+    a date as a datetime; anything else as it is."""
+    if isinstance(text, dt.datetime):
+        return text
+    if isinstance(text, dt.date):
+        return dt.datetime(text.year, text.month, text.day)
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(str(text), fmt)
+        except ValueError:
+            continue
+    return text
+
+
+def is_date_column(values: pd.Series) -> bool:
+    """A column of datetime.date values (DuckDB's DATE as an object column), or of dates written as
+    text ('2020-04-01', the people lists' 起始时间), blanks aside."""
+    sample = values[values.notna() & (values.astype(str) != "")].head(20)
+    return len(sample) > 0 and all(isinstance(as_date(v), dt.datetime) for v in sample)
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None, *, labels: Labels) -> bytes:
+    """An .xlsx workbook: one sheet per frame (names cut to Excel's 31 characters), plus the info sheet
+    named and headed in the reader's language (说明: 项目, 内容). Every sheet has a frozen header and an
+    autofilter; dates are date cells (Excel sorts and filters them as dates), not text.
     No cell is a formula or a link (excel_writer, quote_formula_text)."""
+    L = labels
     buf = io.BytesIO()
     with excel_writer(buf) as xw:
         as_text = xw.book.add_format({"quote_prefix": True})
+        date = xw.book.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
+        date_time = xw.book.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
+
+        def write_dates(ws, j: int, values) -> None:
+            for i, v in enumerate(values, start=1):
+                when = as_date(v)
+                if isinstance(when, dt.datetime):
+                    ws.write_datetime(i, j, when, date_time if when.time() != dt.time() else date)
+
         for name, frame in sheets.items():
             sheet = name[:31]
             frame.to_excel(xw, sheet_name=sheet, index=False)
             ws = xw.sheets[sheet]
             quote_formula_text(ws, frame, as_text)
             ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
             for i, col in enumerate(frame.columns):
                 width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
                 ws.set_column(i, i, min(max(width * 1.6 if any(ord(ch) > 255 for ch in str(col)) else width, 8), 50))
+                if is_date_column(frame[col]):
+                    write_dates(ws, i, frame[col])
         if meta:
-            info = pd.DataFrame({"key": [str(k) for k in meta], "value": [str(v) for v in meta.values()]})
-            info.to_excel(xw, sheet_name="info", index=False)
-            quote_formula_text(xw.sheets["info"], info, as_text)
+            info = pd.DataFrame({L("report.info_headers.0"): [str(k) for k in meta],
+                                 L("report.info_headers.1"): [str(v) for v in meta.values()]})
+            info_sheet = L("report.sheet_info")
+            info.to_excel(xw, sheet_name=info_sheet, index=False)
+            ws = xw.sheets[info_sheet]
+            quote_formula_text(ws, info, as_text)
+            ws.freeze_panes(1, 0)
+            ws.set_column(0, 0, 16)
+            ws.set_column(1, 1, 80)
+            write_dates(ws, 1, [v if isinstance(v, (dt.date, dt.datetime)) else None for v in meta.values()])
     return buf.getvalue()
 
 

@@ -81,7 +81,7 @@ def people_list() -> None:
             st.caption(L("gap_list_truncated", n=f"{MAX_ROWS_SHOWN:,}"))
         st.dataframe(table.head(MAX_ROWS_SHOWN), hide_index=True, key="gap_people_table")
         meta = {L("gap"): f"{L.gap(gap)} ({gap})", L("scope"): scope, L("definition"): L.gap_definition(gap),
-                L("generated"): dt.datetime.now().isoformat(timespec="seconds")}
+                L("generated"): dt.datetime.now().replace(microsecond=0)}
         sheet = L.gap(gap).replace("/", "-")
         file_name = f"gap_{gap}_{sel.year}{'_' + sel.town if sel.town else ''}{'_' + village if village else ''}.xlsx"
 
@@ -90,7 +90,7 @@ def people_list() -> None:
 
         def workbook() -> bytes:   # runs when the file is fetched: nothing here may read the session
             audited()
-            return tables.to_xlsx({sheet: table}, meta)
+            return tables.to_xlsx({sheet: table}, meta, labels=L)
 
         st.download_button(
             L("download_xlsx"), data=workbook, file_name=file_name,

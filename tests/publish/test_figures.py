@@ -14,6 +14,7 @@ import math
 import re
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import plotly.io as pio
 import pytest
@@ -342,9 +343,23 @@ def test_gap_people_table_drops_unmasked_columns():
     flat = set(t.astype(str).to_numpy().ravel())
     assert "330102199001011234" not in flat and "张三" not in flat
     assert t.loc[0, "项目"] == "重度残疾人护理补贴" and t.loc[0, "起始时间"] == "2020-04-01"
-    xlsx = tables.to_xlsx({"死亡后仍发放": t}, {"scope": "2020 年"})
+    xlsx = tables.to_xlsx({"死亡后仍发放": t}, {"范围": "2020 年", "生成时间": dt.datetime(2026, 12, 4, 9, 30)},
+                          labels=ZH)
     back = pd.read_excel(io.BytesIO(xlsx), sheet_name=None, engine="openpyxl")
-    assert list(back) == ["死亡后仍发放", "info"] and back["死亡后仍发放"].loc[0, "姓名（脱敏）"] == "张*"
+    assert list(back) == ["死亡后仍发放", "说明"] and back["死亡后仍发放"].loc[0, "姓名（脱敏）"] == "张*"
+    # in the reader's language, dates as date cells, a frozen header and an autofilter on every sheet
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    people_sheet, about = book["死亡后仍发放"], book["说明"]
+    since = people_sheet.cell(row=2, column=list(t.columns).index("起始时间") + 1)
+    assert since.is_date and since.value == dt.datetime(2020, 4, 1) and since.number_format == "yyyy-mm-dd"
+    assert [c.value for c in about[1]] == ["项目", "内容"]
+    assert about["B3"].is_date and about["B3"].value == dt.datetime(2026, 12, 4, 9, 30)
+    for ws in (people_sheet, about):
+        assert ws.freeze_panes == "A2"
+    assert people_sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(t.columns))}2"
+    en = openpyxl.load_workbook(io.BytesIO(tables.to_xlsx({"Paid after death": tables.gap_people_table(
+        people, programs, EN)}, {"Scope": "2020"}, labels=EN)))
+    assert en.sheetnames == ["Paid after death", "About"] and [c.value for c in en["About"][1]] == ["Item", "Value"]
     # a caseworker's own area (access.reveal added the columns): the full name and number, asked for by name
     full = tables.gap_people_table(people, programs, ZH, full=True)
     assert (full.loc[0, "身份证号"], full.loc[0, "姓名"]) == ("330102199001011234", "张三")

@@ -53,7 +53,7 @@ def test_gap_list_workbook_holds_no_formula():
     })
     programs = pd.DataFrame({"program_id": ["X1"], "name": ["=SUM(A1:A9)"], "name_en": ["=SUM(A1:A9)"]})
     table = tables.gap_people_table(people, programs, labels)
-    data = tables.to_xlsx({"死亡后仍发放": table}, {"范围": "2020 年 · +1 · " + HYPERLINK, "=k": "=v"})
+    data = tables.to_xlsx({"死亡后仍发放": table}, {"范围": "2020 年 · +1 · " + HYPERLINK, "=k": "=v"}, labels=labels)
     found = cells(data)
     assert_no_formula(found, ["=**", "+*", "+1", "-2+3", HYPERLINK, "@SUM(1)", "=SUM(A1:A9)", "=1+1 发放", "=v"])
     # numbers stay numbers (a negative amount is not text)
