@@ -10,6 +10,7 @@ It FAILS (never skips) when /usr/bin/chromium is missing: the CI installs it (.c
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -177,7 +178,8 @@ def test_filter_changes_the_number_like_the_api(server, page, con):
     expect(box).to_have_text(i18n.fmt_int(kt.persons_paid), timeout=TIMEOUT_MS)
     wait_rendered(page)
     assert metric_value(page, "发放金额") == i18n.fmt_money(kt.spend_yuan, "zh", short=True)
-    assert "town=" in page.url  # mirrored in the URL, ready to share
+    # mirrored in the URL, ready to share (the URL is written by the script run after the tiles' data)
+    page.wait_for_url(re.compile(r"[?&]town="), timeout=TIMEOUT_MS)
     assert_no_errors(page)
     shot(page, "overview_zh_town")
 

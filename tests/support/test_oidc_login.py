@@ -47,6 +47,8 @@ def test_st_login_through_the_local_provider_shows_the_accounts_claims(oidc_prov
         complete_oidc_login(page, login, account["password"])
         assert page.url.startswith(probe)
         page.get_by_text("STATUS=signed-in").wait_for(timeout=30_000)
+        # the probe writes its lines one element at a time: read the page once the last one is drawn
+        page.get_by_text("ISSUER=").wait_for(timeout=30_000)
         body = page.locator("body").inner_text()
         assert f"EMAIL={account['email']}" in body
         assert f"SUB={account['sub']}" in body
