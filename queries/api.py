@@ -719,8 +719,10 @@ def policy_simulation(con, year: int, rule: str, branch: str | None = None, *, s
                       town=None, village=None, category=None) -> pd.DataFrame:
     """政策测算: a rule of the seed changed, costed for a year (queries/sql/api/policy_simulation.sql).
 
-    Reads int_eligibility_months (the rule as it stands) and the table macro int_eligibility_months_of
-    (the same month-by-month SQL over the seed with one row changed or added), int_payments, stg_persons.
+    Reads int_rule_branch_years (each branch's months per person as a 12-bit mask: the seed's month-by-month
+    SQL), the table macros int_eligibility_rules_of (the seed with one row changed or added) and
+    int_rule_months_of (that row evaluated again when its conditions changed), int_rule_paid_years (the
+    payments per person and month), stg_persons.
     The changed row is (rule, branch) of queries/seeds/eligibility_rules.csv (`rule_seed()`): the keyword
     arguments given replace that row's columns (share = amount_share_of_dibao, categories '|'-separated
     names or codes, '' clears a condition); a branch the seed does not have is added as a new OR-branch.

@@ -169,6 +169,7 @@ def bench_load(source: Path, work: Path) -> dict:
 # ---------------------------------------------------------------- API
 def api_calls(con, year: int, town: str, gap_town: str | None):
     """(label, floor name, zero-argument callable) for every public API function, with realistic filters."""
+    tier = queries.program_tiers(con).iloc[0]   # the first tier of the catalogue, 60 yuan more
     return [
         ("kpi_overview", "payments", lambda: queries.kpi_overview(con, year=year)),
         ("kpi_overview town", "payments", lambda: queries.kpi_overview(con, year=year, town=town)),
@@ -193,13 +194,15 @@ def api_calls(con, year: int, town: str, gap_town: str | None):
         ("gap_people eligible_unpaid", "payments", lambda: queries.gap_people(con, gap="eligible_unpaid", year=year)),
         # issue 14: policy simulation (the rule re-evaluated as it stands; living subsidy at 35%; nursing subsidy
         # extended to grade-3 肢体 at 135 yuan), trends over every year, flows, decisions, status-change sources
-        ("policy_simulation as it stands", "payments",
+        ("policy_simulation as it stands", "eligible+payments",
          lambda: queries.policy_simulation(con, year, rule="living_subsidy")),
-        ("policy_simulation living 35%", "payments", lambda: queries.policy_simulation(
+        ("policy_simulation living 35%", "eligible+payments", lambda: queries.policy_simulation(
             con, year, rule="living_subsidy", branch="dibao_or_dibian", share=0.35)),
-        ("policy_simulation nursing g3", "payments", lambda: queries.policy_simulation(
+        ("policy_simulation nursing g3", "eligible+payments", lambda: queries.policy_simulation(
             con, year, rule="nursing_subsidy", branch="grade_3_physical", categories="肢体", grade_equals=3,
             amount=135)),
+        ("tier_simulation +60 yuan", "payments", lambda: queries.tier_simulation(
+            con, year, program=tier.program_id, tier=int(tier.tier), amount=float(tier.amount) + 60)),
         ("kpi_trends", "payments", lambda: queries.kpi_trends(con)),
         ("gap_trends", "payments", lambda: queries.gap_trends(con)),
         ("program_flows", "payments", lambda: queries.program_flows(con, year=year)),
@@ -217,6 +220,10 @@ def floors(con, year: int) -> dict[str, callable]:
         "applications": lambda: con.execute(
             "select program_id, count(*), median(first_paid_date - submitted_date) from applications "
             "group by program_id").fetchdf(),
+        # the simulation: the year's eligible person-months and payments, by month (what it read before masks)
+        "eligible+payments": lambda: con.execute(
+            "select m, count(*) from (select month(month) as m from int_eligibility_months where year = ? "
+            "union all select month(period) from payments where year(period) = ?) group by m", [year, year]).fetchdf(),
         # coverage: the persons by one breakdown, each marked paid or not from the year's payments
         "persons+payers": lambda: con.execute(
             "select town, count(*), count(*) filter (where person_id in (select person_id from payments "

@@ -13,6 +13,9 @@ The district in 2020 (低保 standard 950, living subsidy 30% = 285):
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -250,3 +253,60 @@ def test_a_bad_tier_change_is_refused_with_a_message(tier_con, kwargs, message):
 def test_the_tier_catalogue(tier_con):
     got = queries.program_tiers(tier_con, program="RH")
     assert got[["tier", "amount", "cycle"]].values.tolist() == [[1, 6000.0, "per_claim"], [2, 10000.0, "per_claim"]]
+
+
+# ----------------------------------------------------------------------------- the month masks = the person-months
+ORACLE = Path(__file__).with_name("oracles") / "policy_simulation_person_months.sql"
+SIMULATIONS = {   # the API's keyword arguments: every kind of change the page offers, and filters
+    "as it stands": dict(rule="living_subsidy"),
+    "nursing as it stands": dict(rule="nursing_subsidy"),
+    "living 35%": dict(rule="living_subsidy", branch="dibao_or_dibian", share=0.35),
+    "低保 standard": dict(rule="living_subsidy", dibao_standard=1200),
+    "nursing g3 肢体 at 135": dict(rule="nursing_subsidy", branch="grade_3_physical", categories="肢体",
+                                   grade_equals=3, amount=135),
+    "nursing g3 肢体, mean amount": dict(rule="nursing_subsidy", branch="grade_3_physical", categories="肢体",
+                                        grade_equals=3),
+    "nursing narrowed": dict(rule="nursing_subsidy", branch="grade_1_2", grade_max=1),
+    "nursing widened": dict(rule="nursing_subsidy", branch="grade_1_2", grade_max=3),
+    "living 低保 only at 40%": dict(rule="living_subsidy", branch="dibao_or_dibian", requires_household="dibao",
+                                  share=0.4),
+    "living new branch at 20%": dict(rule="living_subsidy", branch="grade_1_any", grade_equals=1, share=0.2),
+    "living adults only": dict(rule="living_subsidy", branch="dibao_or_dibian", min_age_months=216),
+    "early intervention": dict(rule="rehab_early_intervention", branch="infant_motor", max_age_months=11),
+}
+
+
+def sql_frame(con, sql: str, year: int, rule: str, branch=None, *, town=None, village=None, category=None,
+              dibao_standard=None, amount=None, **change) -> pd.DataFrame:
+    """The rows of a policy_simulation SQL text (the product's or the oracle: the same parameters)."""
+    columns = ("share", "categories", "grade_max", "grade_equals", "min_age_months", "max_age_months",
+               "cert_statuses", "requires_household")
+    params = {c: change.get(c) for c in columns} | dict(
+        year=year, rule=rule, branch=branch, town=town, village=village, category=category,
+        dibao_standard=dibao_standard, amount=amount)
+    return con.execute(sql, params).df()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(SIMULATIONS))
+def test_the_month_masks_give_the_person_months_answer_on_the_demo(demo_db, name):
+    """Every count equal, every sum of money equal to a cent's billionth, cell by cell, for the district, a
+    town and a category, in two years (demo 2020 at 35%: +1,314,347 yuan for the same eligible persons)."""
+    con = queries.connect(demo_db)
+    town = queries.towns(con)[0]
+    for year, filters in ((2020, {}), (2020, {"town": town}), (2020, {"category": "肢体"}), (2019, {})):
+        kwargs = SIMULATIONS[name] | filters
+        want = sql_frame(con, ORACLE.read_text(encoding="utf-8"), year, **kwargs)
+        got = sql_frame(con, queries.api_sql("policy_simulation"), year, **kwargs)
+        assert list(got.columns) == list(want.columns) and len(got) == len(want), (name, filters, year)
+        for col in want.columns:
+            if want[col].dtype.kind == "f":
+                np.testing.assert_allclose(got[col].to_numpy(), want[col].to_numpy(), rtol=1e-12, atol=1e-9,
+                                           err_msg=f"{name} {filters} {year} {col}")
+            else:
+                assert got[col].astype(str).tolist() == want[col].astype(str).tolist(), (name, filters, year, col)
+    if name == "living 35%":
+        out = queries.policy_simulation(con, 2020, **SIMULATIONS[name], by="program")
+        assert out["change"].sum() == pytest.approx(1_314_347)
+        assert (out["persons_eligible_simulated"] == out["persons_eligible_current"]).all()
+    con.close()

@@ -10,6 +10,9 @@
 -- no condition; cert_statuses defaults to 持证). An empty string clears a text condition (categories '' =
 -- any category). is_simulated marks the changed row. Values arrive as bound parameters of the API call
 -- (queries.policy_simulation), never as SQL text.
+-- conditions_changed: the changed row meets other person-months than the seed's row (a condition differs,
+-- or the branch is new); false for a row whose share alone changed and for every kept row. A simulation
+-- evaluates only such a row month by month and reads the others' months from int_rule_branch_years.
 with seed as (
     select * from eligibility_rules
 ),
@@ -35,9 +38,25 @@ simulated as (
         coalesce(sim_max_age_months::integer, b.max_age_months) as max_age_months,
         coalesce(sim_share::decimal(6, 4), b.amount_share_of_dibao) as amount_share_of_dibao,
         coalesce(b.description, 'simulated branch') as description,
-        true as is_simulated
+        true as is_simulated,
+        b.rule is null as is_new
     from wanted as w
     left join seed as b on b.rule = w.rule and b.branch = w.branch
+),
+
+simulated_checked as (
+    select
+        s.* exclude (is_new),
+        s.is_new
+            or s.cert_statuses is distinct from b.cert_statuses
+            or s.requires_household is distinct from nullif(b.requires_household, '')
+            or s.categories is distinct from nullif(b.categories, '')
+            or s.grade_max is distinct from b.grade_max
+            or s.grade_equals is distinct from b.grade_equals
+            or s.min_age_months is distinct from b.min_age_months
+            or s.max_age_months is distinct from b.max_age_months as conditions_changed
+    from simulated as s
+    left join seed as b on b.rule = s.rule and b.branch = s.branch
 ),
 
 kept as (
@@ -54,7 +73,8 @@ kept as (
         s.max_age_months,
         s.amount_share_of_dibao,
         s.description,
-        false as is_simulated
+        false as is_simulated,
+        false as conditions_changed
     from seed as s
     where not exists (select 1 from wanted as w where w.rule = s.rule and w.branch = s.branch)
 ),
@@ -62,7 +82,7 @@ kept as (
 final as (
     select * from kept
     union all
-    select * from simulated
+    select * from simulated_checked
 )
 
 select * from final
