@@ -54,6 +54,7 @@ from queries.api import (
     connect,
     coverage_by,
     coverage_by_category,
+    coverage_people,
     duration_stats,
     gap_catalog,
     gap_definitions,
@@ -94,7 +95,7 @@ from queries.api import (
 
 __all__ = [
     "connect", "years", "towns", "villages", "programs", "kpi_overview", "monthly_spend",
-    "coverage_by_category", "coverage_by", "targeting_errors", "priority_children",
+    "coverage_by_category", "coverage_by", "coverage_people", "targeting_errors", "priority_children",
     "spend_by_program", "spend_by_tier", "benefit_incidence", "processing_times",
     "application_durations", "duration_stats", "reform_savings", "census_gaps", "census_gaps_by_area",
     "gap_people", "gap_catalog", "load_summary", "rejects_summary", "rejects", "load_info", "load_comparison",

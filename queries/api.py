@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from contract import CATEGORIES, CATEGORY, CERT_STATUS
+from contract import CATEGORIES, CATEGORY, CERT_STATUS, GRADE
 from contract.paths import db_path
 from queries._sql import api_query, check_choice, exists, normalise, run, values
 
@@ -189,6 +189,33 @@ def coverage_by(con, year: int, by: str, town=None, village=None, category=None,
     check_choice("by", by, COVERAGE_BY)
     f = _filters(year, town, village, category, program, program_group)
     return run(con, "coverage_by", f, by=COVERAGE_BY[by])
+
+
+@api_query("coverage_people")
+def coverage_people(con, year: int, covered: bool | None = None, *, town=None, village=None, category=None,
+                    grade=None, sex=None, age_band=None, hukou=None, program=None, program_group=None) -> pd.DataFrame:
+    """The persons behind a coverage count, masked (queries/sql/api/coverage_people.sql).
+
+    Reads the table macro mart_coverage_of (mart_coverage, mart_person_program_years: the rows that
+    coverage_by_category and coverage_by count). covered=True: the persons paid of the cell (as many as its
+    persons_paid), False: those not yet covered (certified_population − persons_paid), None: both. The cell
+    is any of the person filters town, village, category, grade (1–4), sex, age_band, hukou; program /
+    program_group choose which payments count as covering, as in the counts. One row per person, sorted by
+    town, village, category, grade, person_id. Columns: person_id; id_number_masked, name_masked
+    (contract/masking.sql); town; village; category; grade; sex; age_band; hukou; valid_months (months of
+    the year with a valid certificate, alive); covered; programs (the counted programs that paid the person
+    in the year, '|'-separated program_ids; None when not covered); spend_yuan (their money, 0 when not).
+    """
+    if covered is not None and not isinstance(covered, bool):
+        raise ValueError(f"covered={covered!r}: True (paid), False (not yet covered) or None (both)")
+    if grade is not None:
+        check_choice("grade", str(grade), GRADE)
+        grade = GRADE[str(grade)]
+    f = _filters(year, town, village, category, program, program_group)
+    f |= dict(covered=covered, grade=grade, sex=sex, age_band=age_band, hukou=hukou)
+    out = run(con, "coverage_people", f)
+    out["grade"] = out["grade"].astype("Int64")
+    return out
 
 
 # ----------------------------------------------------------------------------- targeting

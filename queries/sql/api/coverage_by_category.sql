@@ -2,26 +2,16 @@
 --   function adds the zero rows of the contract's 7 × 4 grid, coverage NaN)
 -- params: year (required); town, village, category (person filters), program, program_group
 --   (which payments count as covering; optional, null = all)
-with paid_persons as (
-    select distinct person_id
-    from mart_person_program_years as s
-    where s.year = $year
-        and ($town is null or s.town = $town)
-        and ($village is null or s.village = $village)
-        and ($category is null or s.category = $category)
-        and ($program is null or s.program_id = $program)
-        and ($program_group is null or s.program_group = $program_group)
-),
-
-counts as (
+-- The persons and whether each is covered: the table macro mart_coverage_of (one definition with
+-- coverage_by and the list behind a count, coverage_people).
+with counts as (
     select c.category, c.grade,
            count(*) as certified_population,
-           count(*) filter (where c.person_id in (select person_id from paid_persons)) as persons_paid
-    from mart_coverage as c
-    where c.year = $year
-        and ($town is null or c.town = $town)
-        and ($village is null or c.village = $village)
-        and ($category is null or c.category = $category)
+           count(*) filter (where c.covered) as persons_paid
+    from mart_coverage_of(
+        cov_year := $year, cov_town := $town, cov_village := $village, cov_category := $category,
+        cov_program := $program, cov_program_group := $program_group
+    ) as c
     group by c.category, c.grade
 ),
 

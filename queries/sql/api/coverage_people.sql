@@ -1,0 +1,42 @@
+-- grain: one row per person of the year's certified population in the cell (covered or not, as asked),
+--   masked, sorted by town, village, category, grade, person_id
+-- params: year (required); covered (true: the persons paid, false: not yet covered, null: both); town,
+--   village, category, grade, sex, age_band, hukou (person filters); program, program_group (which
+--   payments count as covering); each optional, null = all
+-- The persons behind a count of coverage_by_category / coverage_by: the same rows of the table macro
+-- mart_coverage_of, so len(rows) with covered = true is persons_paid of that cell, with false
+-- certified_population − persons_paid. Identities masked (mask_id / mask_name, contract/masking.sql).
+with cell as (
+    select c.*
+    from mart_coverage_of(
+        cov_year := $year, cov_town := $town, cov_village := $village, cov_category := $category,
+        cov_program := $program, cov_program_group := $program_group
+    ) as c
+    where ($covered is null or c.covered = $covered)
+        and ($grade is null or c.grade = $grade)
+        and ($sex is null or c.sex = $sex)
+        and ($age_band is null or c.age_band = $age_band)
+        and ($hukou is null or c.hukou = $hukou)
+),
+
+final as (
+    select
+        c.person_id,
+        mask_id(p.id_number) as id_number_masked,
+        mask_name(p.name) as name_masked,
+        c.town,
+        c.village,
+        c.category,
+        c.grade,
+        c.sex,
+        c.age_band,
+        c.hukou,
+        c.valid_months,
+        c.covered,
+        c.programs,
+        c.spend_yuan
+    from cell as c
+    inner join stg_persons as p using (person_id)
+)
+
+select * from final order by town, village, category, grade, person_id
