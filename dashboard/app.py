@@ -18,7 +18,7 @@ import streamlit as st
 import queries
 import vocab
 from access import AccessDenied, Role
-from dashboard import a11y, auth, state, store
+from dashboard import a11y, auth, state, store, ui
 from vocab import t
 
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -104,6 +104,7 @@ def _main() -> None:
     except AccessDenied as exc:
         auth.record("denied", page=page, detail=str(exc)[:500])
         st.error(t("auth.denied", lang, what=type(exc).__name__), icon=":material/block:")
+    st.session_state.pop(ui.DRILLED, None)   # a click's mark lives for the run it caused
     state.sync_url()
 
 

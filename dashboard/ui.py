@@ -13,19 +13,22 @@ name inside a summary or a scope) goes through `md` first, so it is shown as the
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import json
 import os
 import re
 import zipfile
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
 import vocab
 from contract import CATEGORIES
 from dashboard import a11y, auth, state, store
-from publish import pack
+from publish import pack, tables
 from publish.charts import Rendered, Selection
 from publish.kpis import KpiTile
 from publish.render import check_export_prerequisites, to_png
@@ -107,8 +110,10 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
         # a filter drills while it is "all"; the gaps page's gap is always one, and a click picks another
         drill = r.spec.drill if r.spec.drill and (r.spec.drill in PAGE_DRILLS or getattr(sel, r.spec.drill) is None) \
             else None
+        also = r.spec.drill_also if drill is not None else None
         clicks = {} if drill is None else dict(
-            on_select=functools.partial(_on_drill, f"chart_{chart_id}", drill, drill_labels(drill, labels)),
+            on_select=functools.partial(_on_drill, f"chart_{chart_id}", drill, drill_labels(drill, labels),
+                                        also, drill_labels(also, labels) if also else None),
             selection_mode="points")
         st.plotly_chart(r.chart.fig, key=f"chart_{chart_id}", theme=None, alt=r.chart.summary,
                         config=a11y.plotly_config(labels.lang), **clicks)
@@ -143,11 +148,52 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
     return r
 
 
+# ---------------------------------------------------------------- the persons behind a count
+MAX_ROWS_SHOWN = 2000   # a list shows its first rows on the page, every row in its Excel file
+
+
+def person_list(rows, to_table: Callable[..., Any], labels: vocab.Labels, *, page: str, what: str,
+                filters: dict[str, Any], count: str, file_name: str, sheet: str, meta: dict[str, Any],
+                key: str) -> None:
+    """A list of persons behind a number (a gap's cases, a coverage cell's persons): full names and ID numbers
+    of a caseworker's own area (access.reveal), masked for everyone else; audited when shown (once per
+    content) and when downloaded; the first MAX_ROWS_SHOWN rows on the page, all in the Excel file.
+
+    `rows` is the API's masked frame (one row per case, with person_id); `to_table(rows, full)` labels it
+    (publish.tables); `count` is the message key of its count line ({n} rows, {p} persons)."""
+    unmasked = store.principal().rights.unmasked
+    if unmasked:  # a caseworker: full names and ID numbers of persons in the own area only
+        rows = rows.merge(store.identities(rows["person_id"]), on="person_id", how="left")
+        st.caption(labels("people.unmasked_note"))
+    table = to_table(rows, unmasked)
+    n_persons = int(rows["person_id"].nunique())
+    auth.record_once("list", page=page, filters=filters, what=what, persons=n_persons, unmasked=unmasked)
+    st.markdown(labels(count, n=f"{len(rows):,}", p=f"{n_persons:,}"))
+    if len(table) > MAX_ROWS_SHOWN:
+        st.caption(labels("gap_list_truncated", n=f"{MAX_ROWS_SHOWN:,}"))
+    st.dataframe(table.head(MAX_ROWS_SHOWN), hide_index=True, key=f"{key}_table")
+    meta = {**meta, labels("generated"): dt.datetime.now().replace(microsecond=0)}
+    audited = auth.recorder("download", page=page, filters=filters, what=file_name, persons=n_persons,
+                            unmasked=unmasked)
+
+    def workbook() -> bytes:   # runs when the file is fetched: nothing here may read the session
+        audited()
+        return tables.to_xlsx({sheet: table}, meta, labels=labels)
+
+    st.download_button(
+        labels("download_xlsx"), data=workbook, file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+        icon=":material/download:", on_click="ignore",
+    )
+
+
 # ---------------------------------------------------------------- click to filter (drill)
 # a chart's drill dimension -> its widget key (the sidebar's filters; the gaps page's gap)
-DRILL_KEYS = {"town": "town", "category": "category", "program": "program", "gap": "gap"}
+DRILL_KEYS = {"town": "town", "category": "category", "program": "program", "gap": "gap", "grade": "grade"}
 PAGE_DRILLS = frozenset({"gap"})   # a page-level choice that always has a value: a click picks another
-DRILLED = "_drilled"               # session state: the dimension the last click set (the page may show its list)
+# session state: the dimension the click before this run set (the page may bring its list into view); the app
+# clears it at the end of the run, so it is never left over for another page
+DRILLED = "_drilled"
 
 
 def _drill_texts(dim: str, labels: vocab.Labels) -> list[tuple[str, list[str]]]:
@@ -158,6 +204,8 @@ def _drill_texts(dim: str, labels: vocab.Labels) -> list[tuple[str, list[str]]]:
         return [(v, [v, labels.code(dim, v)]) for v in CATEGORIES]
     if dim == "gap":
         return [(g, [labels.gap(g)]) for g in labels.gap_keys]
+    if dim == "grade":   # the page's choice holds the grade as text ("1"…"4", as in the URL)
+        return [(str(g), [labels.code("grade", g)]) for g in (1, 2, 3, 4)]
     catalog = store.programs()
     return [(row.program_id, [shown, row.name, row.name_en if isinstance(row.name_en, str) else row.name])
             for row, shown in zip(catalog.itertuples(), labels.programs(catalog))]
@@ -189,13 +237,19 @@ def drill_value(event, mapping: dict[str, str]) -> str | None:
     return None
 
 
-def _on_drill(chart_key: str, dim: str, mapping: dict[str, str]) -> None:
+def _on_drill(chart_key: str, dim: str, mapping: dict[str, str], also: str | None = None,
+              also_mapping: dict[str, str] | None = None) -> None:
     """Selection callback: narrow the sidebar filter to the clicked town / category (the URL follows at the
-    end of the run, state.sync_url). Runs before the next script run, so the widget takes the value."""
-    value = drill_value(st.session_state.get(chart_key), mapping)
+    end of the run, state.sync_url), and set the page's `also` choice from the cell's other axis (a heatmap
+    cell's grade). Runs before the next script run, so the widgets take the values."""
+    event = st.session_state.get(chart_key)
+    value = drill_value(event, mapping)
     if value is not None:
         st.session_state[DRILL_KEYS[dim]] = value
         st.session_state[DRILLED] = dim
+        other = drill_value(event, also_mapping) if also else None
+        if other is not None:
+            st.session_state[DRILL_KEYS[also]] = other
 
 
 def scroll_to(anchor: str) -> None:

@@ -151,6 +151,7 @@ class ChartSpec:
     scope_note: str | None = None               # message key explaining a scope (e.g. all years)
     applies: Callable[[Selection], bool] = lambda sel: True
     drill: str | None = None                    # a click on a bar / cell narrows the page to that town or category
+    drill_also: str | None = None               # and a heatmap cell's other axis (grade): the page's own choice
 
     def title(self, labels: Labels, sel: Selection | None = None) -> str:
         """The chart's one title (figure, page, PDF page and workbook index)."""
@@ -256,9 +257,9 @@ def _tier_asked(sel: Selection) -> bool:
 
 
 def _spec(id_: str, builder, *calls: Call, scope_note: str | None = None, applies=None, drill: str | None = None,
-          **options) -> ChartSpec:
+          drill_also: str | None = None, **options) -> ChartSpec:
     return ChartSpec(id_, id_.split(".")[0], builder, tuple(calls), tuple(options.items()), scope_note,
-                     applies or (lambda sel: True), drill)
+                     applies or (lambda sel: True), drill, drill_also)
 
 
 def _call(fn, *, all_years: bool = False, dynamic=None, lookup: bool = False, **fixed) -> Call:
@@ -273,7 +274,8 @@ CHARTS: dict[str, ChartSpec] = {s.id: s for s in (
           _call(q.programs, lookup=True), scope_note="trends_all_years"),
     _spec("overview.gap_trends", figures_trends.gap_trends, _call(q.gap_trends, all_years=True),
           _call(q.programs, lookup=True), scope_note="trends_all_years"),
-    _spec("coverage.heatmap", figures.coverage_heatmap, _call(q.coverage_by_category), drill="category"),
+    _spec("coverage.heatmap", figures.coverage_heatmap, _call(q.coverage_by_category), drill="category",
+          drill_also="grade"),
     _spec("coverage.town", figures.coverage_bars, _call(q.coverage_by, by="town"), by="town", drill="town"),
     _spec("coverage.sex", figures.coverage_bars, _call(q.coverage_by, by="sex"), by="sex"),
     _spec("coverage.age_band", figures.coverage_bars, _call(q.coverage_by, by="age_band"), by="age_band"),

@@ -342,14 +342,17 @@ def coverage_heatmap(df: pd.DataFrame, L: Labels, *, title: str, year: Any = Non
         xgap=2, ygap=2,
     ))
     # the cell values as a text layer coloured per cell, black or white (style.text_color_on), so
-    # every value reaches 4.5:1 on its cell; plotly's own choice left white on mid cells at 3.2:1
-    cells = [(x, y, t, text_color_on(pc.sample_colorscale(SEQUENTIAL, [float(v)])[0]))
-             for y, row_v, row_t in zip(ys, z.to_numpy(dtype=float), text) for x, v, t in zip(xs, row_v, row_t)
-             if t]
+    # every value reaches 4.5:1 on its cell; plotly's own choice left white on mid cells at 3.2:1. The layer
+    # carries the cell's hover too: plotly cannot select a heatmap cell, but a click on a text point is a
+    # selected point (st.plotly_chart on_select: the drill to the cell's category and grade)
+    cells = [(x, y, t, text_color_on(pc.sample_colorscale(SEQUENTIAL, [float(v)])[0]), count)
+             for y, row_v, row_t, row_n in zip(ys, z.to_numpy(dtype=float), text, n.to_numpy(dtype=float))
+             for x, v, t, count in zip(xs, row_v, row_t, row_n) if t]
     if cells:
         fig.add_scatter(x=[c[0] for c in cells], y=[c[1] for c in cells], text=[c[2] for c in cells],
-                        mode="text", textfont=dict(size=13, color=[c[3] for c in cells]), hoverinfo="skip",
-                        showlegend=False)
+                        customdata=[c[4] for c in cells], mode="text",
+                        textfont=dict(size=13, color=[c[3] for c in cells]),
+                        hovertemplate=_hover("%{y} %{x}<br>%{text}<br>N=%{customdata:,}"), showlegend=False)
     base_layout(fig, title, legend=False, height=420)
     fig.update_yaxes(autorange="reversed")
     valid = _with_coverage(d)

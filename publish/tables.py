@@ -24,21 +24,21 @@ from vocab import Labels
 UNMASKED = ("id_number", "name")
 
 
-def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels, *,
-                     full: bool = False) -> pd.DataFrame:
-    """The follow-up list of one gap with labelled columns: masked ID and name; with `full` (a caseworker's
-    own area, the frame carrying `name` and `id_number` from access.reveal) those instead. Without `full`
-    the unmasked columns are dropped whatever the frame holds."""
-    L = labels
+def _identified(people: pd.DataFrame, full: bool) -> tuple[pd.DataFrame, bool]:
+    """`people` with the identity columns a list may show: with `full` (a caseworker's own area, the frame
+    carrying `name` and `id_number` from access.reveal) those in the masked columns' place; otherwise the
+    unmasked columns dropped whatever the frame holds."""
     full = full and all(c in people.columns for c in UNMASKED)
     d = people.copy() if full else people.drop(columns=[c for c in UNMASKED if c in people.columns]).copy()
     if full:
         d["id_number_masked"], d["name_masked"] = d["id_number"], d["name"]
-    names: dict[str, str] = {}
-    if programs is not None and not programs.empty:
-        names = dict(zip(programs["program_id"], L.programs(programs)))
-    since = pd.to_datetime(d.get("since"), errors="coerce") if "since" in d else pd.Series(pd.NaT, index=d.index)
-    out = pd.DataFrame({
+    return d, full
+
+
+def _person_columns(d: pd.DataFrame, labels: Labels, full: bool) -> dict[str, Any]:
+    """The columns every person list starts with: person, ID number, name, town, village, category, grade."""
+    L = labels
+    return {
         L("people.person_id"): d.get("person_id"),
         L("people.id_number" if full else "people.id_number_masked"): d.get("id_number_masked"),
         L("people.name" if full else "people.name_masked"): d.get("name_masked"),
@@ -46,6 +46,34 @@ def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels
         L("village"): d.get("village"),
         L("category"): [L.code("category", c) if isinstance(c, str) else "" for c in d.get("category", [])],
         L("grade"): [L.code("grade", g) if pd.notna(g) else "" for g in d.get("grade", [])],
+    }
+
+
+def _blank_missing(out: pd.DataFrame) -> pd.DataFrame:
+    """Blank, not "None", where a text column does not apply to a row."""
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].where(out[col].notna(), "")
+    return out.reset_index(drop=True)
+
+
+def _program_names(programs: pd.DataFrame | None, labels: Labels) -> dict[str, str]:
+    if programs is None or programs.empty:
+        return {}
+    return dict(zip(programs["program_id"], labels.programs(programs)))
+
+
+def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels, *,
+                     full: bool = False) -> pd.DataFrame:
+    """The follow-up list of one gap with labelled columns: masked ID and name; with `full` (a caseworker's
+    own area, the frame carrying `name` and `id_number` from access.reveal) those instead. Without `full`
+    the unmasked columns are dropped whatever the frame holds."""
+    L = labels
+    d, full = _identified(people, full)
+    names = _program_names(programs, L)
+    since = pd.to_datetime(d.get("since"), errors="coerce") if "since" in d else pd.Series(pd.NaT, index=d.index)
+    return _blank_missing(pd.DataFrame({
+        **_person_columns(d, L, full),
         L("gap"): [L.gap(g) for g in d.get("gap", [])],
         L("program"): [names.get(p, p if isinstance(p, str) else "") for p in d.get("program_id", [])],
         L("people.payment_id"): d.get("payment_id"),
@@ -53,12 +81,27 @@ def gap_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels
         L("people.since"): since.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
         L("months"): d.get("months"),
         L("people.amount"): pd.to_numeric(d.get("amount_yuan"), errors="coerce"),
-    })
-    # blank, not "None", where a column does not apply to the gap (no program for not_surveyed…)
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].where(out[col].notna(), "")
-    return out.reset_index(drop=True)
+    }))
+
+
+def coverage_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels, *,
+                          full: bool = False) -> pd.DataFrame:
+    """The persons behind a coverage count (queries.coverage_people) with labelled columns, identities as
+    in gap_people_table; then sex, age band, months with a valid certificate, covered or not, the programs
+    that paid them in the year (names) and their money."""
+    L = labels
+    d, full = _identified(people, full)
+    names = _program_names(programs, L)
+    return _blank_missing(pd.DataFrame({
+        **_person_columns(d, L, full),
+        L("people.sex"): [L.code("sex", v) if isinstance(v, str) else "" for v in d.get("sex", [])],
+        L("people.age_band"): [L.code("age_band", v) if isinstance(v, str) else "" for v in d.get("age_band", [])],
+        L("people.valid_months"): d.get("valid_months"),
+        L("people.covered"): [L("people.covered_yes" if c else "people.covered_no") for c in d.get("covered", [])],
+        L("people.programs_paid"): [L.list_sep().join(names.get(p, p) for p in str(ps).split("|"))
+                                    if isinstance(ps, str) else "" for ps in d.get("programs", [])],
+        L.column("spend_yuan"): pd.to_numeric(d.get("spend_yuan"), errors="coerce"),
+    }))
 
 
 # ---------------------------------------------------------------- spreadsheets: loaded text stays text

@@ -333,6 +333,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "people.detail": ("问题说明", "What is wrong"),
     "people.since": ("起始时间", "Since"),
     "people.amount": ("金额（元）", "Amount (¥)"),
+    "people.sex": ("性别", "Sex"),
+    "people.age_band": ("年龄段", "Age band"),
+    "people.valid_months": ("持证有效月数", "Months certified"),
+    "people.covered": ("本年度获得发放", "Paid this year"),
+    "people.covered_yes": ("是", "yes"),
+    "people.covered_no": ("否", "no"),
+    "people.programs_paid": ("发放项目", "Programs paid"),
     "definition": ("定义", "Definition"),
     "generated": ("生成时间", "Generated"),
     # the data-quality page

@@ -254,4 +254,19 @@ ANALYSIS_TEXT |= {
     "drill_hint_gap": ("点击某个缺口的柱条，即选中该缺口并显示其下方的人员名单。",
                        "Click a gap's bar to pick that gap and show the list of persons behind it below."),
     "drill_to_list": ("已选中缺口“{gap}”：其 {n} 人的名单见下方。", "Gap “{gap}” picked: the list of its {n} persons is below."),
+    # the coverage page's list: the persons behind a cell of the heatmap or a town's bar
+    "coverage_people_header": ("覆盖名单（已脱敏）", "Persons behind the coverage (masked)"),
+    "coverage_people_header_full": ("覆盖名单（本辖区，含完整身份信息）",
+                                    "Persons behind the coverage (your area, full identities)"),
+    "coverage_people_help": ("持证人口中本年度已获发放或尚未覆盖的人员，按侧栏筛选和下方等级；"
+                             "点击上方热力图的格子或镇街柱条，即选中该格或该镇街并显示其名单。",
+                             "The certified persons paid this year or not yet covered, for the sidebar's filters "
+                             "and the grade below; a click on a heatmap cell or a town's bar above picks it and "
+                             "shows its list."),
+    "coverage_list": ("名单", "List"),
+    "coverage_list.not_covered": ("尚未覆盖", "Not yet covered"),
+    "coverage_list.paid": ("已获发放", "Paid"),
+    "coverage_people_count": ("共 {p} 人。", "{p} persons."),
+    "coverage_drill_to_list": ("已选中{cell}：尚未覆盖 {unpaid} 人，已获发放 {paid} 人，名单见下方。",
+                               "{cell} picked: {unpaid} not yet covered, {paid} paid; the list is below."),
 }

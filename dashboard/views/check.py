@@ -17,7 +17,6 @@ from access import cases
 from dashboard import auth, follow, state, store, ui
 from publish import worklist
 
-MAX_ROWS_SHOWN = 2000
 L = state.labels()
 sel = state.filters()
 who = store.principal()
@@ -126,14 +125,14 @@ def check_list(check: str) -> None:
     if saved is not None:
         st.success(L("case.saved", n=saved) if saved else L("case.nothing_changed"), icon=":material/check:")
     if not todo.empty:
-        shown = todo.head(MAX_ROWS_SHOWN).reset_index(drop=True)
+        shown = todo.head(ui.MAX_ROWS_SHOWN).reset_index(drop=True)
         if can_edit:
             editor(shown, key)
         else:
             st.dataframe(shown, hide_index=True, key=key)
     if not in_time.empty:
         with st.expander(f"{L('check.in_time')} · {len(in_time):,}"):
-            st.dataframe(in_time.head(MAX_ROWS_SHOWN), hide_index=True, key=f"{key}_in_time")
+            st.dataframe(in_time.head(ui.MAX_ROWS_SHOWN), hide_index=True, key=f"{key}_in_time")
 
 
 def upload_box() -> None:
@@ -161,7 +160,7 @@ def worklist_section(today: dt.date) -> None:
         open_cases = open_cases.merge(store.identities(open_cases["person_id"]), on="person_id", how="left")
     listed = worklist.overdue_first(worklist.with_status(open_cases, statuses(open_cases["case_key"])), today)
     programs = store.programs()
-    st.dataframe(worklist.worklist_table(listed.head(MAX_ROWS_SHOWN), programs, L, full=unmasked),
+    st.dataframe(worklist.worklist_table(listed.head(ui.MAX_ROWS_SHOWN), programs, L, full=unmasked),
                  hide_index=True, key="worklist_table")
     file_name = f"worklist_{today.isoformat()}{'_' + sel.town if sel.town else ''}.xlsx"
     audited = auth.recorder("download", page="check", filters=audit_filters, what=file_name,

@@ -1,13 +1,22 @@
-"""覆盖 Coverage: by category × grade, town, sex and age band; two subsidies' targeting errors; priority children."""
+"""覆盖 Coverage: by category × grade, town, sex and age band; the persons behind a cell (a click on a heatmap
+cell or a town's bar picks it and brings its list into view: masked for leadership and analysts, full
+identities of a caseworker's own area, audited); two subsidies' targeting errors; priority children."""
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, ui
+import queries
+from dashboard import state, store, ui
+from publish import tables
+
+PEOPLE_ANCHOR = "coverage-people"   # the list's header: a click on a cell or a town's bar scrolls to it
+LISTS = ("not_covered", "paid")     # which persons of the cell: queries.coverage_people(covered=…)
+GRADES = ("", "1", "2", "3", "4")   # the list's grade ("" = all), set by a click on a heatmap cell
 
 L = state.labels()
 sel = state.filters()
-ui.header(L("coverage_title", year=sel.year), ui.fmt_scope(sel, L), L)
+scope = ui.fmt_scope(sel, L)
+ui.header(L("coverage_title", year=sel.year), scope, L)
 st.caption(L("coverage_help"))
 
 ui.chart("coverage.heatmap", sel, L)
@@ -17,6 +26,52 @@ with left:
 with right:
     ui.chart("coverage.sex", sel, L)
     ui.chart("coverage.age_band", sel, L)
+
+
+def coverage_list() -> None:
+    """The persons paid or not yet covered of the selection and grade, audited (ui.person_list)."""
+    c1, c2 = st.columns(2)
+    with c1:
+        which = state.url_select(L("coverage_list"), LISTS, key="covered", default=LISTS[0], url_default=LISTS[0],
+                                 lang=L.lang, format_func=lambda v: L(f"coverage_list.{v}"))
+    with c2:
+        grade = state.url_select(L("grade"), GRADES, key="grade", default="", url_default="", lang=L.lang,
+                                 format_func=lambda g: L.code("grade", int(g)) if g else L("all"))
+    if st.session_state.get(ui.DRILLED) in ("category", "town"):   # a click above: the cell's counts, its list
+        counts = store.run(queries.coverage_by_category, **sel.filters())
+        if grade:
+            counts = counts[counts["grade"] == int(grade)]
+        paid = int(counts["persons_paid"].sum())
+        cell = " ".join(x for x in (sel.town, sel.village, sel.category and L.code("category", sel.category),
+                                    grade and L.code("grade", int(grade))) if x)
+        st.caption(L("coverage_drill_to_list", cell=ui.md(cell), paid=f"{paid:,}",
+                     unpaid=f"{int(counts['certified_population'].sum()) - paid:,}"))
+        ui.scroll_to(PEOPLE_ANCHOR)
+    rows = store.run(queries.coverage_people, year=sel.year, covered=which == "paid", grade=grade or None,
+                     town=sel.town, village=sel.village, category=sel.category, program=sel.program,
+                     program_group=sel.program_group)
+    what = L(f"coverage_list.{which}")
+    if rows is None or rows.empty:
+        ui.empty(L, f"{what} · {scope}")
+        return
+    area = "".join(f"_{x}" for x in (sel.town, sel.village, sel.category, grade and f"g{grade}") if x)
+    ui.person_list(rows, lambda r, full: tables.coverage_people_table(r, store.programs(), L, full=full), L,
+                   page="coverage", what=f"coverage_people:{which}",
+                   filters={**sel.filters(), "year": sel.year, "covered": which, "grade": grade or None},
+                   count="coverage_people_count", file_name=f"coverage_{which}_{sel.year}{area}.xlsx", sheet=what,
+                   meta={L("coverage_list"): what, L("scope"): scope, L("grade"): L.code("grade", int(grade))
+                         if grade else L("all"), L("definition"): L("coverage_help")},
+                   key="coverage_people")
+
+
+who = store.principal()
+st.header(L("coverage_people_header_full" if who.rights.unmasked else "coverage_people_header"),
+          anchor=PEOPLE_ANCHOR)
+st.caption(L("coverage_people_help"))
+if state.public() or not who.rights.lists:
+    st.info(L("public_no_list"), icon=":material/visibility_off:")
+else:
+    coverage_list()
 
 st.header(L("targeting_header"), anchor=False)
 st.caption(L("targeting_help"))

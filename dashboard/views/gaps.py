@@ -5,15 +5,13 @@ leadership and analysts, with full names and ID numbers for a caseworker's own a
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import streamlit as st
 
 import queries
-from dashboard import auth, state, store, ui
+from dashboard import state, store, ui
 from publish import charts, kpis, tables
 
-MAX_ROWS_SHOWN = 2000
 PEOPLE_ANCHOR = "gap-people"   # the list's header: a click on a gap's bar scrolls to it
 
 L = state.labels()
@@ -64,39 +62,16 @@ def people_list() -> None:
     """The list behind the gap (not for the public edition or a role without lists), audited."""
     people = store.run(queries.gap_people, gap=gap, year=sel.year, town=sel.town, village=village,
                        category=sel.category)
-    audit_filters = {**sel.filters(), "year": sel.year, "gap": gap}
     if people is None or people.empty:
         ui.empty(L, f"{L.gap(gap)} · {scope}")
-    else:
-        unmasked = who.rights.unmasked
-        if unmasked:  # a caseworker: full names and ID numbers of persons in the own area only
-            people = people.merge(store.identities(people["person_id"]), on="person_id", how="left")
-            st.caption(L("people.unmasked_note"))
-        table = tables.gap_people_table(people, store.programs(), L, full=unmasked)
-        n_persons = int(people["person_id"].nunique())
-        auth.record_once("list", page="gaps", filters=audit_filters, what=f"gap_people:{gap}", persons=n_persons,
-                         unmasked=unmasked)
-        st.markdown(L("gap_people_count", n=f"{len(people):,}", p=f"{n_persons:,}"))
-        if len(table) > MAX_ROWS_SHOWN:
-            st.caption(L("gap_list_truncated", n=f"{MAX_ROWS_SHOWN:,}"))
-        st.dataframe(table.head(MAX_ROWS_SHOWN), hide_index=True, key="gap_people_table")
-        meta = {L("gap"): f"{L.gap(gap)} ({gap})", L("scope"): scope, L("definition"): L.gap_definition(gap),
-                L("generated"): dt.datetime.now().replace(microsecond=0)}
-        sheet = L.gap(gap).replace("/", "-")
-        file_name = f"gap_{gap}_{sel.year}{'_' + sel.town if sel.town else ''}{'_' + village if village else ''}.xlsx"
-
-        audited = auth.recorder("download", page="gaps", filters=audit_filters, what=file_name, persons=n_persons,
-                                unmasked=unmasked)
-
-        def workbook() -> bytes:   # runs when the file is fetched: nothing here may read the session
-            audited()
-            return tables.to_xlsx({sheet: table}, meta, labels=L)
-
-        st.download_button(
-            L("download_xlsx"), data=workbook, file_name=file_name,
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="gap_people_xlsx",
-            icon=":material/download:", on_click="ignore",
-        )
+        return
+    sheet = L.gap(gap).replace("/", "-")
+    file_name = f"gap_{gap}_{sel.year}{'_' + sel.town if sel.town else ''}{'_' + village if village else ''}.xlsx"
+    ui.person_list(people, lambda rows, full: tables.gap_people_table(rows, store.programs(), L, full=full), L,
+                   page="gaps", what=f"gap_people:{gap}", filters={**sel.filters(), "year": sel.year, "gap": gap},
+                   count="gap_people_count", file_name=file_name, sheet=sheet,
+                   meta={L("gap"): f"{L.gap(gap)} ({gap})", L("scope"): scope, L("definition"): L.gap_definition(gap)},
+                   key="gap_people")
 
 
 if public or not who.rights.lists:

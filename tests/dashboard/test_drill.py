@@ -141,3 +141,84 @@ def test_a_click_on_a_program_bar_narrows_the_spend_page_and_the_url(tiny_db, mo
     assert len(bars) == 1 and bars[0][1] == pytest.approx(675 / 10_000)
     assert not drillable(at, "spend.programs")       # one program chosen: nothing left to click to
     assert any("重度残疾人护理补贴" in str(c.value) for c in at.caption)   # the scope names the program
+
+
+# ----------------------------------------------------------------------------- a coverage count → its persons
+def test_a_clicked_heatmap_cell_names_its_category_and_grade(monkeypatch):
+    L = charts.labels("zh")
+    state = {"chart_coverage.heatmap": {"selection": {"points": [{"x": "二级", "y": "精神", "z": 0.0}]}}}
+    monkeypatch.setattr(ui.st, "session_state", state)
+    ui._on_drill("chart_coverage.heatmap", "category", ui.drill_labels("category", L),
+                 "grade", ui.drill_labels("grade", L))
+    assert (state["category"], state["grade"], state[ui.DRILLED]) == ("精神", "2", "category")
+    assert charts.CHARTS["coverage.heatmap"].drill_also == "grade"
+    en = charts.labels("en")
+    event = {"selection": {"points": [{"x": "Grade 3", "y": "Visual"}]}}
+    assert ui.drill_value(event, ui.drill_labels("grade", en)) == "3"
+
+
+def coverage_people_shown(at) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "本年度获得发放" in d.value.columns)
+
+
+@pytest.mark.slow
+def test_a_click_on_a_heatmap_cell_shows_the_cells_masked_list(tiny_db, monkeypatch):
+    """2020 on the tiny district: 精神 二级 is P002 李四娘 alone, certified and paid nothing (her NS payments are
+    for 2021): 1 not yet covered, 0 paid; the click's callback (test above) sets category, grade, DRILLED."""
+    from access import audit
+    from access import db as ops
+
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("coverage", year=2020)
+    assert not at.exception, [e.message for e in at.exception]
+    assert drillable(at, "coverage.heatmap") and drillable(at, "coverage.town")
+    everyone = coverage_people_shown(at)               # the district's not yet covered: P002 only
+    assert list(everyone["人员编号"]) == ["P002"]
+    at.session_state["category"] = "精神"               # what the click's callback does
+    at.session_state["grade"] = "2"
+    at.session_state[ui.DRILLED] = "category"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert (at.query_params["category"], at.query_params["grade"]) == ("精神", "2")   # the URL follows
+    L = charts.labels("zh")
+    assert L("coverage_drill_to_list", cell="精神 二级", unpaid="1", paid="0") in [c.value for c in at.caption]
+    people = coverage_people_shown(at)
+    assert list(people["人员编号"]) == ["P002"] and list(people["姓名（脱敏）"]) == ["李**"]
+    assert list(people["本年度获得发放"]) == ["否"] and list(people["发放金额（元）"]) == [0.0]
+    assert not people.astype(str).apply(lambda c: c.str.contains(r"\d{15,}", regex=True)).any().any()
+    assert "共 1 人。" in [m.value for m in at.markdown]
+    assert any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+    seen = audit.entries(ops.make_engine(), username="t_analyst", event="list")
+    assert (seen["what"] == "coverage_people:not_covered").any()
+    at.run()                                           # the next run (no click) does not scroll again
+    assert not any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+    at.selectbox(key="covered").select("paid").run()   # the cell's paid persons: none
+    assert not at.exception and not any("本年度获得发放" in d.value.columns for d in at.dataframe)
+
+
+@pytest.mark.slow
+def test_a_town_caseworker_sees_full_identities_of_her_town_only(tiny_db, monkeypatch):
+    """A caseworker of 东城街道: P001 张三 (paid LS and NS: 1,395 元) in full, nobody of 西湖镇."""
+    from access import accounts
+    from access import db as ops
+    from tests.conftest import TEST_PASSWORD
+
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    eng = ops.make_engine()
+    accounts.add(eng, "cov_town", "town_caseworker", town="东城街道", password=TEST_PASSWORD)
+    eng.dispose()
+    at = run_app("coverage", username="cov_town", year=2020, covered="paid")
+    assert not at.exception, [e.message for e in at.exception]
+    people = next(d.value for d in at.dataframe if "本年度获得发放" in d.value.columns)
+    assert list(people["人员编号"]) == ["P001"] and list(people["姓名"]) == ["张三"]
+    assert people["身份证号"].iloc[0].startswith("3301") and len(people["身份证号"].iloc[0]) == 18
+    assert list(people["发放金额（元）"]) == [1395.0]
+
+
+@pytest.mark.slow
+def test_the_public_role_gets_no_coverage_list(tiny_db, monkeypatch):
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("coverage", role="public", year=2020)
+    assert not at.exception, [e.message for e in at.exception]
+    assert not any("本年度获得发放" in d.value.columns for d in at.dataframe)
+    assert charts.labels("zh")("public_no_list") in [i.value for i in at.info]

@@ -103,3 +103,38 @@ def test_a_tier_amount_on_the_policy_page(pg, tiny_server):
     assert pg.get_by_text("以新上限封顶", exact=False).count() >= 1     # the assumption, on the page
     assert_no_errors(pg)
     shot(pg, "policy_tier")
+
+
+def click_cell(pg, box: str, x: str, y: str) -> None:
+    """Click the heatmap cell at column `x`, row `y` in the plotly chart inside container `box`."""
+    where = pg.evaluate("""([box, x, y]) => {
+        const gd = document.querySelector(box + ' .js-plotly-plot');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const xi = xa._categories.indexOf(x), yi = ya._categories.indexOf(y);
+        if (xi < 0 || yi < 0) return null;
+        const r = gd.querySelector('.nsewdrag').getBoundingClientRect();
+        return [r.left + xa.c2p(xi), r.top + ya.c2p(yi)];
+    }""", [box, x, y])
+    assert where, f"no cell {x!r} × {y!r} in {box}"
+    pg.mouse.click(where[0], where[1])
+
+
+def test_clicking_a_heatmap_cell_shows_that_cells_list(pg, tiny_server):
+    """精神 二级 in 2020 is P002 李四娘 alone, certified and not yet covered (tests/dashboard/test_drill.py and
+    tests/queries/test_coverage_people.py work it out)."""
+    pg.goto(f"{tiny_server}/coverage?year=2020")
+    wait_rendered(pg, charts=3)
+    click_cell(pg, ".st-key-box_coverage_heatmap", "二级", "精神")
+    pg.wait_for_function("() => { const q = decodeURIComponent(location.search); "
+                         "return q.includes('category=精神') && q.includes('grade=2'); }", timeout=TIMEOUT_MS)
+    wait_rendered(pg, charts=3)
+    pg.get_by_text("已选中精神 二级：尚未覆盖 1 人，已获发放 0 人", exact=False).wait_for()
+    pg.wait_for_timeout(800)   # the scroll runs 300 ms after the page drew
+    top = pg.locator("#coverage-people").evaluate("el => el.getBoundingClientRect().top")
+    assert 0 <= top < VIEWPORT["height"] / 2, top          # the list's header brought to the top of the view
+    pg.get_by_text("共 1 人。").wait_for()                # the masked list of that one person
+    assert pg.get_by_test_id("stDataFrame").count() >= 1
+    box = pg.get_by_test_id("stSidebar").get_by_role("combobox", name="残疾类别", exact=True)
+    assert box.input_value() == "精神"
+    assert_no_errors(pg)
+    shot(pg, "drill_heatmap_to_list")
