@@ -26,6 +26,8 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "check.none": ("{month} 无需处理。", "Nothing to do for {month}."),
     "check.tile_cases": ("{check} · 人数", "{check} · persons"),
     "check.tile_paid": ("本月仍发放 · 笔数", "Still paid this month · payments"),
+    "check.to_list": ("查看{check}", "Show the {check}"),
+    "check.lists_header": ("{month}的名单", "The lists of {month}"),
     "check.tile_money": ("本月涉及金额", "Money this month"),
     "check.reason": ("原因", "Reason"),
     "check.reason.death": ("死亡", "Death"),

@@ -47,6 +47,8 @@ audit_filters = {**sel.filters(), "month": month.isoformat()[:7]}
 area = dict(town=sel.town, village=sel.village, category=sel.category)
 
 LEDGER_BY = ("town", "month", "item")   # the ledger's three views
+LISTS_TAB = "check_lists_tab"           # session state: the open tab of the three lists (a tile opens its own)
+LISTS_ANCHOR = "check-lists"
 
 
 def tiles() -> None:
@@ -57,12 +59,22 @@ def tiles() -> None:
     def total(check: str, col: str) -> float:
         return float(by.loc[check, col]) if check in by.index else 0.0
 
-    for col, (label, value) in zip(st.columns(4), [
-        *[(L("check.tile_cases", check=L(f"check.{c}")), f"{int(total(c, 'persons')):,}") for c in queries.CHECKS],
-        (L("check.tile_paid"), f"{int(total('stop', 'paid_cases')):,} · {L.money(total('stop', 'amount_yuan'))}"),
-    ]):
+    paid = f"{int(total('stop', 'paid_cases')):,} · {L.money(total('stop', 'amount_yuan'))}"
+    for i, (col, (check, label, value)) in enumerate(zip(st.columns(4), [
+        *[(c, L("check.tile_cases", check=L(f"check.{c}")), f"{int(total(c, 'persons')):,}") for c in queries.CHECKS],
+        ("stop", L("check.tile_paid"), paid),
+    ])):
         with col:
             ui.metric(label, value, labels=L)
+            # the tile's list: its tab opened and brought into view (the paid-after-stop tile: the stop list)
+            st.button(L("check.to_list", check=L(f"check.{check}")), key=f"check_tile_{i}", on_click=open_list,
+                      args=(check,), type="tertiary", icon=":material/format_list_bulleted:")
+
+
+def open_list(check: str) -> None:
+    """A tile's button: open the tab of list `check` and bring the lists into view on the next run."""
+    st.session_state[LISTS_TAB] = L(f"check.{check}")
+    st.session_state[ui.DRILLED] = "check"
 
 
 def statuses(keys) -> pd.DataFrame | None:
@@ -194,7 +206,11 @@ else:
     tiles()
     if not can_edit:
         st.caption(L("case.read_only"))
-    for check, tab in zip(queries.CHECKS, st.tabs([L(f"check.{c}") for c in queries.CHECKS])):
+    st.subheader(L("check.lists_header", month=_month_text(month)), anchor=LISTS_ANCHOR)
+    if st.session_state.get(ui.DRILLED) == "check":   # a tile's button: its list, in view
+        ui.scroll_to(LISTS_ANCHOR)
+    tabs = st.tabs([L(f"check.{c}") for c in queries.CHECKS], key=LISTS_TAB, on_change="rerun")
+    for check, tab in zip(queries.CHECKS, tabs):   # every list drawn (the open one shown)
         with tab:
             check_list(check)
     today = dt.date.today()

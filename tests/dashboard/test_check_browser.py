@@ -125,3 +125,28 @@ def test_caseworker_page_passes_axe(caseworker_page):
     bad = [(v["id"], v["impact"], [(n["target"], n["html"][:200]) for n in v["nodes"][:3]]) for v in found
            if v["impact"] in ("serious", "critical")]
     assert not bad, bad
+
+
+def test_a_tiles_button_opens_its_list(browser, server):
+    """Real Chromium, an analyst on the demo: the start tile's button selects the start tab and scrolls the
+    lists' header to the top of a 1,400-pixel view."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    sign_in(pg, server)
+    pg.goto(f"{server}/check?month=2020-04-01")
+    wait_rendered(pg)
+    start = pg.get_by_role("tab", name=t("check.start"))
+    assert start.get_attribute("aria-selected") == "false"
+    pg.get_by_role("button", name=t("check.to_list", check=t("check.start"))).click()
+    pg.wait_for_function("(name) => [...document.querySelectorAll('[role=tab]')].some("
+                         "e => e.innerText.includes(name) && e.getAttribute('aria-selected') === 'true')",
+                         arg=t("check.start"), timeout=120_000)
+    wait_rendered(pg)
+    pg.wait_for_timeout(800)   # the scroll runs 300 ms after the page drew
+    top = pg.locator("#check-lists").evaluate("el => el.getBoundingClientRect().top")
+    assert 0 <= top < 700, top
+    assert pg.get_by_text(t("check.start_help")[:12], exact=False).first.is_visible()
+    assert_no_errors(pg)
+    pg.screenshot(path="test-output/screenshots/check_tile_to_list.png")
+    ctx.close()

@@ -127,3 +127,23 @@ def test_public_edition_shows_no_list_no_case_and_no_ledger():
     for df in at.dataframe:                                   # only the medication charts' tables
         assert i18n.t("people.person_id") not in df.value.columns
     assert len(at.get("plotly_chart")) == 2
+
+
+def test_a_tiles_button_opens_its_list_and_brings_it_into_view(con):
+    """Each count leads to its list: the start tile's button opens the start tab (the month's start cases, as
+    many persons as the tile says) and scrolls to the lists once; the paid-after-stop tile opens the stop list."""
+    at = run_app("check", month="2020-04-01")
+    assert_clean(at)
+    assert not any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+    at.button(key="check_tile_1").click().run()              # 启动发放名单 · 人数
+    assert_clean(at)
+    assert at.session_state["check_lists_tab"] == i18n.t("check.start")
+    assert any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+    assert i18n.t("check.lists_header", month=i18n.t("check.month_option", year=2020, month=4)) in [
+        h.value for h in at.subheader]
+    api = queries.month_check(con, dt.date(2020, 4, 1), check="start")
+    assert tiles(at)[i18n.t("check.tile_cases", check=i18n.t("check.start"))] == f"{api['person_id'].nunique():,}"
+    at.run()                                                  # the next run does not scroll again
+    assert not any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+    at.button(key="check_tile_3").click().run()              # 本月仍发放 → the stop list
+    assert at.session_state["check_lists_tab"] == i18n.t("check.stop")
