@@ -900,14 +900,14 @@ def program_flows(con, year: int, town=None, village=None, category=None, progra
                   year_from: int | None = None) -> pd.DataFrame:
     """Flows in and out of each monthly program, year_from → year (queries/sql/api/program_flows.sql).
 
-    Reads mart_person_program_years (paid = a payment for a period in the year), int_eligibility_months,
-    int_person_months (the state on day 1 of January of `year` for a leaver, of December of year_from for
-    an entrant), stg_programs and the rule seed. year_from defaults to year − 1. One row per (program,
-    flow, reason) with a person: program_id, name, name_en; flow ∈ FLOWS; reason ∈ FLOW_REASONS[flow]
+    Reads mart_person_program_years (paid = a payment for a period in the year), mart_targeting (eligible months
+    per person-year), int_person_months (the state on day 1 of January of `year` for a leaver, of December of
+    year_from for an entrant), stg_programs and the rule seed. year_from defaults to year − 1. One row per
+    (program, flow, reason) with a person: program_id, name, name_en; flow ∈ FLOWS; reason ∈ FLOW_REASONS[flow]
     (leaving: death, moved_out, revocation, dibao_exit, eligible_unpaid, other; entering: new_in_register,
-    new_certificate, dibao_entry, reaching_age, late_take_up, other; the first that holds); persons;
-    spend_from / spend_to (their spend in year_from / year). Person filters are the current values.
-    Empty when either year is outside the data range (queries/sql/api/years.sql).
+    new_certificate, dibao_entry, reaching_age, late_take_up, other; the first that holds); persons; spend_from
+    / spend_to (their spend in year_from / year). Person filters are the current values. Empty when either year
+    is outside the data range (queries/sql/api/years.sql).
     """
     f = normalise(dict(year=year, town=town, village=village, category=category, program=program))
     f["year_from"] = int(year) - 1 if year_from is None else int(year_from)

@@ -51,11 +51,14 @@ paid as (
 ),
 
 eligible_years as (
-    select distinct e.program_id, e.person_id, e.year
-    from int_eligibility_months as e
-    where e.year in ($year_from, $year)
-        and e.program_id in (select program_id from programs)
-        and e.person_id in (select person_id from persons)
+    -- (program, person, year) with an eligible month: mart_targeting's rows (int_eligibility_months per
+    -- person-year of the monthly programs with a rule), 12× fewer than the person-months
+    select t.program_id, t.person_id, t.year
+    from mart_targeting as t
+    where t.year in ($year_from, $year)
+        and t.eligible_months > 0
+        and t.program_id in (select program_id from programs)
+        and t.person_id in (select person_id from persons)
 ),
 
 pairs as (
