@@ -214,38 +214,39 @@ def build_pack(
     # policy: a simulated rule change (Selection.policy): the pack then prints the policy charts too
     sel = Selection(year=year, town=town, village=village, category=category, program_group=program_group,
                     policy=policy, program=program)
-    got = collect(con, sel, lang=lang, public=public, k=k, run=run)
-    L = got.labels
     out = Path(out_dir)
     formats = tuple(f for f in FORMATS if f in formats)
-    for sub in formats:
-        (out / sub).mkdir(parents=True, exist_ok=True)
-    n = len(got.rendered)
-    total_steps = n + 5   # charts, workbook, KPI, the PDF written, the PDF saved, manifest
-    done = 0
-
-    def step(label: str) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, total_steps, label)
-
     suffix = "_public" if public else ""
-    ddate = data_date(got.facts)
     generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     results: list[ChartResult] = []
     report_charts: list[ReportChart] = []
-    sheets_of = {key: t.sheet for key, t in got.tables.items()}
 
+    # Chromium starts while the charts are collected; every render is queued at once, the report's
+    # format first, and the workbook and the report PDF are written while Chromium renders the files'
+    # other formats (the report waits only for its own). One render per chart and format asked for.
     with export_render.render_session() as renderer:
+        got = collect(con, sel, lang=lang, public=public, k=k, run=run)
+        L = got.labels
+        n = len(got.rendered)
+        total_steps = n + 5   # charts, workbook, KPI, the PDF written, the PDF saved, manifest
+        done = 0
+
+        def step(label: str) -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done, total_steps, label)
+
+        ddate = data_date(got.facts)
+        sheets_of = {key: t.sheet for key, t in got.tables.items()}
+        years = got_years(con)
+        figures: list[tuple[dict, int]] = []
         for number, r in enumerate(got.rendered, start=1):
-            t0 = time.perf_counter()
             spec = r.spec
             notes: list[str] = []
             if r.dropped_note:
                 notes.append(L("not_filtered_by", what=L.list_sep().join(L(d) for d in r.dropped_note)))
             if spec.scope_note:
-                years = got_years(con)
                 notes.append(L(spec.scope_note, first=min(years), last=max(years)))
             if spec.page == "policy" and sel.policy:   # what was simulated, beside its assumption
                 notes.append(L("policy_change_note", change=", ".join(f"{k}={v}" for k, v in sel.policy)))
@@ -254,9 +255,9 @@ def build_pack(
                 if any(s.exposed_totals for s in r.sups if s is not None):
                     notes.append(L("report.note_unprotected"))
             sheets = [sheets_of[_table_key(c, c.kwargs(sel))] for c in spec.calls]
-            res = ChartResult(number, spec.id, r.title, r.chart.summary, sheets=sheets, sql_files=r.sql_files,
-                              hidden_cells=r.hidden)
-            stem = f"{number:02d}_{spec.id}"
+            results.append(ChartResult(number, spec.id, r.title, r.chart.summary, sheets=sheets,
+                                       sql_files=r.sql_files, hidden_cells=r.hidden))
+            report_charts.append(ReportChart(number, spec.id, r.title, r.chart.summary, b"", notes, r.table))
             fig = r.chart.fig
             if fig is None:
                 fig = _placeholder(r.title, L("report.no_data"))
@@ -268,22 +269,27 @@ def build_pack(
             # go.Figure copy would validate the whole figure again for each chart
             figure = fig.to_dict()
             figure["layout"] = {**figure["layout"], "width": CHART_WIDTH, "height": height}
-            rendered: dict[str, bytes] = {}
-            for fmt in FORMATS:   # each format the pack writes or the report needs, rendered once
-                if fmt in formats or fmt == REPORT_FORMAT:
-                    rendered[fmt] = renderer.render(figure, fmt, width=CHART_WIDTH, height=height,
-                                                    scale=PNG_SCALE if fmt == "png" else 1)
-            for fmt in formats:
-                path = out / fmt / f"{stem}.{fmt}"
-                path.write_bytes(rendered[fmt])
-                res.files[fmt] = str(path.relative_to(out))
-            svg_bytes = rendered[REPORT_FORMAT]
-            res.seconds = time.perf_counter() - t0
-            results.append(res)
-            report_charts.append(ReportChart(number, spec.id, r.title, r.chart.summary,
-                                             svg_bytes if r.chart.fig is not None else b"", notes, r.table))
-            step(r.title)
+            figures.append((figure, height))
 
+        # each chart drawn once, as the SVG the report embeds; its PNG and PDF are that SVG converted on
+        # Chromium's page as kaleido converts plotly's own (the same pixels, the same vector page:
+        # tests/publish/test_render.py), not the figure laid out again per format
+        pending: dict[tuple[int, str], Any] = {}
+        for i, (figure, height) in enumerate(figures):
+            pending[(i, REPORT_FORMAT)] = renderer.submit(figure, REPORT_FORMAT, width=CHART_WIDTH, height=height)
+        for fmt in formats:
+            for i, (figure, height) in enumerate(figures):
+                if fmt != REPORT_FORMAT:
+                    pending[(i, fmt)] = renderer.submit_from_svg(pending[(i, REPORT_FORMAT)], fmt, width=CHART_WIDTH,
+                                                                 height=height, scale=PNG_SCALE if fmt == "png" else 1)
+        for (i, _), future in pending.items():
+            t0 = time.perf_counter()
+            future.add_done_callback(lambda _, res=results[i], t0=t0: _add_seconds(res, t0))
+        for i, r in enumerate(got.rendered):
+            if r.chart.fig is not None:   # a chart without data is a sentence in the report, not a drawing
+                report_charts[i].svg = pending[(i, REPORT_FORMAT)].result()
+
+        out.mkdir(parents=True, exist_ok=True)
         workbook = out / f"tables_{year}{suffix}.xlsx"
         _write_workbook(workbook, got, results, generated=generated)
         step("Excel")
@@ -317,6 +323,14 @@ def build_pack(
             report_charts, progress=lambda label: step(label),
         ))
         step("PDF")
+        for sub in formats:
+            (out / sub).mkdir(parents=True, exist_ok=True)
+        for i, res in enumerate(results):
+            for fmt in formats:
+                path = out / fmt / f"{res.number:02d}_{res.chart_id}.{fmt}"
+                path.write_bytes(pending[(i, fmt)].result())
+                res.files[fmt] = str(path.relative_to(out))
+            step(res.title)
         render_seconds, renders = renderer.seconds, renderer.calls
 
     seconds = time.perf_counter() - t_start
@@ -333,6 +347,11 @@ def build_pack(
     }, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     step("manifest")
     return PackResult(out, results, workbook, report, manifest, seconds, render_seconds, renders)
+
+
+def _add_seconds(res: ChartResult, since: float) -> None:
+    """A chart's seconds: from the first of its renders queued to the last one done."""
+    res.seconds = max(res.seconds, time.perf_counter() - since)
 
 
 def got_years(con) -> list[int]:

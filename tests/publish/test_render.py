@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import tempfile
+from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from publish.render import render_session
@@ -67,3 +71,39 @@ def test_a_render_on_the_kept_page_is_the_render_on_a_fresh_one():
     assert _page_size(pdf_small) == pytest.approx((450, 300), abs=1.5)
     assert _page_size(pdf_page) == pytest.approx((842, 595.5), abs=1.5)
 
+
+
+def test_png_and_pdf_converted_from_the_svg_are_kaleidos_own():
+    """The pack draws each chart once (SVG) and converts it on the page (Renderer.submit_from_svg): the PNG
+    has exactly the pixels of kaleido's PNG of the figure, the PDF the same page, text and drawing as
+    kaleido's PDF (both rasterised by poppler), for a bar chart and a table, around other renders."""
+    figs = [(_bars("转换 convert", 5), 700, 420), (_table("表格 table"), 640, 300)]
+    with render_session() as r:
+        got = []
+        for fig, w, h in figs:
+            svg = r.submit(fig, "svg", width=w, height=h)
+            derived = (r.submit_from_svg(svg, "png", width=w, height=h, scale=3),
+                       r.submit_from_svg(svg, "pdf", width=w, height=h))
+            own = (r.render(fig, "png", width=w, height=h, scale=3), r.render(fig, "pdf", width=w, height=h))
+            got.append(([d.result() for d in derived], own))
+        with pytest.raises(ValueError):
+            r.submit_from_svg(svg, "svg", width=10, height=10)
+        assert r.calls == 4 * len(figs) + len(figs)
+    for (png, pdf), (own_png, own_pdf) in got:
+        a, b = Image.open(io.BytesIO(png)), Image.open(io.BytesIO(own_png))
+        assert a.size == b.size and a.size[0] in (2100, 1920)
+        assert ImageChops.difference(a.convert("RGBA"), b.convert("RGBA")).getbbox() is None   # no pixel differs
+        assert _page_size(pdf) == pytest.approx(_page_size(own_pdf), abs=0.01)
+        text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        assert text == PdfReader(io.BytesIO(own_pdf)).pages[0].extract_text()
+        assert "转换" in text or "表格" in text
+        assert ImageChops.difference(_poppler(pdf), _poppler(own_pdf)).getbbox() is None
+
+
+def _poppler(pdf: bytes):
+    """The PDF's first page rasterised by poppler at 72 dpi."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "72", "-png", "-singlefile", str(path), str(Path(tmp) / "p")], check=True)
+        return Image.open(Path(tmp) / "p.png").convert("RGB").copy()
