@@ -148,14 +148,18 @@ def data_date(facts: dict[str, str]) -> str:
 
 
 def collect(con, sel: Selection, *, lang: str = "zh", public: bool = False, k: int = suppress.DEFAULT_K,
-            run: charts.Runner | None = None) -> Collected:
-    """Every chart that applies to `sel`, through `charts.render`, with the distinct tables and the KPI tiles."""
+            run: charts.Runner | None = None,
+            on_chart: Callable[[charts.Rendered], None] | None = None) -> Collected:
+    """Every chart that applies to `sel`, through `charts.render`, with the distinct tables and the KPI tiles.
+    `on_chart(rendered)` is called with each chart as soon as it is built (the pack queues its render)."""
     labels = charts.labels(lang)
     run = run or charts.direct_runner(con)
     rendered, tables = [], {}
     for spec in charts.specs_for(sel):
         r = charts.render(spec.id, sel, labels, run=run, public=public, k=k)
         rendered.append(r)
+        if on_chart is not None:
+            on_chart(r)
         for i, (call, raw, sup) in enumerate(zip(spec.calls, r.raw, r.sups)):
             kwargs = call.kwargs(sel)
             key = _table_key(call, kwargs)
@@ -225,8 +229,17 @@ def build_pack(
     # format first, and the workbook and the report PDF are written while Chromium renders the files'
     # other formats (the report waits only for its own). One render per chart and format asked for.
     with export_render.render_session() as renderer:
-        got = collect(con, sel, lang=lang, public=public, k=k, run=run)
-        L = got.labels
+        L = charts.labels(lang)
+        figures: list[tuple[dict, int]] = []
+        pending: dict[tuple[int, str], Any] = {}
+
+        def draw(r: charts.Rendered) -> None:   # each chart's SVG queued as soon as the chart is built
+            figure, height = _drawn(r, L, public, k)
+            pending[(len(figures), REPORT_FORMAT)] = renderer.submit(figure, REPORT_FORMAT, width=CHART_WIDTH,
+                                                                     height=height)
+            figures.append((figure, height))
+
+        got = collect(con, sel, lang=lang, public=public, k=k, run=run, on_chart=draw)
         n = len(got.rendered)
         total_steps = n + 5   # charts, workbook, KPI, the PDF written, the PDF saved, manifest
         done = 0
@@ -240,7 +253,6 @@ def build_pack(
         ddate = data_date(got.facts)
         sheets_of = {key: t.sheet for key, t in got.tables.items()}
         years = got_years(con)
-        figures: list[tuple[dict, int]] = []
         for number, r in enumerate(got.rendered, start=1):
             spec = r.spec
             notes: list[str] = []
@@ -258,25 +270,10 @@ def build_pack(
             results.append(ChartResult(number, spec.id, r.title, r.chart.summary, sheets=sheets,
                                        sql_files=r.sql_files, hidden_cells=r.hidden))
             report_charts.append(ReportChart(number, spec.id, r.title, r.chart.summary, b"", notes, r.table))
-            fig = r.chart.fig
-            if fig is None:
-                fig = _placeholder(r.title, L("report.no_data"))
-            elif public and r.hidden:
-                fig = go.Figure(fig)  # the rendered figure stays as the page would draw it
-                add_figure_note(fig, L("report.figure_note", k=k))
-            height = int(fig.layout.height or DEFAULT_HEIGHT)
-            # one plain copy of the figure for every format (the page's figure is not changed); a
-            # go.Figure copy would validate the whole figure again for each chart
-            figure = fig.to_dict()
-            figure["layout"] = {**figure["layout"], "width": CHART_WIDTH, "height": height}
-            figures.append((figure, height))
 
         # each chart drawn once, as the SVG the report embeds; its PNG and PDF are that SVG converted on
         # Chromium's page as kaleido converts plotly's own (the same pixels, the same vector page:
         # tests/publish/test_render.py), not the figure laid out again per format
-        pending: dict[tuple[int, str], Any] = {}
-        for i, (figure, height) in enumerate(figures):
-            pending[(i, REPORT_FORMAT)] = renderer.submit(figure, REPORT_FORMAT, width=CHART_WIDTH, height=height)
         for fmt in formats:
             for i, (figure, height) in enumerate(figures):
                 if fmt != REPORT_FORMAT:
@@ -347,6 +344,22 @@ def build_pack(
     }, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     step("manifest")
     return PackResult(out, results, workbook, report, manifest, seconds, render_seconds, renders)
+
+
+def _drawn(r: charts.Rendered, L: Labels, public: bool, k: int) -> tuple[dict, int]:
+    """The figure a chart's files show (a placeholder sentence for a chart without data, the public
+    edition's footnote when cells are hidden) as a plain dict CHART_WIDTH wide, and its height; the
+    page's figure is not changed (a go.Figure copy would validate the whole figure again)."""
+    fig = r.chart.fig
+    if fig is None:
+        fig = _placeholder(r.title, L("report.no_data"))
+    elif public and r.hidden:
+        fig = go.Figure(fig)  # the rendered figure stays as the page would draw it
+        add_figure_note(fig, L("report.figure_note", k=k))
+    height = int(fig.layout.height or DEFAULT_HEIGHT)
+    figure = fig.to_dict()
+    figure["layout"] = {**figure["layout"], "width": CHART_WIDTH, "height": height}
+    return figure, height
 
 
 def _add_seconds(res: ChartResult, since: float) -> None:
