@@ -206,7 +206,7 @@ else:
     tiles()
     if not can_edit:
         st.caption(L("case.read_only"))
-    st.subheader(L("check.lists_header", month=_month_text(month)), anchor=LISTS_ANCHOR)
+    st.header(L("check.lists_header", month=_month_text(month)), anchor=LISTS_ANCHOR)
     if st.session_state.get(ui.DRILLED) == "check":   # a tile's button: its list, in view
         ui.scroll_to(LISTS_ANCHOR)
     tabs = st.tabs([L(f"check.{c}") for c in queries.CHECKS], key=LISTS_TAB, on_change="rerun")

@@ -140,7 +140,7 @@ def test_a_tiles_button_opens_its_list_and_brings_it_into_view(con):
     assert at.session_state["check_lists_tab"] == i18n.t("check.start")
     assert any("scrollIntoView" in str(h.proto) for h in at.get("html"))
     assert i18n.t("check.lists_header", month=i18n.t("check.month_option", year=2020, month=4)) in [
-        h.value for h in at.subheader]
+        h.value for h in at.header]
     api = queries.month_check(con, dt.date(2020, 4, 1), check="start")
     assert tiles(at)[i18n.t("check.tile_cases", check=i18n.t("check.start"))] == f"{api['person_id'].nunique():,}"
     at.run()                                                  # the next run does not scroll again
