@@ -665,12 +665,27 @@ _TABLE_HEADERS = {"n": "applications"} | {
 _CODED = {"period": "period", "route": "route", "group": "priority"}
 # coded columns every published table shows as labels (the gap by the seed's label)
 _LABELLED = {"gap": "gap", "cycle": "cycle", "grade": "grade", "category": "category",
-             "program_group": "program_group", "sex": "sex", "hukou": "hukou", "age_band": "age_band"}
+             "program_group": "program_group", "sex": "sex", "hukou": "hukou", "age_band": "age_band",
+             # words of messages (program_flows' direction and reason, a status change) and the
+             # reporting department (status_event_sources), as their charts label them
+             "flow": "flow", "reason": "flow.reason", "event": "event", "source": "source"}
+
+
+# the breakdowns (`by`) whose `value` column holds codes
+_VALUE_KINDS = frozenset({"channel", "sex", "age_band", "hukou", "category", "grade"})
+
+
+def _value_label(by: str, v, labels_: Labels):
+    return figures_decisions.channel_label(v, labels_) if by == "channel" else labels_.code(by, v)
 
 
 def _label(kind: str, v, labels_: Labels):
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return v
+    if kind in ("flow", "flow.reason", "event"):
+        return labels_(f"{kind}.{v}")
+    if kind == "source":
+        return figures_decisions.source_label(v, labels_)
     return labels_.gap(v) if kind == "gap" else labels_.code(kind, v)
 
 
@@ -682,12 +697,15 @@ def _code_text(kind: str, v, labels_: Labels):
     return labels_.code(kind, v)
 
 
-def published_table(sup: suppress.Suppression, labels_: Labels) -> pd.DataFrame:
-    """The published frame with labelled columns and formatted numbers ("<5" and "*" kept as text)."""
+def published_table(sup: suppress.Suppression, labels_: Labels, by: str | None = None) -> pd.DataFrame:
+    """The published frame with labelled columns and formatted numbers ("<5" and "*" kept as text); the
+    `value` column of a call by a coded breakdown (`by`: a channel, sex, age band…) as its labels."""
     out = sup.frame.copy()
     box = "q1" in out.columns
     for col in out.columns:
-        if col in _CODED and (box or col == "group"):
+        if col == "value" and by in _VALUE_KINDS:
+            out[col] = [v if isinstance(v, float) and pd.isna(v) else _value_label(by, v, labels_) for v in out[col]]
+        elif col in _CODED:
             out[col] = [_code_text(_CODED[col], v, labels_) for v in out[col]]
         elif col in _LABELLED:
             out[col] = [_label(_LABELLED[col], v, labels_) for v in out[col]]
@@ -730,7 +748,8 @@ def render(chart_id: str, sel: Selection, labels_: Labels, *, run: Runner, publi
                     framed = with_town(df, run, sel.town) if "town" in s.frame.columns and "town" not in df else df
                     mark_hidden_points(chart.fig, framed, s, labels_, k)
             chart.summary += labels_("report.summary_public")
-        out.table = next(published_table(s, labels_) for s in sups if s is not None and s.n_hidden)
+        out.table = next(published_table(s, labels_, dict(c.kwargs(sel)).get("by"))
+                         for c, s in zip(spec.calls, sups) if s is not None and s.n_hidden)
     return out
 
 

@@ -65,8 +65,7 @@ def channels(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Ch
     if df is None or df.empty or not df["applications"].fillna(0).any():
         return _no_data(L)
     d = df.copy()
-    d["label"] = [L(f"channel.{v}") if isinstance(v, str) and f"channel.{v}" in L.known else
-                  L("channel.unknown") if pd.isna(v) else str(v) for v in d["value"]]
+    d["label"] = [channel_label(v, L) for v in d["value"]]
     d = d.sort_values("application_share", ascending=True)
     fig = go.Figure(go.Bar(
         y=_plain(d["label"]), x=d["application_share"], orientation="h", marker_color=BLUE,
@@ -89,6 +88,13 @@ def channels(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None) -> Ch
         L.column("median_review_days"): d["median_review_days"].to_numpy(),
     })
     return Chart(fig, summary, table)
+
+
+def channel_label(channel: Any, L: Labels) -> str:
+    """An application channel's name (online, window, proxy) in this language; others as loaded."""
+    if isinstance(channel, str) and f"channel.{channel}" in L.known:
+        return L(f"channel.{channel}")
+    return L("channel.unknown") if pd.isna(channel) else str(channel)
 
 
 def source_label(source: Any, L: Labels) -> str:

@@ -41,7 +41,7 @@ from publish.charts import Selection
 from publish.render import ExportPrerequisiteError, check_export_prerequisites
 from publish.report_pdf import ReportChart, ReportMeta, build_report_pdf
 from publish.style import FONT_FAMILY, html_text
-from vocab import LANGUAGE_NAMES, MONEY_COLUMNS, RATIO_COLUMNS, Labels
+from vocab import LABEL_COLUMNS, LANGUAGE_NAMES, MONEY_COLUMNS, RATIO_COLUMNS, Labels
 
 __all__ = ["build_pack", "build_pack_zip", "collect", "PackResult", "ChartResult", "Collected",
            "ExportPrerequisiteError", "data_facts", "data_date"]
@@ -495,7 +495,8 @@ def _write_workbook(path: Path, got: Collected, results: list[ChartResult], *, g
                 is_date = api_col is not None and (pd.api.types.is_datetime64_any_dtype(frame[api_col])
                                                    or sheets.is_date_column(frame[api_col]))
                 fmt = (pct if api_col in RATIO_COLUMNS else money if api_col in MONEY_COLUMNS else date if is_date
-                       else intf if api_col is not None and pd.api.types.is_integer_dtype(frame[api_col]) else None)
+                       else intf if api_col is not None and api_col not in LABEL_COLUMNS
+                       and pd.api.types.is_integer_dtype(frame[api_col]) else None)
                 ws.set_column(j, j, max(10, min(40, 2 * len(str(header)) + 2)), fmt)
                 if is_date:  # date cells (Excel sorts and filters them as dates), not text
                     cell = month if api_col == "month" else date

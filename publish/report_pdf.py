@@ -100,9 +100,10 @@ def _page_counter(label: str) -> str:
     return " ".join(out)
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, label: bool = False) -> str:
     """A table cell as printed: whole numbers with thousands separators, others with up to two
-    decimals, '—' for a missing value; text as it is."""
+    decimals, '—' for a missing value; text as it is. A `label` (a row header: a year, a tier) is a
+    name, not a count: a whole number without separators (2019, not 2,019)."""
     if isinstance(value, str):
         return value
     if value is None or pd.isna(value):
@@ -111,6 +112,8 @@ def cell_text(value: object) -> str:
         return str(value)
     if isinstance(value, dt.date):  # datetime and pandas Timestamp too
         return value.strftime("%Y-%m-%d")
+    if isinstance(value, numbers.Real) and label and float(value).is_integer():
+        return str(int(value))
     if isinstance(value, numbers.Integral):
         return fmt_int(int(value))
     if isinstance(value, numbers.Real):
@@ -200,7 +203,7 @@ def _table(frame: pd.DataFrame, caption: str | None = None, row_headers: bool = 
         for j, v in enumerate(values):
             cls = ' class="num"' if numeric[j] else ""
             if j == 0 and row_headers:
-                cells.append(f'<th scope="row"{cls}>{_e(cell_text(v))}</th>')
+                cells.append(f'<th scope="row"{cls}>{_e(cell_text(v, label=True))}</th>')
             else:
                 cells.append(f"<td{cls}>{_e(cell_text(v))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -26,6 +26,7 @@ from vocab.codes import (
     CYCLE_LABELS,
     GROUP_LABELS,
     HUKOU_LABELS,
+    LABEL_COLUMNS,
     MONEY_COLUMNS,
     PERIOD_LABELS,
     PRIORITY_LABELS,
@@ -55,7 +56,7 @@ LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 __all__ = [
     "LANGS", "DEFAULT_LANG", "LANGUAGE_NAMES", "TEXT", "Labels", "Gap", "t", "column_label", "COLUMN_LABELS",
-    "RATIO_COLUMNS",
+    "RATIO_COLUMNS", "LABEL_COLUMNS",
     "MONEY_COLUMNS", "category_label", "group_label", "grade_label", "value_label", "route_label", "period_label",
     "cycle_label", "priority_label", "program_name", "program_names", "scope_label", "table_label",
     "fmt_days", "fmt_delta", "fmt_int", "fmt_money", "fmt_num", "fmt_pct", "fmt_pct_change", "fmt_share", "fmt_wan",

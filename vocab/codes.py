@@ -71,3 +71,5 @@ RATIO_COLUMNS = frozenset({"coverage", "share", "exclusion_error", "inclusion_er
                            "missed_share", "takeup_months", "takeup_persons", "approval_rate", "rejection_rate",
                            "application_share", "event_share", "census_completion"})
 MONEY_COLUMNS = frozenset({"spend_yuan", "amount_yuan", "avg_per_person", "amount"})
+# whole numbers that name a row, not count anything: printed without thousands separators (2019, not 2,019)
+LABEL_COLUMNS = frozenset({"year", "survey_year", "grade", "tier"})

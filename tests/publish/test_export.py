@@ -206,6 +206,10 @@ def test_excel_sheets_hold_the_api_numbers(pack, manifest, con):
     info = {row[0].value: row[1] for row in wb["说明"].iter_rows(min_row=2) if row[0].value}
     assert info["数据日期"].is_date and info["数据日期"].number_format == "yyyy-mm-dd"
     assert info["生成时间"].is_date and info["数据载入时间"].is_date
+    # a year names a row: 2019, not 2,019 (the trends sheets formatted it as a count)
+    years = [ws.cell(row=2, column=j + 1) for ws in wb.worksheets for j, c in enumerate(ws[1]) if c.value == "年度"
+             and ws.cell(row=2, column=j + 1).value is not None]
+    assert years and all(c.number_format != "#,##0" for c in years), [(c.parent.title, c.number_format) for c in years]
     assert len(book["目录"]) == len(manifest["charts"])
     # the index names each chart's SQL file, and the file exists
     for sql in book["目录"]["SQL 文件"]:

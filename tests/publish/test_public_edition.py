@@ -358,3 +358,27 @@ def test_priority_children_bars_draw_no_small_count(published):
             continue
         for trace in r.fig.data:
             assert not any(_is_small(v) for v in trace.y), (got.selection, trace.name)
+
+
+def test_published_tables_show_labels_not_codes(published):
+    """A public table (the one the page shows and the pack prints when cells are hidden) labels every
+    code: 'not_surveyed', 'via_town' or 'infant_motor' in a table is the contract's code, not a word
+    (the Chinese public table once showed not_surveyed). The gaps table's key column keeps the key."""
+    import re
+
+    code = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+    word = re.compile(r"^[a-z]+$")   # in a Chinese table an English word is a code too ('leaving', 'death')
+    seen = 0
+    for got in published:
+        keys = {got.labels("chart.gaps_overview.key"), got.labels("gap_key")}
+        for r in got.rendered:
+            if not r.hidden:
+                continue
+            for col in r.table.columns:
+                if col in keys:
+                    continue
+                bad = [v for v in r.table[col] if isinstance(v, str)
+                       and (code.match(v) or (got.labels.zh and word.match(v)))]
+                assert not bad, (r.spec.id, got.labels.lang, col, bad[:3])
+            seen += 1
+    assert seen >= 20

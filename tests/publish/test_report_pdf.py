@@ -139,6 +139,11 @@ def test_cells_print_numbers_with_separators_and_a_dash_for_none():
     assert [report_pdf.cell_text(v) for v in (14536, 1987.81, 116.5, 100.0, None, float("nan"), "<5",
                                               pd.Timestamp("2020-03-01"))] == \
         ["14,536", "1,987.81", "116.5", "100", "—", "—", "<5", "2020-03-01"]
+    # a row header names its row: a year or a tier is not a count (the trends table printed "2,019")
+    assert [report_pdf.cell_text(v, label=True) for v in (2019, 2019.0, 3, 1987.81, "城东")] == \
+        ["2019", "2019", "3", "1,987.81", "城东"]
+    table = report_pdf._table(pd.DataFrame({"年度": [2019, 2020], "人次": [25577, 27544]}))
+    assert "<th scope=\"row\" class=\"num\">2019</th>" in table and "<td class=\"num\">25,577</td>" in table
 
 
 # ---------------------------------------------------------------- the PDF
