@@ -155,12 +155,18 @@ def _script(lang: str, title: str) -> str:
 
 def frame(lang: str, page_title: str, public: bool, k: int) -> None:
     """Everything above: the page's title and language, styles, names, and the edition banner."""
+    document(lang, page_title)
+    edition_banner(lang, public, k)
+
+
+def document(lang: str, page_title: str) -> None:
+    """The page's title and language, styles and names, without the banner: also for the sign-in
+    page, which shows no data (it was served as lang="en" with the app's one title)."""
     title = f"{page_title} · {t('app_title', lang)}"
     st.set_page_config(page_title=title)
     st.html(_style())   # styles only: Streamlit puts it in the event container, it takes no space
     with st.sidebar:
         st.html(_script(lang, title), unsafe_allow_javascript=True)
-    edition_banner(lang, public, k)
 
 
 def edition_banner(lang: str, public: bool, k: int) -> None:

@@ -74,7 +74,8 @@ def _main() -> None:
         return
     principal = auth.gate(lang)
     if principal is None:
-        return  # the sign-in page; the URL's filters wait for after sign-in
+        a11y.document(lang, t("auth.title", lang))   # the sign-in page in its language, with its title
+        return  # the URL's filters wait for after sign-in
     auth.sidebar(principal, lang)
     allowed = pages_for(principal.rights)
     if not allowed:
