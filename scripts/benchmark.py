@@ -45,7 +45,7 @@ import plotly.io as pio
 import psutil
 
 import queries
-from publish import charts, figures, style
+from publish import charts, figures, figures_check, figures_decisions, figures_policy, figures_trends, style
 from publish import pack as report_pack
 from publish import render as export_render
 from simulator.generate import generate
@@ -280,11 +280,18 @@ def bench_figures(con, year: int, repeat: int) -> dict:
     def per_figure(fig, title, **kw):   # base_layout as it was: the template validated on every figure
         return layout(fig.update_layout(template=style.TEMPLATE), title, **kw)
 
-    figures.base_layout, pio.templates.default = per_figure, "plotly"
+    # every builder module binds base_layout at import: each gets the old one (figures alone left the
+    # trends, checks, decisions and policy charts on the bare default template: "identical JSON: False")
+    builders = [figures, figures_check, figures_decisions, figures_policy, figures_trends]
+    for mod in builders:
+        mod.base_layout = per_figure
+    pio.templates.default = "plotly"
     try:
         _, before, old = timed(lambda: _build_all(specs, sel, labels_, run), repeat)
     finally:
-        figures.base_layout, pio.templates.default = layout, default
+        for mod in builders:
+            mod.base_layout = layout
+        pio.templates.default = default
     same = [a.to_json() for a in figs if a is not None] == [b.to_json() for b in old if b is not None]
     out = {"charts": len(specs), "build_s": round(now, 3), "build_before_s": round(before, 3),
            "floor_to_json_s": round(floor, 3), "ratio": round(now / floor, 2),

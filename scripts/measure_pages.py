@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -37,6 +38,7 @@ import psutil
 from playwright.sync_api import sync_playwright
 
 import queries
+import vocab
 from access import accounts, sessions
 from access import db as ops
 from contract import CATEGORIES
@@ -140,6 +142,62 @@ def time_page(browser, url: str, timeout_ms: int, charts: int = 1) -> float:
     if errors:
         raise RuntimeError(f"{url}: the page shows an exception")
     return elapsed
+
+
+class PeakRss:
+    """The peak resident memory of a process (the dashboard server) while the block runs, sampled every 0.1 s."""
+
+    def __init__(self, pid: int) -> None:
+        self.proc, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            try:
+                self.peak = max(self.peak, self.proc.memory_info().rss)
+            except psutil.Error:
+                return
+
+    def __enter__(self) -> "PeakRss":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> int:
+        return round(self.peak / 2**20)
+
+
+def time_switches(browser, base: str, timeout_ms: int) -> dict[str, dict[str, float]]:
+    """One signed-in session opens the overview, then clicks its way through the pages in the sidebar twice:
+    seconds from the click to the page's charts drawn and the run over, on the first visit and again."""
+    ctx = new_context(browser, viewport={"width": 1440, "height": 3800})
+    pg = ctx.new_page()
+    pg.goto(base + "/")
+    pg.wait_for_function(WAIT_JS, arg=CHARTS["overview"], timeout=timeout_ms)
+    order = [p for p in PAGES if p != "overview"] + ["overview"]
+    out: dict[str, dict[str, float]] = {}
+    for what in ("first", "again"):
+        out[what] = {}
+        for name in order:
+            link = pg.get_by_test_id("stSidebarNav").get_by_role("link", name=vocab.t(f"page_{name}", "zh"))
+            t0 = time.perf_counter()
+            link.click()
+            # the overview is the default page: "/" (or its own path)
+            want = {"/" + PAGES[name]} if PAGES[name] else {"", "/overview"}
+            pg.wait_for_url(lambda url, want=want: urllib.parse.urlparse(url).path.rstrip("/") in want,
+                            timeout=timeout_ms)
+            pg.wait_for_function(WAIT_JS, arg=CHARTS[name], timeout=timeout_ms)
+            pg.wait_for_timeout(300)   # the status widget can be idle for a moment before the rerun: confirm
+            pg.wait_for_function(WAIT_JS, arg=CHARTS[name], timeout=timeout_ms)
+            out[what][name] = round(time.perf_counter() - t0 - 0.3, 2)
+    if pg.get_by_test_id("stException").count():
+        raise RuntimeError("a page shows an exception")
+    ctx.close()
+    return out
 
 
 # Each page stamps, on its own clock (performance.now(), from its navigation), the moment its first KPI
@@ -259,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds per page load")
     parser.add_argument("--out", type=Path, default=ROOT / "test-output" / "page_timings.json")
     parser.add_argument("--concurrent", type=int, default=0, help="N sessions at once on one server (overview)")
+    parser.add_argument("--switches-only", action="store_true", help="only the page switches of one session")
     args = parser.parse_args(argv)
 
     db = (args.db or db_path()).resolve()
@@ -271,24 +330,37 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     results["load_average_at_start"] = round(load, 2)
     print(f"database {db} ({results['db_mb']} MB), load average {load:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'page':12} {'cold s':>8} {'warm s':>8} {'script cold':>10} {'script warm':>10}")
+    print(f"{'page':12} {'cold s':>8} {'warm s':>8} {'script cold':>10} {'script warm':>10} {'RSS MB':>8}")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        for name, path in PAGES.items():
+        for name, path in ({} if args.switches_only else PAGES).items():
             proc, base = start_server(db)
             try:
-                n = CHARTS[name]
-                cold = time_page(browser, f"{base}/{path}", int(args.timeout * 1000), n)
-                warm = [time_page(browser, f"{base}/{path}", int(args.timeout * 1000), n) for _ in range(args.repeat)]
+                with PeakRss(proc.pid) as rss:
+                    n = CHARTS[name]
+                    cold = time_page(browser, f"{base}/{path}", int(args.timeout * 1000), n)
+                    warm = [time_page(browser, f"{base}/{path}", int(args.timeout * 1000), n)
+                            for _ in range(args.repeat)]
             finally:
                 runs = stop(proc)
             server_warm = statistics.median(runs[1:]) if len(runs) > 1 else float("nan")
             results["pages"][name] = {"cold_s": round(cold, 2), "warm_s": round(statistics.median(warm), 2),
                                       "warm_runs_s": [round(w, 2) for w in warm],
                                       "server_cold_s": runs[0] if runs else None,
-                                      "server_warm_s": round(server_warm, 3)}
+                                      "server_warm_s": round(server_warm, 3), "server_peak_rss_mb": rss.peak_mb}
             print(f"{name:12} {cold:8.2f} {statistics.median(warm):8.2f} {runs[0] if runs else float('nan'):10.2f} "
-                  f"{server_warm:10.2f}")
+                  f"{server_warm:10.2f} {rss.peak_mb:8d}")
+        # page switches in one session (the sidebar's links): every page once (its first visit), then again
+        proc, base = start_server(db)
+        try:
+            with PeakRss(proc.pid) as rss:
+                switches = time_switches(browser, base, int(args.timeout * 1000))
+        finally:
+            runs = stop(proc)
+        results["switches"] = {**switches, "server_runs_s": runs, "server_peak_rss_mb": rss.peak_mb}
+        for what in ("first", "again"):
+            print(f"switch ({what} visit): " + ", ".join(f"{k} {v:.2f} s" for k, v in switches[what].items()))
+        print(f"  server runs {', '.join(f'{r:.2f}' for r in runs)} s; peak RSS {rss.peak_mb} MB")
         browser.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
