@@ -165,6 +165,9 @@ VILLAGE_SYLLABLES = "东西南北新华桃源柳溪竹林山湖江河塘桥湾�
 
 # 6-digit region codes (330100 = Hangzhou); most residents were born in the district itself.
 REGION_CODES = ("330110", "330110", "330110", "330110", "330102", "330105", "330106", "330108", "330122")
+# Neighbouring codes for a province-sized register: a person whose (region, birth date, sex) already
+# holds the 500 sequence numbers of GB 11643 is given the next of these (simulator.people.identities).
+OVERFLOW_REGION_CODES = ("330109", "330111", "330112", "330113", "330114", "330127", "330182", "330183")
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"

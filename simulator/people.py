@@ -20,6 +20,7 @@ from simulator.calendar import N_MONTHS, month_index, month_start, random_day_in
 from simulator.catalog import (
     GIVEN_FEMALE,
     GIVEN_MALE,
+    OVERFLOW_REGION_CODES,
     REGION_CODES,
     SURNAMES,
     TOWNS,
@@ -435,21 +436,34 @@ def identities(rng: np.random.Generator, reg: Register) -> None:
     region = np.array(REGION_CODES)[rng.integers(0, len(REGION_CODES), size=n)]
     ymd = np.datetime_as_string(reg.birth, unit="D")
     ymd = np.char.replace(ymd, "-", "")
-    # sequence: unique within (region, birth date, sex); odd 17th digit = male
-    key = np.char.add(np.char.add(region, ymd), reg.sex.astype(str))
-    order = np.argsort(key, kind="stable")
-    sk = key[order]
-    new_group = np.r_[True, sk[1:] != sk[:-1]]
-    grp_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
-    rank = np.empty(n, np.int64)
-    rank[order] = np.arange(n) - grp_start
-    # a random-looking start per group keeps numbers unique inside the group
-    group = np.empty(n, np.int64)
-    group[order] = np.cumsum(new_group) - 1
-    base = rng.integers(0, 200, size=int(new_group.sum()))[group]
-    seq = (base + rank) * 2 + np.where(reg.sex == 0, 1, 0)
-    if (base + rank >= 500).any():
+    sex = reg.sex.astype(str)
+
+    def ranked(region):
+        """Rank of each person inside its (region, birth date, sex) group, the group's index and size."""
+        key = np.char.add(np.char.add(region, ymd), sex)
+        order = np.argsort(key, kind="stable")
+        sk = key[order]
+        new_group = np.r_[True, sk[1:] != sk[:-1]]
+        grp_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
+        rank, group = np.empty(n, np.int64), np.empty(n, np.int64)
+        rank[order] = np.arange(n) - grp_start
+        group[order] = np.cumsum(new_group) - 1
+        return rank, group, np.bincount(group)
+
+    # sequence: unique within (region, birth date, sex); odd 17th digit = male, so 500 numbers per
+    # group. A person ranked beyond them (a province-sized register: children share few birth dates)
+    # moves to the next overflow region code; a district-sized register never needs one.
+    rank, group, size = ranked(region)
+    for code in OVERFLOW_REGION_CODES:
+        if rank.max() < 500:
+            break
+        region = np.where(rank >= 500, code, region)
+        rank, group, size = ranked(region)
+    if rank.max() >= 500:
         raise ValueError("too many persons share a birth date and region for 3-digit sequences")
+    # a random-looking start per group keeps numbers unique inside the group (and below 500)
+    base = np.minimum(rng.integers(0, 200, size=size.size), 500 - size)[group]
+    seq = (base + rank) * 2 + np.where(reg.sex == 0, 1, 0)
     seq_s = np.char.zfill(seq.astype(str), 3)
     first17 = np.char.add(np.char.add(region, ymd), seq_s)
     digits = np.frombuffer(first17.astype("S17").tobytes(), dtype=np.uint8).reshape(n, 17) - 48
