@@ -111,7 +111,8 @@ def kpi_overview(con, year: int, town=None, village=None, category=None, program
                  program_group=None) -> pd.DataFrame:
     """Headline KPIs of a year, one row (queries/sql/api/kpi_overview.sql).
 
-    Reads mart_person_program_years, mart_coverage, mart_processing, stg_programs. Columns:
+    Reads mart_spend_cube, mart_coverage, mart_processing, stg_programs, int_program_bits (pre-aggregated
+    at load: about a thousand cells of the year instead of its payments). Columns:
     - year: the year asked for.
     - spend_yuan: sum of payment amounts whose period is in the year (METRICS.md spend).
     - person_times: 人次 = distinct (person, program) pairs paid for a period in the year.
@@ -138,8 +139,9 @@ def monthly_spend(con, year: int, town=None, village=None, category=None, progra
                   program_group=None) -> pd.DataFrame:
     """Spend per month of a year, all 12 months, zeros included (queries/sql/api/monthly_spend.sql).
 
-    Reads mart_spend; one row per month. Columns: month (date, first day); spend_yuan (payments whose
-    period is that month); persons_paid (distinct persons paid for that month); payments (number).
+    Reads mart_spend_cube (pre-aggregated at load); one row per month. Columns: month (date, first
+    day); spend_yuan (payments whose period is that month); persons_paid (distinct persons paid for
+    that month); payments (number).
     Yearly programs count in the month their payment's period names. The 12 spend_yuan add up to
     kpi_overview.spend_yuan.
     """
@@ -154,7 +156,7 @@ def coverage_by_category(con, year: int, town=None, category=None, village=None,
                          program_group=None) -> pd.DataFrame:
     """Coverage of the certified population per (category, grade) (queries/sql/api/coverage_by_category.sql).
 
-    Reads mart_coverage, mart_person_program_years. One row per (category, grade) of the 7 categories
+    Reads mart_coverage (with each person-year's paid programs). One row per (category, grade) of the 7 categories
     × 4 grades (narrowed by `category`), zeros included, in the contract's category order. Columns:
     category; grade (1–4); certified_population (persons of the year's certified population);
     persons_paid (of those, persons with at least one payment for a period in the year, from the
@@ -181,7 +183,7 @@ def coverage_by(con, year: int, by: str, town=None, village=None, category=None,
                 program_group=None) -> pd.DataFrame:
     """Coverage of the certified population by one dimension (queries/sql/api/coverage_by.sql).
 
-    Reads mart_coverage, mart_person_program_years. by ∈ town, village, sex, age_band (whole years on
+    Reads mart_coverage (with each person-year's paid programs). by ∈ town, village, sex, age_band (whole years on
     1 January: 0-6, 7-17, 18-59, 60+), hukou. One row per value present in the certified population,
     sorted by value. Columns: value; certified_population; persons_paid (persons with a payment for a
     period in the year from the selected programs); coverage = persons_paid / certified_population.

@@ -6,6 +6,8 @@
 -- The persons behind a count of coverage_by_category / coverage_by: the same rows of the table macro
 -- mart_coverage_of, so len(rows) with covered = true is persons_paid of that cell, with false
 -- certified_population − persons_paid. Identities masked (mask_id / mask_name, contract/masking.sql).
+-- programs: the counted programs that paid the person in the year, program_id order, '|'-separated;
+-- spend_yuan: their money for periods in the year (0 when not covered).
 with cell as (
     select c.*
     from mart_coverage_of(
@@ -17,6 +19,19 @@ with cell as (
         and ($sex is null or c.sex = $sex)
         and ($age_band is null or c.age_band = $age_band)
         and ($hukou is null or c.hukou = $hukou)
+),
+
+paid as (
+    select
+        s.person_id,
+        string_agg(s.program_id, '|' order by s.program_id) as programs,
+        sum(s.spend) as spend_yuan
+    from mart_person_program_years as s
+    semi join cell as c on c.person_id = s.person_id and c.covered
+    where s.year = $year
+        and ($program is null or s.program_id = $program)
+        and ($program_group is null or s.program_group = $program_group)
+    group by s.person_id
 ),
 
 final as (
@@ -33,10 +48,11 @@ final as (
         c.hukou,
         c.valid_months,
         c.covered,
-        c.programs,
-        c.spend_yuan
+        pd.programs,
+        coalesce(pd.spend_yuan, 0)::double as spend_yuan
     from cell as c
     inner join stg_persons as p using (person_id)
+    left join paid as pd using (person_id)
 )
 
 select * from final order by town, village, category, grade, person_id

@@ -1,11 +1,13 @@
 -- grain: one row: the headline KPIs of a year
 -- params: year (required); town, village, category, program, program_group (optional, null = all).
 --   Person filters apply to every part; program filters to spend, coverage's payments and the catalog.
-with paid as (
-    -- the (person, program) rows paid in the year under every filter: read once, used twice
+with cells as (
+    -- the year's cells of mart_spend_cube at the level of the program filters, under every filter
     select *
-    from mart_person_program_years as s
+    from mart_spend_cube as s
     where s.year = $year
+        and s.month is null
+        and s.program_level = spend_cube_level($program, $program_group)
         and ($town is null or s.town = $town)
         and ($village is null or s.village = $village)
         and ($category is null or s.category = $category)
@@ -14,13 +16,26 @@ with paid as (
 ),
 
 spend as (
+    -- persons and 人次 add up over the cells: a person has one town, village and category
     select
         coalesce(sum(spend), 0)::double as spend_yuan,
-        count(*) as person_times,
-        count(distinct person_id) as persons_paid,
-        coalesce(sum(payments), 0)::bigint as payments,
-        count(distinct program_id) as programs_paid
-    from paid
+        coalesce(sum(person_times), 0)::bigint as person_times,
+        coalesce(sum(persons), 0)::bigint as persons_paid,
+        coalesce(sum(payments), 0)::bigint as payments
+    from cells
+),
+
+programs_paid as (
+    select count(distinct program_id) as programs_paid
+    from mart_spend_cube as s
+    where s.year = $year
+        and s.month is null
+        and s.program_level = 0
+        and ($town is null or s.town = $town)
+        and ($village is null or s.village = $village)
+        and ($category is null or s.category = $category)
+        and ($program is null or s.program_id = $program)
+        and ($program_group is null or s.program_group = $program_group)
 ),
 
 catalog as (
@@ -33,24 +48,21 @@ catalog as (
         and ($program_group is null or p.program_group = $program_group)
 ),
 
-paid_persons as (
-    select distinct person_id
-    from paid
-),
-
-surveyed as (
-    -- census completion: persons of the certified population surveyed in the year's census
-    select distinct person_id
-    from stg_census
-    where survey_year = $year
-        and survey_status = 'surveyed'
+selected as (
+    -- the programs of the filters as a set of int_program_bits (mart_coverage.paid_programs)
+    select coalesce(bit_or(bit), 0::uhugeint) as programs
+    from int_program_bits as b
+    where ($program is null or b.program_id = $program)
+        and ($program_group is null or b.program_group = $program_group)
 ),
 
 certified as (
+    -- coverage and census completion: persons of the certified population paid (by a program of the
+    -- filters) and surveyed in the year's census
     select
         count(*) as certified_population,
-        count(*) filter (where c.person_id in (select person_id from paid_persons)) as persons_covered,
-        count(*) filter (where c.person_id in (select person_id from surveyed)) as persons_surveyed
+        count(*) filter (where (c.paid_programs & (select programs from selected)) <> 0) as persons_covered,
+        count(*) filter (where c.surveyed) as persons_surveyed
     from mart_coverage as c
     where c.year = $year
         and ($town is null or c.town = $town)
@@ -78,7 +90,7 @@ final as (
         spend.persons_paid,
         spend.payments,
         catalog.programs_total,
-        spend.programs_paid,
+        programs_paid.programs_paid,
         certified.certified_population,
         certified.persons_covered,
         case when certified.certified_population > 0
@@ -91,7 +103,7 @@ final as (
         certified.persons_surveyed,
         case when certified.certified_population > 0
             then certified.persons_surveyed / certified.certified_population end::double as census_completion
-    from spend, catalog, certified, processing
+    from spend, programs_paid, catalog, certified, processing
 )
 
 select * from final

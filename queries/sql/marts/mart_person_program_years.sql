@@ -5,7 +5,8 @@
 -- the year), so yearly spend, 人次, persons paid, coverage numerators and benefit incidence read a table
 -- ~10× smaller than the payments on a large district, with the same filter columns. Totals reconcile
 -- with mart_spend by construction (sum of spend and payments).
--- * paid_months: distinct period months paid; max_tier: highest tier on the year's payments (NULL when
+-- * paid_months: distinct period months paid; paid_month_mask: the same months as bits (bit 0 = January),
+--   for mart_spend_cube's persons per month; max_tier: highest tier on the year's payments (NULL when
 --   none carries a tier) — used for cap use.
 -- Built from the payments' keys and amounts only; the program's and the person's attributes (the
 -- same current values int_payments carries) are joined after the aggregation, on ~5x fewer rows.
@@ -30,7 +31,7 @@ person_program_years as (
         count(*) as payments,
         -- distinct period months of the year as a 12-bit mask: a fixed-size aggregate state instead of
         -- a count(distinct) (periods are month starts, DATA_CONTRACT.md)
-        bit_count(bit_or(1 << (month(period) - 1)))::bigint as paid_months,
+        bit_or(1 << (month(period) - 1))::integer as paid_month_mask,
         max(tier) as max_tier
     from spend
     group by year, person_id, program_id
@@ -52,7 +53,8 @@ final as (
         age_band(age_in_months(p.birth_date, make_date(y.year, 1, 1)) // 12) as age_band,
         y.spend,
         y.payments,
-        y.paid_months,
+        bit_count(y.paid_month_mask)::bigint as paid_months,
+        y.paid_month_mask,
         y.max_tier
     from person_program_years as y
     left join programs as pr using (program_id)
