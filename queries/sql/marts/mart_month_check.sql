@@ -56,9 +56,47 @@ person_dates as (
     select * from int_person_dates
 ),
 
+targeting as (
+    select * from mart_targeting
+),
+
+-- The (person, program) pairs that can have a case; every other pair's eligible months are exactly its
+-- paid months and its payroll months, so the month-by-month work below reads only these (a few percent
+-- of the 18M eligible and 18M paid person-months of a 1,000,000-person district). From the year masks
+-- of mart_targeting (E, R: the same eligible and paid months as here): a start is a month of E \ R; a
+-- stop a month of R or R shifted one month on (December into the next January) outside E; a re-tier a
+-- first payment flagged wrong.
+candidate_years as (
+    select
+        person_id,
+        program_id,
+        year,
+        eligible_mask,
+        paid_mask,
+        lead(year) over (partition by person_id, program_id order by year) as next_year,
+        lead(eligible_mask) over (partition by person_id, program_id order by year) as next_eligible_mask
+    from targeting
+),
+
+candidates as (
+    select distinct person_id, program_id
+    from candidate_years
+    where (eligible_mask & ~paid_mask) <> 0
+        or ((paid_mask | (paid_mask << 1)) & ~eligible_mask & 4095) <> 0
+        or ((paid_mask & 2048) <> 0
+            and year < (select last_year from data_range)
+            and not coalesce(next_year = year + 1 and (next_eligible_mask & 1) <> 0, false))
+    union
+    select person_id, program_id
+    from int_payments
+    where (is_wrong_living_amount or is_wrong_nursing_tier)
+        and payment_rank = 1
+),
+
 first_payments as (
     select p.*
     from int_payments as p
+    semi join candidates as c using (person_id, program_id)
     where p.program_id in (select program_id from programs)
         and p.payment_rank = 1
         and p.period between (select first_month from data_range) and (select last_month from data_range)
@@ -85,6 +123,7 @@ eligible as (
         month,
         monthly_amount
     from int_eligibility_months
+    semi join candidates using (person_id, program_id)
     where program_id in (select program_id from programs)
 ),
 

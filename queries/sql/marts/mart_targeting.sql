@@ -9,6 +9,8 @@
 -- set differences follow: |E \ R| = eligible − eligible_paid, |R \ E| = paid − eligible_paid.
 -- Paid months outside the data range have no eligibility evaluation; they are kept (is_eligible =
 -- false) only when their year is inside the data range, since the API asks by year.
+-- eligible_mask / paid_mask: E and R of the year as bits (bit 0 = January); mart_month_check reads them
+-- to find the (person, program) pairs that have a case at all.
 -- E and R are aggregated as 12-bit month masks per (person, program, year) in one hash aggregate,
 -- instead of a full outer join of every eligible and paid person-month (18M rows each side on a
 -- 1,000,000-person district) and a second aggregate. Months are month starts (DATA_CONTRACT.md).
@@ -70,7 +72,9 @@ person_years as (
         person_id,
         bit_count(bit_or(eligible_bit))::bigint as eligible_months,
         bit_count(bit_or(paid_bit))::bigint as paid_months,
-        bit_count(bit_or(eligible_bit) & bit_or(paid_bit))::bigint as eligible_paid_months
+        bit_count(bit_or(eligible_bit) & bit_or(paid_bit))::bigint as eligible_paid_months,
+        bit_or(eligible_bit)::integer as eligible_mask,
+        bit_or(paid_bit)::integer as paid_mask
     from month_bits
     group by year, program_id, person_id
 ),
@@ -83,6 +87,8 @@ final as (
         y.eligible_months,
         y.paid_months,
         y.eligible_paid_months,
+        y.eligible_mask,
+        y.paid_mask,
         p.town,
         p.village,
         p.category,
