@@ -149,6 +149,9 @@ def bench_load(source: Path, work: Path) -> dict:
     steps = sorted(((float(t), label.strip()) for t, label in
                     re.findall(r"^install\s+([\d.]+) s  (.+)$", load["output"], re.M) if "total" not in label),
                    reverse=True)
+    # CPU seconds per step (queries.install prints them): the ranking a busy machine does not reorder
+    cpu_steps = sorted(((float(c), re.sub(r"\s*\[cpu .*\]$", "", label)) for _, label in steps
+                        for c in re.findall(r"\[cpu ([\d.]+) s\]", label)), reverse=True)
     out = {
         "source_mb": round(sum(f.stat().st_size for f in source.glob("*.csv")) / 1e6, 1),
         "floor_read_csv_s": floor["seconds"], "floor_peak_rss_mb": floor["peak_rss_mb"],
@@ -158,12 +161,15 @@ def bench_load(source: Path, work: Path) -> dict:
         "floor_cpu_s": floor["cpu_s"], "load_cpu_s": load["cpu_s"],
         "cpu_ratio": round(load["cpu_s"] / floor["cpu_s"], 2) if floor["cpu_s"] else None,
         "slowest_views": [f"{label} {t:.1f} s" for t, label in steps[:6]],
+        "views_cpu_s": round(sum(c for c, _ in cpu_steps), 1),
+        "most_cpu_views": [f"{label} {c:.1f} s CPU" for c, label in cpu_steps[:6]],
         "db": str(db), "db_mb": round(db.stat().st_size / 1e6, 1),
     }
     print(f"load {out['load_s']} s (views {out['views_s']} s, peak {out['load_peak_rss_mb']} MB) | floor read_csv "
           f"{out['floor_read_csv_s']} s (peak {out['floor_peak_rss_mb']} MB) | ratio {out['ratio']}× | CPU "
           f"{out['load_cpu_s']} s vs {out['floor_cpu_s']} s: {out['cpu_ratio']}×")
     print("  slowest install steps: " + "; ".join(out["slowest_views"]))
+    print(f"  install CPU {out['views_cpu_s']} s; most CPU: " + "; ".join(out["most_cpu_views"]))
     return out
 
 

@@ -1,6 +1,6 @@
--- grain: one row per payment of a program whose amount or tiers the project can check: a rule with a
---        share of the 低保 standard (living_subsidy) or tiers described by the tier_conditions seed
--- materialized: table
+-- grain: one row per payment (every loaded payment); the expected columns are NULL where the program's
+--        amount and tiers cannot be checked (no rule with a share of the 低保 standard such as
+--        living_subsidy, no tiers described by the tier_conditions seed)
 -- What a payment should have been, for the amount and tier checks (wrong_living_amount,
 -- wrong_nursing_tier, tier_outside_age_band in int_payments) and the month check's re-tier list.
 -- * The seed tier_conditions holds each tier's condition as data (one row per OR-branch): keyed by a
@@ -25,11 +25,17 @@
 -- * tier_age_band / is_outside_age_band: for a payment whose recorded tier has an age bound in any of
 --   its seed rows ('<=17', '>=18', '18-59'), true when age_years fits none of that tier's rows' bands
 --   (only the age is judged here; the other conditions are the tier check's).
--- Cost: the conditions are evaluated once per distinct (program, recorded tier, cert_status, category,
--- grade, nursing_level, age) profile — a few thousand on any district — and joined back to the
--- payments, instead of once per payment and condition row (2.7 → 0.9 s on the demo's 300,000 payments).
+-- * the person's attributes the conditions read (and int_payments carries: town, village, sex, hukou,
+--   birth_date) come along, so the payments meet stg_persons once.
+-- Cost: a view, read by int_payments as its payments (one pass over the payments, no join of two
+-- payment-sized tables on payment_id: the 18M-row table this was on 1,000,000 persons took 40 s CPU
+-- and int_payments' join to it more). The conditions are evaluated on a small domain, not on the
+-- payments: the matched tier once per (program, person attributes, age) for every combination of the
+-- persons' distinct attributes (62 on 1,000,000 persons) and every age the periods and birth dates
+-- allow; the paid tier's age bounds once per (program, tier) and (program, tier, age). The window of
+-- judged_month runs only over the annual / per-claim payments that are checked.
 with payments as not materialized (
-    select payment_id, person_id, program_id, period, amount, tier from stg_payments
+    select * from stg_payments
 ),
 
 programs as (
@@ -87,28 +93,37 @@ described_programs as (
     having count(*) = count(c.tier)
 ),
 
-checked as (
-    select p.*, pr.cycle, pr.rule, s.share
+with_program as not materialized (
+    select
+        p.*,
+        pr.cycle,
+        pr.rule,
+        s.share,
+        s.share is not null or p.program_id in (select program_id from program_conditions) as is_checked,
+        p.program_id in (select program_id from described_programs) as is_described
     from payments as p
-    inner join programs as pr using (program_id)
+    left join programs as pr using (program_id)
     left join rule_shares as s on s.rule = pr.rule
-    where s.share is not null
-        or p.program_id in (select distinct program_id from program_conditions)
 ),
 
 judged as (
-    select
-        c.*,
-        case
-            when c.cycle = 'monthly' then c.period
-            else min(c.period) over (partition by c.person_id, c.program_id, year(c.period))
-        end as judged_month
-    from checked as c
+    select w.*, case when w.is_checked then w.period end as judged_month
+    from with_program as w
+    where w.cycle = 'monthly' or not w.is_checked
+    union all
+    select w.*, min(w.period) over (partition by w.person_id, w.program_id, year(w.period)) as judged_month
+    from with_program as w
+    where w.is_checked and w.cycle is distinct from 'monthly'
 ),
 
 with_person as (
     select
         j.*,
+        ps.town,
+        ps.village,
+        ps.sex,
+        ps.hukou,
+        ps.birth_date,
         ps.cert_status,
         ps.category,
         ps.grade,
@@ -118,87 +133,140 @@ with_person as (
     left join persons as ps using (person_id)
 ),
 
--- the conditions depend on the program, the recorded tier and the person's attributes and age only:
--- evaluated once per distinct profile (a few thousand on any district), not once per payment
-profiles as (
-    select distinct program_id, tier, cert_status, category, grade, nursing_level, age_years
-    from with_person
+-- every age a payment can be judged at: between the youngest person on the first period and the
+-- oldest on the last
+ages as (
+    select unnest(range(
+        (select age_in_months(max(birth_date), (select min(period) from payments)) // 12 from persons),
+        (select age_in_months(min(birth_date), (select max(period) from payments)) // 12 from persons) + 1
+    )) as age_years
 ),
 
--- every (profile, condition row) of the profile's program, with what the row admits
-row_checks as (
-    select
-        f.*,
-        c.tier as condition_tier,
-        c.tier = f.tier as is_paid_tier,
-        c.min_age_years is not null or c.max_age_years is not null as has_age_bound,
-        coalesce(c.min_age_years, 0) <= f.age_years
-            and f.age_years <= coalesce(c.max_age_years, 2147483647) as admits_age,
-        coalesce(
-            (c.cert_statuses is null or list_contains(string_split(c.cert_statuses, '|'), f.cert_status))
-            and (c.categories is null or list_contains(string_split(c.categories, '|'), f.category))
-            and (c.grades is null or list_contains(string_split(c.grades, '|'), f.grade::varchar))
-            and (c.nursing_levels is null or list_contains(string_split(c.nursing_levels, '|'), f.nursing_level::varchar)),
-            false
-        ) as admits_person,
-        case
-            when c.min_age_years is not null and c.max_age_years is not null
-                then c.min_age_years || '-' || c.max_age_years
-            when c.min_age_years is not null then '>=' || c.min_age_years
-            when c.max_age_years is not null then '<=' || c.max_age_years
-        end as age_band_text
-    from profiles as f
-    inner join program_conditions as c on c.program_id = f.program_id
+person_profiles as (
+    select distinct cert_status, category, grade, nursing_level from persons
 ),
 
-per_profile as (
+-- the matched tier of a program for a person's attributes and age: the one tier whose condition rows
+-- admit both (NULL when none or several)
+matched as (
     select
-        program_id, tier, cert_status, category, grade, nursing_level, age_years,
+        c.program_id, f.cert_status, f.category, f.grade, f.nursing_level, a.age_years,
         case
-            when count(distinct condition_tier) filter (where admits_person and admits_age) = 1
-                then min(condition_tier) filter (where admits_person and admits_age)
-        end as matched_tier,
-        bool_or(has_age_bound) filter (where is_paid_tier) as paid_tier_has_age_bound,
-        coalesce(bool_or(admits_age) filter (where is_paid_tier), false) as paid_tier_admits_age,
-        string_agg(distinct age_band_text, ', ' order by age_band_text) filter (where is_paid_tier) as tier_age_band
-    from row_checks
-    group by program_id, tier, cert_status, category, grade, nursing_level, age_years
+            when count(distinct c.tier) filter (where
+                coalesce(
+                    (c.cert_statuses is null or list_contains(string_split(c.cert_statuses, '|'), f.cert_status))
+                    and (c.categories is null or list_contains(string_split(c.categories, '|'), f.category))
+                    and (c.grades is null or list_contains(string_split(c.grades, '|'), f.grade::varchar))
+                    and (c.nursing_levels is null
+                         or list_contains(string_split(c.nursing_levels, '|'), f.nursing_level::varchar)),
+                    false
+                )
+                and coalesce(c.min_age_years, 0) <= a.age_years
+                and a.age_years <= coalesce(c.max_age_years, 2147483647)
+            ) = 1
+            then min(c.tier) filter (where
+                coalesce(
+                    (c.cert_statuses is null or list_contains(string_split(c.cert_statuses, '|'), f.cert_status))
+                    and (c.categories is null or list_contains(string_split(c.categories, '|'), f.category))
+                    and (c.grades is null or list_contains(string_split(c.grades, '|'), f.grade::varchar))
+                    and (c.nursing_levels is null
+                         or list_contains(string_split(c.nursing_levels, '|'), f.nursing_level::varchar)),
+                    false
+                )
+                and coalesce(c.min_age_years, 0) <= a.age_years
+                and a.age_years <= coalesce(c.max_age_years, 2147483647)
+            )
+        end as matched_tier
+    from program_conditions as c
+    cross join person_profiles as f
+    cross join ages as a
+    group by c.program_id, f.cert_status, f.category, f.grade, f.nursing_level, a.age_years
+),
+
+-- the recorded tier's age bounds: whether any of its rows has one, and the bands in words
+paid_tier_bands as (
+    select
+        program_id,
+        tier,
+        bool_or(min_age_years is not null or max_age_years is not null) as has_age_bound,
+        string_agg(distinct
+            case
+                when min_age_years is not null and max_age_years is not null
+                    then min_age_years || '-' || max_age_years
+                when min_age_years is not null then '>=' || min_age_years
+                when max_age_years is not null then '<=' || max_age_years
+            end, ', ' order by
+            case
+                when min_age_years is not null and max_age_years is not null
+                    then min_age_years || '-' || max_age_years
+                when min_age_years is not null then '>=' || min_age_years
+                when max_age_years is not null then '<=' || max_age_years
+            end) as tier_age_band
+    from program_conditions
+    group by program_id, tier
+),
+
+-- whether one of the recorded tier's rows admits the age
+paid_tier_ages as (
+    select
+        c.program_id,
+        c.tier,
+        a.age_years,
+        bool_or(coalesce(c.min_age_years, 0) <= a.age_years
+                and a.age_years <= coalesce(c.max_age_years, 2147483647)) as admits_age
+    from program_conditions as c
+    cross join ages as a
+    group by c.program_id, c.tier, a.age_years
 ),
 
 final as (
     select
         w.payment_id,
+        w.person_id,
+        w.program_id,
+        w.application_id,
+        w.period,
+        w.paid_date,
+        w.amount,
+        w.tier,
+        w.route,
+        w.town,
+        w.village,
+        w.sex,
+        w.hukou,
+        w.birth_date,
+        w.cert_status,
+        w.category,
+        w.grade,
         w.judged_month,
-        w.age_years,
-        case when w.program_id in (select program_id from described_programs) then x.matched_tier end
-            as expected_tier,
+        case when w.is_checked then w.age_years end as age_years,
+        case when w.is_described then x.matched_tier end as expected_tier,
         case
             when w.share is not null then dibao_share_amount(par.dibao_standard, w.share)
-            when w.cycle = 'monthly' and w.program_id in (select program_id from described_programs)
-                then t.amount
+            when w.cycle = 'monthly' and w.is_described then t.amount
         end::decimal(14, 2) as expected_amount,
         case
             when w.share is not null then 'dibao_share'
-            when w.cycle = 'monthly' and w.program_id in (select program_id from described_programs)
-                and t.amount is not null then 'tier'
+            when w.cycle = 'monthly' and w.is_described and t.amount is not null then 'tier'
         end as amount_basis,
-        x.tier_age_band,
-        coalesce(x.paid_tier_has_age_bound and not x.paid_tier_admits_age and w.age_years is not null, false)
+        b.tier_age_band,
+        coalesce(b.has_age_bound and not coalesce(g.admits_age, false) and w.age_years is not null, false)
             as is_outside_age_band
     from with_person as w
-    left join per_profile as x
+    left join matched as x
         on x.program_id = w.program_id
-        and x.tier is not distinct from w.tier
         and x.cert_status is not distinct from w.cert_status
         and x.category is not distinct from w.category
         and x.grade is not distinct from w.grade
         and x.nursing_level is not distinct from w.nursing_level
-        and x.age_years is not distinct from w.age_years
+        and x.age_years = w.age_years
+    left join paid_tier_bands as b on b.program_id = w.program_id and b.tier = w.tier
+    left join paid_tier_ages as g on g.program_id = w.program_id and g.tier = w.tier and g.age_years = w.age_years
     left join parameters as par on par.year = year(w.period)
     left join program_tiers as t
         on t.program_id = w.program_id
         and t.tier = x.matched_tier
-        and w.program_id in (select program_id from described_programs)
+        and w.is_described
 )
 
 select * from final

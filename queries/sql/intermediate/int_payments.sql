@@ -43,14 +43,11 @@ programs as (
     select * from stg_programs
 ),
 
-persons as (
-    select * from stg_persons
-),
-
 segments as (
     select * from int_person_segments
 ),
 
+-- every payment with the person's attributes and what it should have been (one pass; a view)
 expected as (
     select * from int_payment_expected
 ),
@@ -85,7 +82,7 @@ ranked as (
         p.*,
         coalesce(r.payment_rank, 1) as payment_rank,
         coalesce(r.first_paid_date_in_period, p.paid_date) as first_paid_date_in_period
-    from payments as p
+    from expected as p
     left join duplicate_ranks as r using (payment_id)
 ),
 
@@ -127,14 +124,14 @@ final as (
         pr.program_group,
         pr.cycle,
         pr.rule,
-        p.town,
-        p.village,
-        p.sex,
-        p.hukou,
-        p.cert_status,
-        p.category,
-        p.grade,
-        age_band(age_in_months(p.birth_date, make_date(year(s.period)::integer, 1, 1)) // 12) as age_band,
+        s.town,
+        s.village,
+        s.sex,
+        s.hukou,
+        s.cert_status,
+        s.category,
+        s.grade,
+        age_band(age_in_months(s.birth_date, make_date(year(s.period)::integer, 1, 1)) // 12) as age_band,
         s.payment_rank,
         s.payment_rank > 1 as is_duplicate,
         s.death_month is not null and s.period >= s.death_month as is_paid_after_death,
@@ -145,18 +142,18 @@ final as (
         ) as is_paid_after_dibao_end,
         coalesce(s.cert_event = 'cert_revoked' and not s.cert_on, false) as is_paid_after_revocation,
         s.moved_out_month is not null and s.period >= s.moved_out_month as is_paid_after_moved_out,
-        coalesce(e.amount_basis = 'dibao_share' and s.amount <> e.expected_amount, false) as is_wrong_living_amount,
+        coalesce(s.amount_basis = 'dibao_share' and s.amount <> s.expected_amount, false) as is_wrong_living_amount,
         coalesce(
-            e.amount_basis = 'tier' and (coalesce(s.tier <> e.expected_tier, false) or s.amount <> e.expected_amount),
+            s.amount_basis = 'tier' and (coalesce(s.tier <> s.expected_tier, false) or s.amount <> s.expected_amount),
             false
         ) as is_wrong_nursing_tier,
-        coalesce(e.is_outside_age_band, false) as is_tier_outside_age_band,
-        e.expected_amount,
-        e.expected_tier,
-        e.amount_basis,
-        e.judged_month,
-        e.age_years as age_years_judged,
-        e.tier_age_band,
+        coalesce(s.is_outside_age_band, false) as is_tier_outside_age_band,
+        s.expected_amount,
+        s.expected_tier,
+        s.amount_basis,
+        s.judged_month,
+        s.age_years as age_years_judged,
+        s.tier_age_band,
         s.death_date,
         household_end_date(s.dibao_event, s.dibao_event_date, s.dibian_event, s.dibian_event_date)
             as household_end_date,
@@ -165,8 +162,6 @@ final as (
         s.first_paid_date_in_period
     from with_states as s
     left join programs as pr using (program_id)
-    left join persons as p using (person_id)
-    left join expected as e using (payment_id)
 )
 
 select * from final
