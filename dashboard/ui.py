@@ -316,7 +316,8 @@ def report_pack(sel: Selection, labels: vocab.Labels) -> None:
             data = pack.build_pack_zip(store.connection(), int(sel.year), lang=labels.lang, public=public,
                                        k=state.PUBLIC_K, progress=progress, town=sel.town, village=sel.village,
                                        category=sel.category, program_group=sel.program_group,
-                                       policy=sel.policy, program=sel.program, run=store.run)
+                                       policy=sel.policy, program=sel.program, run=store.run,
+                                       render=store.rendered)   # the charts the pages built, not built again
         except Exception as exc:  # noqa: BLE001 - say what failed; the page stays usable
             bar.empty()
             st.warning(labels("pack_failed", error=md(exc)), icon=":material/error:")

@@ -47,6 +47,7 @@ __all__ = ["build_pack", "build_pack_zip", "collect", "PackResult", "ChartResult
            "ExportPrerequisiteError", "data_facts", "data_date"]
 
 Progress = Callable[[int, int, str], None]
+ChartRender = Callable[..., charts.Rendered]   # (chart_id, selection, labels, *, public, k) -> the chart
 
 CHART_WIDTH = 1000   # CSS px; a report page is 1123 px wide
 PNG_SCALE = 3        # 3000 px wide PNGs: 300 dpi at 25 cm
@@ -149,14 +150,20 @@ def data_date(facts: dict[str, str]) -> str:
 
 def collect(con, sel: Selection, *, lang: str = "zh", public: bool = False, k: int = suppress.DEFAULT_K,
             run: charts.Runner | None = None,
-            on_chart: Callable[[charts.Rendered], None] | None = None) -> Collected:
+            on_chart: Callable[[charts.Rendered], None] | None = None,
+            render: ChartRender | None = None) -> Collected:
     """Every chart that applies to `sel`, through `charts.render`, with the distinct tables and the KPI tiles.
-    `on_chart(rendered)` is called with each chart as soon as it is built (the pack queues its render)."""
+    `on_chart(rendered)` is called with each chart as soon as it is built (the pack queues its render).
+    `render(chart_id, sel, labels, public=, k=)` is how a chart is obtained (default `charts.render` with
+    `run`); the dashboard passes `store.rendered`, the charts its pages built with the same `run`."""
     labels = charts.labels(lang)
     run = run or charts.direct_runner(con)
     rendered, tables = [], {}
     for spec in charts.specs_for(sel):
-        r = charts.render(spec.id, sel, labels, run=run, public=public, k=k)
+        if render is not None:
+            r = render(spec.id, sel, labels, public=public, k=k)
+        else:
+            r = charts.render(spec.id, sel, labels, run=run, public=public, k=k)
         rendered.append(r)
         if on_chart is not None:
             on_chart(r)
@@ -200,13 +207,15 @@ def build_pack(
     policy: tuple[tuple[str, Any], ...] | None = None,
     program: str | None = None,
     run: charts.Runner | None = None,
+    render: ChartRender | None = None,
 ) -> PackResult:
     """Write the annual-report pack for `year` and the selection into `out_dir` (see the module docstring).
 
     `formats` names the chart files to write (png, svg, pdf; default all): each is rendered once per
     chart, and a format nobody asked for is not rendered unless the report needs it (REPORT_FORMAT).
     `run` is how the frames are fetched (default: the API on `con`); the dashboard passes its scoped,
-    cached `store.run`, so a caseworker's pack holds the own area only.
+    cached `store.run`, so a caseworker's pack holds the own area only, and `render=store.rendered`, the
+    charts its pages built (see `collect`).
     progress(done, total, label) is called after every step (one per chart rendered, one for the
     workbook, the KPI page, the PDF and the manifest). Raises ExportPrerequisiteError when Chromium or the CJK font is
     missing, before anything is written.
@@ -239,7 +248,7 @@ def build_pack(
                                                                      height=height)
             figures.append((figure, height))
 
-        got = collect(con, sel, lang=lang, public=public, k=k, run=run, on_chart=draw)
+        got = collect(con, sel, lang=lang, public=public, k=k, run=run, on_chart=draw, render=render)
         n = len(got.rendered)
         total_steps = n + 5   # charts, workbook, KPI, the PDF written, the PDF saved, manifest
         done = 0
@@ -384,10 +393,12 @@ def kpi_rows(tiles: list[kpis.KpiTile], L: Labels, year: int) -> list[tuple[str,
 
 
 def build_pack_zip(con, year: int, *, lang: str = "zh", public: bool = False, k: int = suppress.DEFAULT_K,
-                   progress: Progress | None = None, run: charts.Runner | None = None, **filters: Any) -> bytes:
+                   progress: Progress | None = None, run: charts.Runner | None = None,
+                   render: ChartRender | None = None, **filters: Any) -> bytes:
     """The pack of `build_pack` as zip bytes (for the dashboard's download button)."""
     with tempfile.TemporaryDirectory(prefix="subsidy-export-") as tmp:
-        build_pack(con, year, tmp, lang=lang, public=public, k=k, progress=progress, run=run, **filters)
+        build_pack(con, year, tmp, lang=lang, public=public, k=k, progress=progress, run=run, render=render,
+                   **filters)
         buf = io.BytesIO()
         root = Path(tmp)
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
