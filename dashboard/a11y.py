@@ -25,13 +25,14 @@ import json
 
 import streamlit as st
 
+from publish.style import EDITION_INTERNAL, EDITION_PUBLIC
 from vocab import t
 
 CAPTION_COLOR = "#4a5566"     # 7.4:1 on white (Streamlit's caption grey #828180 is 3.88:1)
 FOCUS_COLOR = "#1f5fa8"       # 6.3:1 on white: the focus ring
-INTERNAL_BG = "#8a1c1c"       # white bold text on it: 8.9:1
+INTERNAL_BG = EDITION_INTERNAL   # white bold text on it: 8.9:1 (publish.style, the report's colour too)
 LOCKED_LABEL = "#31333f"      # every widget label, a locked one too (Streamlit fades it to 2.3:1): 12:1
-PUBLIC_BG = "#1d5e2e"         # 7.9:1
+PUBLIC_BG = EDITION_PUBLIC       # 7.9:1
 # Streamlit's and plotly's English accessible names -> message keys (given in the page's language)
 NAMES = {
     "Skip to main content": "a11y.skip",

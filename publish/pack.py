@@ -40,7 +40,7 @@ from publish import tables as sheets
 from publish.charts import Selection
 from publish.render import ExportPrerequisiteError, check_export_prerequisites
 from publish.report_pdf import ReportChart, ReportMeta, build_report_pdf
-from publish.style import FONT_FAMILY, html_text
+from publish.style import EDITION_INTERNAL, EDITION_PUBLIC, FONT_FAMILY, html_text
 from vocab import LABEL_COLUMNS, LANGUAGE_NAMES, MONEY_COLUMNS, RATIO_COLUMNS, Labels
 
 __all__ = ["build_pack", "build_pack_zip", "collect", "PackResult", "ChartResult", "Collected",
@@ -180,13 +180,18 @@ def collect(con, sel: Selection, *, lang: str = "zh", public: bool = False, k: i
     return Collected(sel, labels, public, k, rendered, tables, tiles, data_facts(con))
 
 
-def add_figure_note(fig, text: str) -> None:
-    """A one-line footnote at the bottom edge of the figure (the public edition's legend of marks)."""
-    margin_b = int(fig.layout.margin.b if fig.layout.margin.b is not None else 40) + 28
-    fig.update_layout(margin_b=margin_b)
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
-                       yshift=-margin_b + 2, showarrow=False, align="left",
-                       font=dict(size=11, color="#555", family=FONT_FAMILY))
+def add_figure_note(figure: dict, text: str, *, color: str = "#555", bold: bool = False) -> None:
+    """A one-line footnote at the bottom edge of a figure (as a plain dict): the edition, the public
+    edition's legend of marks. Each note goes under the ones before."""
+    layout = figure["layout"]
+    margin = dict(layout.get("margin") or {})
+    margin_b = int(margin.get("b") if margin.get("b") is not None else 40) + 28
+    margin["b"] = margin_b
+    text = html_text(text)
+    note = dict(text=f"<b>{text}</b>" if bold else text, xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                yanchor="bottom", yshift=-margin_b + 2, showarrow=False, align="left",
+                font=dict(size=12 if bold else 11, color=color, family=FONT_FAMILY))
+    figure["layout"] = {**layout, "margin": margin, "annotations": [*layout.get("annotations", ()), note]}
 
 
 # ---------------------------------------------------------------- the pack
@@ -356,18 +361,20 @@ def build_pack(
 
 
 def _drawn(r: charts.Rendered, L: Labels, public: bool, k: int) -> tuple[dict, int]:
-    """The figure a chart's files show (a placeholder sentence for a chart without data, the public
-    edition's footnote when cells are hidden) as a plain dict CHART_WIDTH wide, and its height; the
-    page's figure is not changed (a go.Figure copy would validate the whole figure again)."""
+    """The figure a chart's files show (a placeholder sentence for a chart without data) as a plain dict
+    CHART_WIDTH wide, and its height, with the edition as its footnote (a chart's PNG shared on its own
+    still says 内部版 / 公开版) and the public edition's legend of marks when cells are hidden; the page's
+    figure is not changed (a go.Figure copy would validate the whole figure again)."""
     fig = r.chart.fig
     if fig is None:
         fig = _placeholder(r.title, L("report.no_data"))
-    elif public and r.hidden:
-        fig = go.Figure(fig)  # the rendered figure stays as the page would draw it
-        add_figure_note(fig, L("report.figure_note", k=k))
     height = int(fig.layout.height or DEFAULT_HEIGHT)
     figure = fig.to_dict()
     figure["layout"] = {**figure["layout"], "width": CHART_WIDTH, "height": height}
+    add_figure_note(figure, L("report.edition_banner_public", k=k) if public else L("report.edition_banner_internal"),
+                    color=EDITION_PUBLIC if public else EDITION_INTERNAL, bold=True)
+    if public and r.hidden:
+        add_figure_note(figure, L("report.figure_note", k=k))
     return figure, height
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 import pikepdf
 from weasyprint import HTML
 
-from publish.style import FONT_FAMILY
+from publish.style import EDITION_INTERNAL, EDITION_PUBLIC, FONT_FAMILY
 from vocab import fmt_int, fmt_num
 
 INK = "#1f2d3d"
@@ -212,7 +212,7 @@ def _table(frame: pd.DataFrame, caption: str | None = None, row_headers: bool = 
 
 
 def _css(meta: ReportMeta) -> str:
-    edition_bg = "#8a1c1c" if not meta.public else "#1d5e2e"   # both ≥ 7:1 with white text
+    edition_bg = EDITION_PUBLIC if meta.public else EDITION_INTERNAL   # both ≥ 7:1 with white text
     return f"""
 @page {{
   size: A4 landscape; margin: 22mm 14mm 16mm 14mm;

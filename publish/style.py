@@ -34,6 +34,9 @@ TEMPLATE = "plotly_white"   # plotly's default template, set once by publish.fig
 # the part of cividis whose colours still reach MARK_CONTRAST on white (bars coloured by an order)
 SEQUENTIAL_MARK_RANGE = (0.0, 0.6)
 BEFORE_COLOR, AFTER_COLOR = VERMILLION, BLUE   # distinct for every CVD type
+# the edition's colours (the page banner, the report's running header, a chart file's footnote):
+# white bold text on them, or them as text on white, at 8.9:1 (内部版) and 7.9:1 (公开版)
+EDITION_INTERNAL, EDITION_PUBLIC = "#8a1c1c", "#1d5e2e"
 GROUP_COLORS = dict(zip(PROGRAM_GROUPS, PALETTE))
 AGE_BAND_ORDER = ("0-6", "7-17", "18-59", "60+")
 

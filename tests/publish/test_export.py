@@ -136,6 +136,8 @@ def test_svg_holds_the_chinese_title(pack, manifest, con):
             title = built.fig.layout.title.text
             assert title and title in svg, (c["id"], title)
         assert "WenQuanYi Micro Hei" in svg
+        # a chart's file shared on its own still says which edition it is
+        assert "内部版 · 含小计数，不得对外公布" in svg, c["id"]
 
 
 @needs_chromium
