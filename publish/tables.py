@@ -104,6 +104,22 @@ def coverage_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, l
     }))
 
 
+def paid_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels, *,
+                      full: bool = False) -> pd.DataFrame:
+    """The persons paid in the year by the chosen programs (queries.paid_people) with labelled columns,
+    identities as in gap_people_table; then the programs that paid them (names), payments and money."""
+    L = labels
+    d, full = _identified(people, full)
+    names = _program_names(programs, L)
+    return _blank_missing(pd.DataFrame({
+        **_person_columns(d, L, full),
+        L("people.programs_paid"): [L.list_sep().join(names.get(p, p) for p in str(ps).split("|"))
+                                    if isinstance(ps, str) else "" for ps in d.get("programs", [])],
+        L.column("payments"): d.get("payments"),
+        L.column("spend_yuan"): pd.to_numeric(d.get("spend_yuan"), errors="coerce"),
+    }))
+
+
 # ---------------------------------------------------------------- spreadsheets: loaded text stays text
 # (the rule and the writer live in contract.sheets, shared with access.cases; re-exported here)
 

@@ -279,6 +279,24 @@ def spend_by_program(con, year: int, town=None, village=None, category=None, pro
     return out
 
 
+@api_query("paid_people")
+def paid_people(con, year: int, town=None, village=None, category=None, program=None,
+                program_group=None) -> pd.DataFrame:
+    """The persons paid in a year by the chosen programs, masked (queries/sql/api/paid_people.sql).
+
+    Reads mart_person_program_years (the rows kpi_overview's persons_paid and spend_by_program's persons
+    count) and stg_persons. One row per person with a payment whose period is in the year from the
+    programs chosen (program / program_group; None = every program) within the person filters town,
+    village, category: as many rows as that persons_paid, certified or not. Sorted by town, village,
+    category, grade, person_id. Columns: person_id; id_number_masked, name_masked (contract/masking.sql);
+    town; village; category; grade; programs (the chosen programs that paid the person, '|'-separated
+    program_ids); payments; spend_yuan (their money for periods in the year).
+    """
+    out = run(con, "paid_people", _filters(year, town, village, category, program, program_group))
+    out["grade"] = out["grade"].astype("Int64")
+    return out
+
+
 @api_query("spend_by_tier")
 def spend_by_tier(con, year: int, town=None, village=None, category=None, program=None,
                   program_group=None) -> pd.DataFrame:

@@ -267,6 +267,17 @@ ANALYSIS_TEXT |= {
     "coverage_list.not_covered": ("尚未覆盖", "Not yet covered"),
     "coverage_list.paid": ("已获发放", "Paid"),
     "coverage_people_count": ("共 {p} 人。", "{p} persons."),
+    # the spend page's list (and the overview's 受益人数 tile): the persons paid by the chosen programs
+    "paid_people_header": ("受益人员名单（已脱敏）", "Persons paid (masked)"),
+    "paid_people_header_full": ("受益人员名单（本辖区，含完整身份信息）", "Persons paid (your area, full identities)"),
+    "paid_people_help": ("本年度获得所选项目发放（发放所属期在本年度）的人员，按侧栏筛选，人数即受益人数；"
+                         "点击上方项目柱条，即按该项目显示其名单。",
+                         "The persons paid this year (payments for periods in the year) by the chosen programs, "
+                         "for the sidebar's filters: as many as the persons paid; a click on a program's bar "
+                         "above shows that program's list."),
+    "paid_people_count": ("共 {p} 人。", "{p} persons."),
+    "paid_drill_to_list": ("已选中{program}：{n} 人获得发放，名单见下方。",
+                           "{program} picked: {n} persons paid; the list is below."),
     "coverage_drill_to_list": ("已选中{cell}：尚未覆盖 {unpaid} 人，已获发放 {paid} 人，名单见下方。",
                                "{cell} picked: {unpaid} not yet covered, {paid} paid; the list is below."),
 }

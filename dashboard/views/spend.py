@@ -1,10 +1,15 @@
-"""支出 Spend: every program's spend, persons, 人次, average, tiers and cap use by group; benefit incidence."""
+"""支出 Spend: every program's spend, persons, 人次, average, tiers and cap use by group; benefit incidence; the
+persons paid by the chosen program or group (a click on a program's bar picks it and brings its list into view:
+masked for leadership and analysts, full identities of a caseworker's own area, audited)."""
 from __future__ import annotations
 
 import streamlit as st
 
 import queries
 from dashboard import state, store, ui
+from publish import tables
+
+PEOPLE_ANCHOR = "paid-people"   # the list's header: a click on a program's bar scrolls to it
 
 L = state.labels()
 sel = state.filters()
@@ -34,3 +39,30 @@ with left:
     ui.chart("spend.incidence_category", sel, L)
 with right:
     ui.chart("spend.incidence_town", sel, L)
+
+
+def paid_list() -> None:
+    """The persons paid in the year by the chosen programs (queries.paid_people), audited (ui.person_list)."""
+    rows = store.run(queries.paid_people, **sel.filters())
+    if st.session_state.get(ui.DRILLED) == "program" and sel.program:   # a click above: the program's list
+        catalog = store.programs()
+        name = dict(zip(catalog["program_id"], L.programs(catalog))).get(sel.program, sel.program)
+        st.caption(L("paid_drill_to_list", program=ui.md(name), n=f"{0 if rows is None else len(rows):,}"))
+        ui.scroll_to(PEOPLE_ANCHOR)
+    if rows is None or rows.empty:
+        ui.empty(L, scope, payments=True)
+        return
+    area = "".join(f"_{x}" for x in (sel.town, sel.village, sel.category, sel.program_group, sel.program) if x)
+    ui.person_list(rows, lambda r, full: tables.paid_people_table(r, store.programs(), L, full=full), L,
+                   page="spend", what="paid_people", filters={**sel.filters(), "year": sel.year},
+                   count="paid_people_count", file_name=f"paid_{sel.year}{area}.xlsx", sheet=L("paid_people_header"),
+                   meta={L("scope"): scope, L("definition"): L("paid_people_help")}, key="paid_people")
+
+
+who = store.principal()
+st.header(L("paid_people_header_full" if who.rights.unmasked else "paid_people_header"), anchor=PEOPLE_ANCHOR)
+st.caption(L("paid_people_help"))
+if state.public() or not who.rights.lists:
+    st.info(L("public_no_list"), icon=":material/visibility_off:")
+else:
+    paid_list()

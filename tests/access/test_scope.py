@@ -30,7 +30,8 @@ def village_p(town, village):
 def test_every_api_function_is_classified():
     kinds = {fn.__name__: scope.classify(fn) for fn in api_functions()}
     assert "unclassified" not in kinds.values(), kinds
-    assert kinds["gap_people"] == kinds["coverage_people"] == "person_lists" and kinds["kpi_overview"] == "area"
+    assert kinds["gap_people"] == kinds["coverage_people"] == kinds["paid_people"] == "person_lists"
+    assert kinds["kpi_overview"] == "area"
     assert kinds["rejects"] == "quality" and kinds["towns"] == "area_lists"
 
 
@@ -87,6 +88,10 @@ def test_rights_by_role(areas):
         scope.enforce(public, queries.coverage_people, {"year": 2020, "covered": False})
     with pytest.raises(ScopeError):   # a caseworker's list of another town
         scope.enforce(town_p(mine), queries.coverage_people, {"year": 2020, "town": mine + "x"})
+    with pytest.raises(AccessDenied):
+        scope.enforce(public, queries.paid_people, {"year": 2020, "program": "NS"})
+    with pytest.raises(ScopeError):
+        scope.enforce(town_p(mine), queries.paid_people, {"year": 2020, "town": mine + "x"})
     with pytest.raises(AccessDenied):
         scope.enforce(public, queries.rejects, {})
     assert scope.enforce(public, queries.kpi_overview, {"year": 2020, "town": mine})["town"] == mine

@@ -222,3 +222,70 @@ def test_the_public_role_gets_no_coverage_list(tiny_db, monkeypatch):
     assert not at.exception, [e.message for e in at.exception]
     assert not any("本年度获得发放" in d.value.columns for d in at.dataframe)
     assert charts.labels("zh")("public_no_list") in [i.value for i in at.info]
+
+
+# ----------------------------------------------------------------------------- a program's persons paid
+def paid_people_shown(at) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "发放项目" in d.value.columns and "发放笔数" in d.value.columns)
+
+
+@pytest.mark.slow
+def test_a_click_on_a_program_bar_shows_the_programs_persons_paid(tiny_db, monkeypatch):
+    """2020 on the tiny district: every program paid P001 (LS|NS 1,395 元, 5 payments), P004 (NS|RH 6,134.5,
+    2) and P005 (AD 1,200.25, 1); NS alone P001 (2 × 270 = 540) and P004 (135); masked, audited."""
+    from access import audit
+    from access import db as ops
+
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("spend", year=2020)
+    assert not at.exception, [e.message for e in at.exception]
+    everyone = paid_people_shown(at)
+    assert list(everyone["人员编号"]) == ["P001", "P004", "P005"]
+    assert list(everyone["发放金额（元）"]) == [1395.0, 6134.5, 1200.25] and list(everyone["发放笔数"]) == [5, 2, 1]
+    assert "共 3 人。" in [m.value for m in at.markdown]
+    at.session_state["program"] = "NS"                 # what the click's callback does
+    at.session_state[ui.DRILLED] = "program"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    L = charts.labels("zh")
+    assert L("paid_drill_to_list", program="重度残疾人护理补贴", n="2") in [c.value for c in at.caption]
+    people = paid_people_shown(at)
+    assert list(people["人员编号"]) == ["P001", "P004"] and list(people["姓名（脱敏）"]) == ["张*", "赵*"]
+    assert list(people["发放项目"]) == ["重度残疾人护理补贴"] * 2 and list(people["发放金额（元）"]) == [540.0, 135.0]
+    assert not people.astype(str).apply(lambda c: c.str.contains(r"\d{15,}", regex=True)).any().any()
+    assert "共 2 人。" in [m.value for m in at.markdown]
+    assert any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+    seen = audit.entries(ops.make_engine(), username="t_analyst", event="list")
+    assert ((seen["what"] == "paid_people") & (seen["persons"] == 2)).any()
+    at.run()                                           # the next run (no click) does not scroll again
+    assert not any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+
+
+@pytest.mark.slow
+def test_a_town_caseworker_sees_her_towns_persons_paid_in_full(tiny_db, monkeypatch):
+    """A caseworker of 西湖镇: P004 赵六 (6,134.5 元) and P005 孙七 (1,200.25, no ID number), nobody of 东城街道."""
+    from access import accounts
+    from access import db as ops
+    from tests.conftest import TEST_PASSWORD
+
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    eng = ops.make_engine()
+    accounts.add(eng, "paid_town", "town_caseworker", town="西湖镇", password=TEST_PASSWORD)
+    eng.dispose()
+    at = run_app("spend", username="paid_town", year=2020)
+    assert not at.exception, [e.message for e in at.exception]
+    people = paid_people_shown(at)
+    assert list(people["人员编号"]) == ["P004", "P005"] and list(people["姓名"]) == ["赵六", "孙七"]
+    assert people["身份证号"].iloc[0].startswith("3301") and len(people["身份证号"].iloc[0]) == 18
+    assert list(people["发放金额（元）"]) == [6134.5, 1200.25]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [dict(role="public"), dict(public="1")])
+def test_no_list_of_persons_paid_for_the_public_role_or_edition(tiny_db, monkeypatch, how):
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("spend", year=2020, **how)
+    assert not at.exception, [e.message for e in at.exception]
+    assert not any("人员编号" in d.value.columns for d in at.dataframe)
+    assert charts.labels("zh")("public_no_list") in [i.value for i in at.info]
+

@@ -1,7 +1,7 @@
 """Drill clicks in a real Chromium on the tiny hand-typed district (tests/contract_fixtures.py): a click on a
 gap's bar picks that gap and brings its masked list into view; a click on a program's bar narrows the spend
-page to that program and puts program=… in the URL. AppTest cannot click a plotly bar
-(tests/dashboard/test_drill.py drives the callback's effect there)."""
+page to that program, puts program=… in the URL and brings the program's persons paid into view. AppTest
+cannot click a plotly bar (tests/dashboard/test_drill.py drives the callback's effect there)."""
 from __future__ import annotations
 
 import pytest
@@ -78,6 +78,15 @@ def test_clicking_a_program_bar_narrows_the_spend_page(pg, tiny_server):
     wait_rendered(pg, charts=2)
     box = pg.get_by_test_id("stSidebar").get_by_role("combobox", name="项目", exact=True)
     assert box.input_value().startswith("重度残疾人护理补贴")
+    # the program's persons paid under the charts, in view: P001 (2 × 270) and P004 (135), masked
+    pg.get_by_text("已选中重度残疾人护理补贴：2 人获得发放", exact=False).wait_for()
+    pg.wait_for_timeout(800)   # the scroll runs 300 ms after the page drew
+    count = pg.get_by_text("共 2 人。")
+    count.wait_for()
+    # the list is the page's last section: scrolled to the end, its header and count line in the view
+    top = pg.locator("#paid-people").evaluate("el => el.getBoundingClientRect().top")
+    bottom = count.evaluate("el => el.getBoundingClientRect().bottom")
+    assert 0 <= top < bottom <= VIEWPORT["height"], (top, bottom)
     assert_no_errors(pg)
     shot(pg, "drill_program")
 
