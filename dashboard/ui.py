@@ -140,9 +140,10 @@ def chart(chart_id: str, sel: Selection, labels: vocab.Labels, *, table_inline: 
         if problems:
             st.caption(" ".join(problems))
         else:
-            fig = r.chart.fig
+            # the chart file the pack writes (its edition footnote: a PNG shared on its own says 内部版 / 公开版)
             st.download_button(
-                labels("download_png"), data=lambda: to_png(fig), file_name=f"{chart_id}.png",
+                labels("download_png"), data=lambda: to_png(pack.drawn(r, labels, public, state.PUBLIC_K)[0]),
+                file_name=f"{chart_id}.png",
                 mime="image/png", key=f"png_{chart_id}", icon=":material/download:", on_click="ignore",
             )
     return r

@@ -248,7 +248,7 @@ def build_pack(
         pending: dict[tuple[int, str], Any] = {}
 
         def draw(r: charts.Rendered) -> None:   # each chart's SVG queued as soon as the chart is built
-            figure, height = _drawn(r, L, public, k)
+            figure, height = drawn(r, L, public, k)
             pending[(len(figures), REPORT_FORMAT)] = renderer.submit(figure, REPORT_FORMAT, width=CHART_WIDTH,
                                                                      height=height)
             figures.append((figure, height))
@@ -360,11 +360,12 @@ def build_pack(
     return PackResult(out, results, workbook, report, manifest, seconds, render_seconds, renders)
 
 
-def _drawn(r: charts.Rendered, L: Labels, public: bool, k: int) -> tuple[dict, int]:
+def drawn(r: charts.Rendered, L: Labels, public: bool, k: int) -> tuple[dict, int]:
     """The figure a chart's files show (a placeholder sentence for a chart without data) as a plain dict
     CHART_WIDTH wide, and its height, with the edition as its footnote (a chart's PNG shared on its own
-    still says 内部版 / 公开版) and the public edition's legend of marks when cells are hidden; the page's
-    figure is not changed (a go.Figure copy would validate the whole figure again)."""
+    still says 内部版 / 公开版) and the public edition's legend of marks when cells are hidden. The pack's
+    files and the page's PNG download are this figure; the page's figure is not changed (a go.Figure
+    copy would validate the whole figure again)."""
     fig = r.chart.fig
     if fig is None:
         fig = _placeholder(r.title, L("report.no_data"))

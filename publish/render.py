@@ -321,10 +321,12 @@ def render_session() -> Iterator[Renderer]:
             server.stop()
 
 
-def to_png(fig, scale: float = 2, width: int = 1100) -> bytes:
-    """PNG bytes of `fig` (the dashboard's download button), on the locked kaleido session.
+def to_png(figure: dict, scale: float = 2) -> bytes:
+    """PNG bytes of a chart file's figure (`publish.pack.drawn`: its width, height and edition footnote)
+    for the dashboard's download button, on the locked kaleido session.
 
     Raises ExportPrerequisiteError with the install command when Chromium is missing.
     """
+    layout = figure["layout"]
     with render_session() as renderer:
-        return renderer.render(fig, "png", width=width, height=int(fig.layout.height or 450), scale=scale)
+        return renderer.render(figure, "png", width=int(layout["width"]), height=int(layout["height"]), scale=scale)

@@ -10,15 +10,18 @@ It FAILS (never skips) when /usr/bin/chromium is missing: the CI installs it (.c
 """
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageColor
 from test_dashboard_quality import broken_district
 from test_loaded_text import HTML_TOWN, MD_TOWN, markdown_district
 
 import queries
 import vocab as i18n
+from publish import pack, style
 from subsidy.build import build_database
 from tests.conftest import TEST_PASSWORD
 from tests.contract_fixtures import write_district
@@ -227,6 +230,12 @@ def test_png_and_excel_downloads(server, page, con):
     data = Path(png.value.path()).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     assert png.value.suggested_filename == "gaps.overview.png"
+    # the pack's chart file (pack.drawn): its width at scale 2, the edition footnote in its colour at the bottom
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    assert image.width == pack.CHART_WIDTH * 2
+    edition = ImageColor.getrgb(style.EDITION_INTERNAL)
+    bottom = image.crop((0, image.height - 80, image.width, image.height))
+    assert sum(1 for px in bottom.getdata() if px == edition) > 50
     excel = page.get_by_test_id("stDownloadButton").filter(has_text="Excel")
     if excel.count():
         with page.expect_download(timeout=TIMEOUT_MS) as xlsx:
