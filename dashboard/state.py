@@ -172,6 +172,17 @@ def labels() -> i18n.Labels:
     return charts_labels(current_lang())
 
 
+def switch_page(page: str, choices: dict[str, str]) -> None:
+    """Open `page` with this run's selection and `choices` (the target page's URL-mirrored widgets, not
+    drawn on this page), as a shared link to it would: a page switch drops the widgets' state, so the
+    next run seeds them from these values as from the URL a session starts with, and the URL shows them."""
+    url = {k: str(v) for k, v in st.session_state.get(_RUN_KEYS, {}).items() if v not in (None, "")}
+    url |= {k: v for k, v in choices.items() if v not in (None, "")}
+    st.session_state[_URL0] = dict(url)
+    st.session_state.update(choices)
+    st.switch_page(page, query_params=url)
+
+
 def sync_url() -> None:
     """Rewrite the query string from this run's URL-mirrored widgets (call last in the run)."""
     wanted = {k: str(v) for k, v in st.session_state.get(_RUN_KEYS, {}).items() if v not in (None, "")}

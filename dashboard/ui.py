@@ -71,13 +71,17 @@ def metric(label: str, value: str, delta: str | None = None, *, help: str | None
               delta_description=labels("vs_prev", year=prev_year) if delta is not None and prev_year else None)
 
 
-def tiles(items: list[KpiTile], labels: vocab.Labels, prev_year=None, per_row: int = 4) -> None:
-    """KPI tiles from `publish.kpis`, `per_row` to a row."""
+def tiles(items: list[KpiTile], labels: vocab.Labels, prev_year=None, per_row: int = 4,
+          under: dict[str, Callable[[], None]] | None = None) -> None:
+    """KPI tiles from `publish.kpis`, `per_row` to a row; `under[column]` draws below that column's tile
+    (a button to the list of persons behind its count)."""
     for start in range(0, len(items), per_row):
         for col, tile in zip(st.columns(per_row), items[start:start + per_row]):
             with col:
                 metric(tile.label, tile.value, tile.delta, help=tile.help, inverse=tile.inverse, prev_year=prev_year,
                        labels=labels)
+                if under and tile.column in under:
+                    under[tile.column]()
 
 
 def filter_note(dropped: list[str], labels: vocab.Labels) -> None:

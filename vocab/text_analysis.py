@@ -275,6 +275,8 @@ ANALYSIS_TEXT |= {
                          "The persons paid this year (payments for periods in the year) by the chosen programs, "
                          "for the sidebar's filters: as many as the persons paid; a click on a program's bar "
                          "above shows that program's list."),
+    "to_paid_list": ("查看受益人员名单", "See the persons paid"),          # under the overview's 受益人数 tile
+    "to_covered_list": ("查看已覆盖人员名单", "See the persons covered"),   # under its 覆盖 tile
     "paid_people_count": ("共 {p} 人。", "{p} persons."),
     "paid_drill_to_list": ("已选中{program}：{n} 人获得发放，名单见下方。",
                            "{program} picked: {n} persons paid; the list is below."),

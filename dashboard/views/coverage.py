@@ -37,6 +37,8 @@ def coverage_list() -> None:
     with c2:
         grade = state.url_select(L("grade"), GRADES, key="grade", default="", url_default="", lang=L.lang,
                                  format_func=lambda g: L.code("grade", int(g)) if g else L("all"))
+    if st.session_state.get(ui.DRILLED) == "list":   # the overview's 覆盖 tile: this list, in view
+        ui.scroll_to(PEOPLE_ANCHOR)
     if st.session_state.get(ui.DRILLED) in ("category", "town"):   # a click above: the cell's counts, its list
         counts = store.run(queries.coverage_by_category, **sel.filters())
         if grade:

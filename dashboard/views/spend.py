@@ -49,6 +49,8 @@ def paid_list() -> None:
         name = dict(zip(catalog["program_id"], L.programs(catalog))).get(sel.program, sel.program)
         st.caption(L("paid_drill_to_list", program=ui.md(name), n=f"{0 if rows is None else len(rows):,}"))
         ui.scroll_to(PEOPLE_ANCHOR)
+    elif st.session_state.get(ui.DRILLED) == "list":   # the overview's 受益人数 tile: this list, in view
+        ui.scroll_to(PEOPLE_ANCHOR)
     if rows is None or rows.empty:
         ui.empty(L, scope, payments=True)
         return

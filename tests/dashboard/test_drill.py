@@ -289,3 +289,50 @@ def test_no_list_of_persons_paid_for_the_public_role_or_edition(tiny_db, monkeyp
     assert not any("人员编号" in d.value.columns for d in at.dataframe)
     assert charts.labels("zh")("public_no_list") in [i.value for i in at.info]
 
+
+# ----------------------------------------------------------------------------- the overview's person tiles → lists
+def tile(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query, paid", [({}, ["P001", "P004", "P005"]), ({"program": "NS"}, ["P001", "P004"]),
+                                         ({"town": "西湖镇"}, ["P004", "P005"])])
+def test_the_persons_paid_tile_leads_to_as_many_persons(tiny_db, monkeypatch, query, paid):
+    """受益人数 2020: P001, P004, P005 (3); NS alone P001 and P004 (2); 西湖镇 P004 and P005 (2). The button
+    under the tile opens the spend page's list of exactly those persons, in view."""
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("overview", year=2020, **query)
+    assert not at.exception, [e.message for e in at.exception]
+    assert tile(at, "受益人数") == str(len(paid))
+    at.button(key="overview_to_paid_list").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    people = paid_people_shown(at)
+    assert list(people["人员编号"]) == paid
+    assert any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query, covered, share", [({}, ["P001", "P004", "P005"], "75.0%"),
+                                                   ({"program": "NS"}, ["P001", "P004"], "50.0%")])
+def test_the_coverage_tile_leads_to_its_covered_persons(tiny_db, monkeypatch, query, covered, share):
+    """覆盖率 2020: 3 of the 4 certified (P002 is paid only for 2021) = 75.0%; under NS 2 of 4 = 50.0%. The
+    button opens the coverage page's 已获发放 list of every grade (a grade picked before is dropped)."""
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("coverage", year=2020, grade="1", **query)
+    at.switch_page("views/overview.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert tile(at, "覆盖率") == share
+    at.button(key="overview_to_covered_list").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="covered").value == "paid" and at.selectbox(key="grade").value == ""
+    assert list(coverage_people_shown(at)["人员编号"]) == covered
+    assert any("scrollIntoView" in str(h.proto) for h in at.get("html"))
+
+
+@pytest.mark.slow
+def test_no_list_buttons_under_the_tiles_in_the_public_edition(tiny_db, monkeypatch):
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("overview", year=2020, public="1")
+    assert not at.exception, [e.message for e in at.exception]
+    assert not any(b.key.startswith("overview_to_") for b in at.button)

@@ -147,3 +147,28 @@ def test_clicking_a_heatmap_cell_shows_that_cells_list(pg, tiny_server):
     assert box.input_value() == "精神"
     assert_no_errors(pg)
     shot(pg, "drill_heatmap_to_list")
+
+
+def test_the_persons_paid_tile_opens_its_list(pg, tiny_server):
+    """受益人数 under NS in 2020 is 2 (P001, P004): the button under the tile opens the spend page with the
+    selection kept and the list of those 2 persons in view."""
+    pg.goto(f"{tiny_server}/?year=2020&program=NS")
+    tile = pg.get_by_test_id("stMetric").filter(has_text="受益人数").get_by_test_id("stMetricValue")
+    tile.wait_for()
+    assert tile.inner_text() == "2"
+    pg.get_by_role("button", name="查看受益人员名单").click()
+    pg.wait_for_function("() => location.pathname.endsWith('/spend') && "
+                         "decodeURIComponent(location.search).includes('program=NS')", timeout=TIMEOUT_MS)
+    count = pg.get_by_text("共 2 人。")
+    count.wait_for()
+    pg.wait_for_timeout(800)   # the scroll runs 300 ms after the page drew
+    top = pg.locator("#paid-people").evaluate("el => el.getBoundingClientRect().top")
+    bottom = count.evaluate("el => el.getBoundingClientRect().bottom")
+    assert 0 <= top < bottom <= VIEWPORT["height"], (top, bottom)
+    assert "year=2020" in url_query(pg)
+    assert_no_errors(pg)
+    shot(pg, "drill_tile_to_paid_list")
+
+
+def url_query(pg) -> str:
+    return pg.evaluate("() => decodeURIComponent(location.search)")
