@@ -75,6 +75,7 @@ from queries.api import (
     personal_text,
     policy_simulation,
     priority_children,
+    priority_children_people,
     processing_times,
     program_flows,
     program_tiers,
@@ -97,6 +98,7 @@ from queries.api import (
 __all__ = [
     "connect", "years", "towns", "villages", "programs", "kpi_overview", "monthly_spend",
     "coverage_by_category", "coverage_by", "coverage_people", "targeting_errors", "priority_children",
+    "priority_children_people",
     "spend_by_program", "paid_people", "spend_by_tier", "benefit_incidence", "processing_times",
     "application_durations", "duration_stats", "reform_savings", "census_gaps", "census_gaps_by_area",
     "gap_people", "gap_catalog", "load_summary", "rejects_summary", "rejects", "load_info", "load_comparison",

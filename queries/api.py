@@ -257,6 +257,29 @@ def priority_children(con, year: int, town=None, village=None, category=None, pr
     return out
 
 
+@api_query("priority_children_people")
+def priority_children_people(con, year: int, group: str | None = None, paid: bool | None = None, *, town=None,
+                             village=None, category=None, program=None, program_group=None) -> pd.DataFrame:
+    """The children behind a priority group's count, masked (queries/sql/api/priority_children_people.sql).
+
+    Reads the table macro mart_priority_children_of (the rows priority_children counts). `group`: one of
+    PRIORITY_GROUPS (None: every group); paid=True the group's persons_paid, False the rest, None all its
+    persons; program / program_group choose the paying programs as in the counts (both None: 康复). One row
+    per (group, child), sorted by group, town, village, person_id. Columns: person_id; id_number_masked,
+    name_masked (contract/masking.sql); town; village; category; grade; priority_group; cert_status;
+    months_in_group (months of the year meeting the group's criteria); paid; programs (the paying programs,
+    '|'-separated program_ids; None when not paid); spend_yuan (their money, 0 when not paid).
+    """
+    if group is not None:
+        check_choice("group", group, PRIORITY_GROUPS)
+    if paid is not None and not isinstance(paid, bool):
+        raise ValueError(f"paid={paid!r}: True (paid), False (not yet paid) or None (both)")
+    f = _filters(year, town, village, category, program, program_group) | dict(priority_group=group, paid=paid)
+    out = run(con, "priority_children_people", f)
+    out["grade"] = out["grade"].astype("Int64")
+    return out
+
+
 # ----------------------------------------------------------------------------- spend
 @api_query("spend_by_program")
 def spend_by_program(con, year: int, town=None, village=None, category=None, program=None,

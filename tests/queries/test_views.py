@@ -213,6 +213,39 @@ def test_priority_children(eligibility_con):
     assert (out.persons_paid == 0).all() and (out.spend_yuan == 0).all()
 
 
+def test_the_children_behind_a_priority_group(eligibility_con):
+    """The persons of each group above, one row per (group, child), masked; none paid (no payments)."""
+    con = eligibility_con
+    every = queries.priority_children_people(con, 2020)
+    assert list(zip(every["priority_group"], every["person_id"])) == [
+        ("assessment_form", "K4"), ("assessment_form", "K6"), ("infant_motor", "K1"), ("infant_motor", "K6"),
+        ("under3_speech", "K2"), ("under7_autism", "K3")]
+    infants = queries.priority_children_people(con, 2020, "infant_motor")
+    assert list(infants["person_id"]) == ["K1", "K6"] and list(infants["months_in_group"]) == [6, 6]
+    assert list(infants["cert_status"]) == ["疑似", "持证"] and not infants["paid"].any()
+    assert list(infants["spend_yuan"]) == [0.0, 0.0] and infants["programs"].isna().all()
+    assert list(queries.priority_children_people(con, 2020, "assessment_form", False)["person_id"]) == ["K4", "K6"]
+    assert queries.priority_children_people(con, 2020, "assessment_form", True).empty
+    assert not {"name", "id_number"} & set(every.columns) and every["name_masked"].str.contains(r"\*").all()
+    with pytest.raises(ValueError):
+        queries.priority_children_people(con, 2020, "toddlers")
+    with pytest.raises(ValueError):
+        queries.priority_children_people(con, 2020, paid="yes")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("filters", [{}, {"program_group": "两项补贴"}])
+def test_the_priority_lists_have_the_counts_length_on_the_demo(con, filters):
+    for town in (None, queries.towns(con)[0]):
+        counts = queries.priority_children(con, 2020, town=town, **filters).set_index("group")
+        people = queries.priority_children_people(con, 2020, town=town, **filters)
+        for group, row in counts.iterrows():
+            mine = people[people["priority_group"] == group]
+            assert (len(mine), int(mine["paid"].sum())) == (row.persons, row.persons_paid), (town, group)
+            assert mine["spend_yuan"].sum() == pytest.approx(row.spend_yuan)
+        assert counts["persons"].sum() > 0
+
+
 # ============================================================================= coverage
 @pytest.fixture
 def coverage_con(tmp_path):
