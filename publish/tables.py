@@ -120,6 +120,26 @@ def paid_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, label
     }))
 
 
+def priority_children_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels, *,
+                            full: bool = False) -> pd.DataFrame:
+    """The children behind a priority group's count (queries.priority_children_people) with labelled columns,
+    identities as in gap_people_table; then the group, certificate status, months in the group, paid or not,
+    the programs that paid them (names) and their money."""
+    L = labels
+    d, full = _identified(people, full)
+    names = _program_names(programs, L)
+    return _blank_missing(pd.DataFrame({
+        **_person_columns(d, L, full),
+        L("people.priority_group"): [L.code("priority", g) for g in d.get("priority_group", [])],
+        L("people.cert_status"): d.get("cert_status"),
+        L("people.months_in_group"): d.get("months_in_group"),
+        L("people.covered"): [L("people.covered_yes" if c else "people.covered_no") for c in d.get("paid", [])],
+        L("people.programs_paid"): [L.list_sep().join(names.get(p, p) for p in str(ps).split("|"))
+                                    if isinstance(ps, str) else "" for ps in d.get("programs", [])],
+        L.column("spend_yuan"): pd.to_numeric(d.get("spend_yuan"), errors="coerce"),
+    }))
+
+
 # ---------------------------------------------------------------- spreadsheets: loaded text stays text
 # (the rule and the writer live in contract.sheets, shared with access.cases; re-exported here)
 

@@ -268,6 +268,15 @@ ANALYSIS_TEXT |= {
     "coverage_list.paid": ("已获发放", "Paid"),
     "coverage_people_count": ("共 {p} 人。", "{p} persons."),
     # the spend page's list (and the overview's 受益人数 tile): the persons paid by the chosen programs
+    # the coverage page's list behind a priority group's count
+    "priority_people_header": ("重点儿童名单（已脱敏）", "Priority children (masked)"),
+    "priority_people_header_full": ("重点儿童名单（本辖区，含完整身份信息）", "Priority children (your area, full identities)"),
+    "priority_people_help": ("所选群体中本年度符合条件的儿童（含未持证），以及是否已获康复项目发放（或侧栏所选项目）。",
+                             "The children meeting the chosen group's criteria this year (certificate or not), and "
+                             "whether a rehabilitation program (or the sidebar's programs) paid them."),
+    "priority_list.all": ("全部", "All"),
+    "priority_list.paid": ("已获发放", "Paid"),
+    "priority_list.not_paid": ("尚未发放", "Not yet paid"),
     "paid_people_header": ("受益人员名单（已脱敏）", "Persons paid (masked)"),
     "paid_people_header_full": ("受益人员名单（本辖区，含完整身份信息）", "Persons paid (your area, full identities)"),
     "paid_people_help": ("本年度获得所选项目发放（发放所属期在本年度）的人员，按侧栏筛选，人数即受益人数；"

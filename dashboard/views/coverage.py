@@ -11,6 +11,7 @@ from publish import tables
 
 PEOPLE_ANCHOR = "coverage-people"   # the list's header: a click on a cell or a town's bar scrolls to it
 LISTS = ("not_covered", "paid")     # which persons of the cell: queries.coverage_people(covered=…)
+PRIORITY_LISTS = ("all", "paid", "not_paid")   # which children of the group: priority_children_people(paid=…)
 GRADES = ("", "1", "2", "3", "4")   # the list's grade ("" = all), set by a click on a heatmap cell
 
 L = state.labels()
@@ -81,6 +82,41 @@ ui.chart("coverage.targeting", sel, L)
 
 st.header(L("priority_header"), anchor=False)
 ui.chart("coverage.priority_children", sel, L)
+
+
+def priority_list() -> None:
+    """The children of the chosen priority group, paid or not (queries.priority_children_people), audited."""
+    c1, c2 = st.columns(2)
+    with c1:
+        group = state.url_select(L("people.priority_group"), queries.PRIORITY_GROUPS, key="pgroup",
+                                 default=queries.PRIORITY_GROUPS[0], url_default=queries.PRIORITY_GROUPS[0],
+                                 lang=L.lang, format_func=lambda g: L.code("priority", g))
+    with c2:
+        which = state.url_select(L("coverage_list"), PRIORITY_LISTS, key="ppaid", default="all", url_default="all",
+                                 lang=L.lang, format_func=lambda v: L(f"priority_list.{v}"))
+    paid = {"all": None, "paid": True, "not_paid": False}[which]
+    rows = store.run(queries.priority_children_people, year=sel.year, group=group, paid=paid, town=sel.town,
+                     village=sel.village, category=sel.category, program=sel.program, program_group=sel.program_group)
+    what = f"{L.code('priority', group)} · {L(f'priority_list.{which}')}"
+    if rows is None or rows.empty:
+        ui.empty(L, f"{what} · {scope}")
+        return
+    area = "".join(f"_{x}" for x in (sel.town, sel.village, sel.category) if x)
+    ui.person_list(rows, lambda r, full: tables.priority_children_table(r, store.programs(), L, full=full), L,
+                   page="coverage", what=f"priority_children_people:{group}:{which}",
+                   filters={**sel.filters(), "year": sel.year, "group": group, "paid": which},
+                   count="coverage_people_count", file_name=f"priority_{group}_{which}_{sel.year}{area}.xlsx",
+                   sheet=L("priority_people_header"), meta={L("people.priority_group"): what, L("scope"): scope,
+                                                            L("definition"): L("priority_people_help")},
+                   key="priority_people")
+
+
+st.subheader(L("priority_people_header_full" if who.rights.unmasked else "priority_people_header"), anchor=False)
+st.caption(L("priority_people_help"))
+if state.public() or not who.rights.lists:
+    st.info(L("public_no_list"), icon=":material/visibility_off:")
+else:
+    priority_list()
 
 st.header(L("flows_header"), anchor=False)
 st.caption(L("flows_help"))

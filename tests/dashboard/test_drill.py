@@ -336,3 +336,30 @@ def test_no_list_buttons_under_the_tiles_in_the_public_edition(tiny_db, monkeypa
     at = run_app("overview", year=2020, public="1")
     assert not at.exception, [e.message for e in at.exception]
     assert not any(b.key.startswith("overview_to_") for b in at.button)
+
+
+# ----------------------------------------------------------------------------- a priority group → its children
+@pytest.mark.slow
+def test_a_priority_groups_children_are_listed_masked_and_audited(demo_db, monkeypatch):
+    """The demo, 2020: the list of each group has as many children as the chart's persons, and its paid
+    ones are its persons_paid (queries.priority_children); masked, audited."""
+    import queries
+    from access import audit
+    from access import db as ops
+
+    monkeypatch.setenv("SUBSIDY_DB", str(demo_db))
+    con = queries.connect(demo_db)
+    counts = queries.priority_children(con, 2020).set_index("group")
+    con.close()
+    group = counts["persons"].idxmax()
+    at = run_app("coverage", year=2020, pgroup=group)
+    assert not at.exception, [e.message for e in at.exception]
+    people = next(d.value for d in at.dataframe if "本年度符合月数" in d.value.columns)
+    assert len(people) == counts.loc[group, "persons"] and (people["本年度获得发放"] == "是").sum() == counts.loc[
+        group, "persons_paid"]
+    assert not people.astype(str).apply(lambda c: c.str.contains(r"\d{15,}", regex=True)).any().any()
+    at.selectbox(key="ppaid").select("paid").run()
+    people = next(d.value for d in at.dataframe if "本年度符合月数" in d.value.columns)
+    assert len(people) == counts.loc[group, "persons_paid"]
+    seen = audit.entries(ops.make_engine(), username="t_analyst", event="list")
+    assert (seen["what"] == f"priority_children_people:{group}:paid").any()
