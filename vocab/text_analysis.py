@@ -266,6 +266,7 @@ ANALYSIS_TEXT |= {
     "coverage_list": ("名单", "List"),
     "coverage_list.not_covered": ("尚未覆盖", "Not yet covered"),
     "coverage_list.paid": ("已获发放", "Paid"),
+    "coverage_list.all": ("全部持证人员", "All certified"),
     "coverage_people_count": ("共 {p} 人。", "{p} persons."),
     # the spend page's list (and the overview's 受益人数 tile): the persons paid by the chosen programs
     # the coverage page's list behind a priority group's count
@@ -286,6 +287,7 @@ ANALYSIS_TEXT |= {
                          "above shows that program's list."),
     "to_paid_list": ("查看受益人员名单", "See the persons paid"),          # under the overview's 受益人数 tile
     "to_covered_list": ("查看已覆盖人员名单", "See the persons covered"),   # under its 覆盖 tile
+    "to_certified_list": ("查看持证人员名单", "See the certified persons"),   # under its 持证残疾人 tile
     "paid_people_count": ("共 {p} 人。", "{p} persons."),
     "paid_drill_to_list": ("已选中{program}：{n} 人获得发放，名单见下方。",
                            "{program} picked: {n} persons paid; the list is below."),

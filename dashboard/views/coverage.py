@@ -10,7 +10,8 @@ from dashboard import state, store, ui
 from publish import tables
 
 PEOPLE_ANCHOR = "coverage-people"   # the list's header: a click on a cell or a town's bar scrolls to it
-LISTS = ("not_covered", "paid")     # which persons of the cell: queries.coverage_people(covered=…)
+# which persons of the cell: queries.coverage_people(covered=…); all = the certified population
+LISTS = {"not_covered": False, "paid": True, "all": None}
 PRIORITY_LISTS = ("all", "paid", "not_paid")   # which children of the group: priority_children_people(paid=…)
 GRADES = ("", "1", "2", "3", "4")   # the list's grade ("" = all), set by a click on a heatmap cell
 
@@ -33,7 +34,8 @@ def coverage_list() -> None:
     """The persons paid or not yet covered of the selection and grade, audited (ui.person_list)."""
     c1, c2 = st.columns(2)
     with c1:
-        which = state.url_select(L("coverage_list"), LISTS, key="covered", default=LISTS[0], url_default=LISTS[0],
+        which = state.url_select(L("coverage_list"), LISTS, key="covered", default="not_covered",
+                                 url_default="not_covered",
                                  lang=L.lang, format_func=lambda v: L(f"coverage_list.{v}"))
     with c2:
         grade = state.url_select(L("grade"), GRADES, key="grade", default="", url_default="", lang=L.lang,
@@ -50,7 +52,7 @@ def coverage_list() -> None:
         st.caption(L("coverage_drill_to_list", cell=ui.md(cell), paid=f"{paid:,}",
                      unpaid=f"{int(counts['certified_population'].sum()) - paid:,}"))
         ui.scroll_to(PEOPLE_ANCHOR)
-    rows = store.run(queries.coverage_people, year=sel.year, covered=which == "paid", grade=grade or None,
+    rows = store.run(queries.coverage_people, year=sel.year, covered=LISTS[which], grade=grade or None,
                      town=sel.town, village=sel.village, category=sel.category, program=sel.program,
                      program_group=sel.program_group)
     what = L(f"coverage_list.{which}")

@@ -33,6 +33,8 @@ lists = {} if state.public() or not who.rights.lists else {
     "persons_paid": lambda: to_list("spend", "to_paid_list", {}),
     # coverage's numerator persons_covered: queries.coverage_people(covered=True) for every grade
     "coverage": lambda: to_list("coverage", "to_covered_list", {"covered": "paid", "grade": ""}),
+    # the certified population: coverage_people with covered=None, covered or not
+    "certified_population": lambda: to_list("coverage", "to_certified_list", {"covered": "all", "grade": ""}),
 }
 ui.tiles(tiles, L, prev_year=sel.year - 1 if prev is not None else None, under=lists)
 st.caption(L("sql_source", files=f"`{kpis.SQL_FILE}`"))

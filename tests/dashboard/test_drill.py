@@ -331,6 +331,22 @@ def test_the_coverage_tile_leads_to_its_covered_persons(tiny_db, monkeypatch, qu
 
 
 @pytest.mark.slow
+def test_the_certified_tile_leads_to_the_certified_population(tiny_db, monkeypatch):
+    """持证残疾人 2020: P001, P002, P004, P005 (P003 评定表 and P006 疑似 hold no certificate) = 4; the button
+    opens the coverage page's list of all of them, covered or not."""
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("overview", year=2020)
+    assert not at.exception, [e.message for e in at.exception]
+    assert tile(at, "持证残疾人") == "4"
+    at.button(key="overview_to_certified_list").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="covered").value == "all" and at.query_params["covered"] == "all"
+    people = coverage_people_shown(at)
+    assert list(people["人员编号"]) == ["P001", "P002", "P004", "P005"]
+    assert list(people["本年度获得发放"]) == ["是", "否", "是", "是"]
+
+
+@pytest.mark.slow
 def test_no_list_buttons_under_the_tiles_in_the_public_edition(tiny_db, monkeypatch):
     monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
     at = run_app("overview", year=2020, public="1")
