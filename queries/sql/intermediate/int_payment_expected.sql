@@ -150,37 +150,27 @@ person_profiles as (
 -- admit both (NULL when none or several)
 matched as (
     select
-        c.program_id, f.cert_status, f.category, f.grade, f.nursing_level, a.age_years,
-        case
-            when count(distinct c.tier) filter (where
-                coalesce(
-                    (c.cert_statuses is null or list_contains(string_split(c.cert_statuses, '|'), f.cert_status))
-                    and (c.categories is null or list_contains(string_split(c.categories, '|'), f.category))
-                    and (c.grades is null or list_contains(string_split(c.grades, '|'), f.grade::varchar))
-                    and (c.nursing_levels is null
-                         or list_contains(string_split(c.nursing_levels, '|'), f.nursing_level::varchar)),
-                    false
-                )
-                and coalesce(c.min_age_years, 0) <= a.age_years
-                and a.age_years <= coalesce(c.max_age_years, 2147483647)
-            ) = 1
-            then min(c.tier) filter (where
-                coalesce(
-                    (c.cert_statuses is null or list_contains(string_split(c.cert_statuses, '|'), f.cert_status))
-                    and (c.categories is null or list_contains(string_split(c.categories, '|'), f.category))
-                    and (c.grades is null or list_contains(string_split(c.grades, '|'), f.grade::varchar))
-                    and (c.nursing_levels is null
-                         or list_contains(string_split(c.nursing_levels, '|'), f.nursing_level::varchar)),
-                    false
-                )
-                and coalesce(c.min_age_years, 0) <= a.age_years
-                and a.age_years <= coalesce(c.max_age_years, 2147483647)
+        program_id, cert_status, category, grade, nursing_level, age_years,
+        case when count(distinct tier) filter (where admits) = 1 then min(tier) filter (where admits) end
+            as matched_tier
+    from (
+        select
+            c.program_id, c.tier, f.cert_status, f.category, f.grade, f.nursing_level, a.age_years,
+            coalesce(
+                (c.cert_statuses is null or list_contains(string_split(c.cert_statuses, '|'), f.cert_status))
+                and (c.categories is null or list_contains(string_split(c.categories, '|'), f.category))
+                and (c.grades is null or list_contains(string_split(c.grades, '|'), f.grade::varchar))
+                and (c.nursing_levels is null
+                     or list_contains(string_split(c.nursing_levels, '|'), f.nursing_level::varchar)),
+                false
             )
-        end as matched_tier
-    from program_conditions as c
-    cross join person_profiles as f
-    cross join ages as a
-    group by c.program_id, f.cert_status, f.category, f.grade, f.nursing_level, a.age_years
+            and coalesce(c.min_age_years, 0) <= a.age_years
+            and a.age_years <= coalesce(c.max_age_years, 2147483647) as admits
+        from program_conditions as c
+        cross join person_profiles as f
+        cross join ages as a
+    )
+    group by program_id, cert_status, category, grade, nursing_level, age_years
 ),
 
 -- the recorded tier's age bounds: whether any of its rows has one, and the bands in words
