@@ -279,12 +279,13 @@ def test_database_built_by_an_older_version_says_rebuild(demo_db, tmp_path, monk
     old = tmp_path / "old.duckdb"
     shutil.copy(demo_db, old)
     rw = queries.connect(old, read_only=False)
-    rw.execute("drop view mart_spend cascade") if rw.execute(
-        "select count(*) from duckdb_views() where view_name = 'mart_spend'").fetchone()[0] else rw.execute(
-        "drop table mart_spend cascade")
+    # the overview's KPI tiles read the spend cube (queries/sql/api/kpi_overview.sql)
+    rw.execute("drop view mart_spend_cube cascade") if rw.execute(
+        "select count(*) from duckdb_views() where view_name = 'mart_spend_cube'").fetchone()[0] else rw.execute(
+        "drop table mart_spend_cube cascade")
     rw.close()
     monkeypatch.setenv("SUBSIDY_DB", str(old))
     at = run_app()
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
-    assert "旧版本" in text and "mart_spend" in text
+    assert "旧版本" in text and "mart_spend_cube" in text
