@@ -15,18 +15,6 @@ import pandas as pd
 import pytest
 
 import queries
-from subsidy.build import build_database
-from tests.contract_fixtures import write_district
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("coverage_people")
-    db = root / "subsidy.duckdb"
-    build_database(write_district(root / "src"), db)
-    c = queries.connect(db)
-    yield c
-    c.close()
 
 
 def ids(frame: pd.DataFrame) -> list[str]:
