@@ -198,6 +198,17 @@ def ensure_node_modules() -> None:
                     f"{proc.stderr[-3000:]}", pytrace=False)
 
 
+def provider_command(node: str, *, port: int, issuer: str, client_secret: str, accounts_file: Path) -> list[str]:
+    """The provider's command line. Every value is joined to its option with `=`: a random secret may
+    begin with `-` (token_urlsafe's alphabet has it), which node's parseArgs would read as an option."""
+    options = {
+        "port": str(port), "issuer": issuer, "client-id": "subsidy-dashboard", "client-secret": client_secret,
+        "redirect-uri": "http://127.0.0.1:8501/oauth2callback", "accounts-file": str(accounts_file),
+    }
+    return [node, str(OIDC_DIR / "provider.mjs"), *(f"--{k}={v}" for k, v in options.items()),
+            "--any-loopback-port"]
+
+
 class _Process:
     """node tests/oidc/provider.mjs on a free port, stopped by `stop()`."""
 
@@ -208,19 +219,18 @@ class _Process:
         self.log_file = self.folder / "provider.log"
         self.proc: subprocess.Popen | None = None
 
-    def start(self, accounts: dict[str, dict[str, str]], timeout: float = 30) -> OidcProvider:
+    def start(self, accounts: dict[str, dict[str, str]], timeout: float = 30,
+              client_secret: str | None = None) -> OidcProvider:
         node = node_binary()
-        client_secret = secrets.token_urlsafe(24)
+        client_secret = client_secret or secrets.token_urlsafe(24)
         for attempt in range(3):
             port = free_port()
             issuer = f"http://127.0.0.1:{port}"
             t0 = time.perf_counter()
             log = open(self.log_file, "w")
             self.proc = subprocess.Popen(
-                [node, str(OIDC_DIR / "provider.mjs"), "--port", str(port), "--issuer", issuer,
-                 "--client-id", "subsidy-dashboard", "--client-secret", client_secret,
-                 "--redirect-uri", "http://127.0.0.1:8501/oauth2callback", "--any-loopback-port",
-                 "--accounts-file", str(self.accounts_file)],
+                provider_command(node, port=port, issuer=issuer, client_secret=client_secret,
+                                 accounts_file=self.accounts_file),
                 cwd=OIDC_DIR, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
             log.close()

@@ -4,10 +4,14 @@ fixtures fail (never skip) and name the package to install. (st.login against th
 in test_oidc_login.py.)"""
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -127,3 +131,29 @@ def test_a_system_node_older_than_20_18_is_replaced_by_the_registrys_node_build(
     assert Path(node).parent != fake
     version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
     assert version == f"v{oidc.RUNTIME_NODE}"
+
+
+def test_the_provider_starts_with_a_client_secret_that_begins_with_a_dash():
+    # secrets.token_urlsafe draws from A-Z a-z 0-9 - _: about 1 run in 64 drew a secret beginning with
+    # "-", which node's parseArgs took for an option, and every OIDC test failed (CI, 2026-12-04)
+    oidc.ensure_node_modules()
+    process = oidc._Process(oidc.TEST_ACCOUNTS)
+    try:
+        provider = process.start(oidc.TEST_ACCOUNTS, client_secret="-starts-with-a-dash")
+        assert provider.client_secret == "-starts-with-a-dash"
+        # the provider took it as the client's secret: the token endpoint accepts it and refuses another
+        def token_status(secret: str) -> int:
+            basic = base64.b64encode(f"{provider.client_id}:{secret}".encode()).decode()
+            request = urllib.request.Request(
+                f"{provider.issuer}/token", data=b"grant_type=authorization_code&code=nothing",
+                headers={"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as r:
+                    return r.status
+            except urllib.error.HTTPError as e:
+                return e.code, json.loads(e.read())["error"]
+
+        assert token_status("-starts-with-a-dash") == (400, "invalid_grant")  # client known, code not
+        assert token_status("another") == (401, "invalid_client")
+    finally:
+        process.remove()
