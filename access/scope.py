@@ -11,8 +11,8 @@ refused for everyone until it is classified: `tests/access/test_scope.py` lists 
 - AREA_LISTS: the lists of towns and villages, cut to the principal's area (`restrict`).
 - LOAD_TOTALS: row counts of the last load (the "rows rejected" banner); no person, no area.
 - QUALITY: rejected rows of every area (masked): roles with the quality right only.
-- PERSON_LISTS: persons behind a gap, a coverage count, a count of persons paid, a priority group or the
-  month's check (masked); roles with the list right only, within their area.
+- PERSON_LISTS: persons behind a gap, a coverage count, a count of persons paid, a priority group, a flow
+  of a monthly program or the month's check (masked); roles with the list right only, within their area.
 """
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ AREA_LISTS = frozenset({"towns", "villages"})
 # personal_text: which name columns hold a personal shape, and how many rows (no value, no area)
 LOAD_TOTALS = frozenset({"load_summary", "rejects_summary", "load_comparison", "personal_text"})
 QUALITY = frozenset({"rejects"})
-PERSON_LISTS = frozenset({"gap_people", "coverage_people", "paid_people", "priority_children_people", "month_check",
-                          "worklist"})
+PERSON_LISTS = frozenset({"gap_people", "coverage_people", "paid_people", "priority_children_people", "flow_people",
+                          "month_check", "worklist"})
 
 
 def _params(fn: Callable) -> Mapping[str, inspect.Parameter]:

@@ -140,6 +140,24 @@ def priority_children_table(people: pd.DataFrame, programs: pd.DataFrame | None,
     }))
 
 
+def flow_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels, *,
+                      full: bool = False) -> pd.DataFrame:
+    """The persons behind a flow of a monthly program (queries.flow_people) with labelled columns, identities as
+    in gap_people_table; then the program (name), the flow and its reason in words, and the person's money from
+    the program in the first and the second year."""
+    L = labels
+    d, full = _identified(people, full)
+    names = _program_names(programs, L)
+    return _blank_missing(pd.DataFrame({
+        **_person_columns(d, L, full),
+        L("program"): [names.get(p, p) for p in d.get("program_id", [])],
+        L.column("flow"): [L(f"flow.{f}") for f in d.get("flow", [])],
+        L.column("reason"): [L(f"flow.reason.{r}") for r in d.get("reason", [])],
+        L.column("spend_from"): pd.to_numeric(d.get("spend_from"), errors="coerce"),
+        L.column("spend_to"): pd.to_numeric(d.get("spend_to"), errors="coerce"),
+    }))
+
+
 # ---------------------------------------------------------------- spreadsheets: loaded text stays text
 # (the rule and the writer live in contract.sheets, shared with access.cases; re-exported here)
 

@@ -56,6 +56,7 @@ from queries.api import (
     coverage_by_category,
     coverage_people,
     duration_stats,
+    flow_people,
     gap_catalog,
     gap_definitions,
     gap_people,
@@ -105,6 +106,7 @@ __all__ = [
     "is_demo", "personal_text", "gap_definitions",
     "medication_adherence", "medication_by_area", "check_months", "month_check", "month_check_summary", "worklist",
     "policy_simulation", "rule_seed", "tier_simulation", "program_tiers", "kpi_trends", "gap_trends", "program_flows",
+    "flow_people",
     "application_decisions", "status_event_sources", "adequacy",
     # constants: the gap keys and families (from the seed), the priority groups, the allow-lists
     "GAP_KEYS", "PAYMENT_GAPS", "MONTH_GAPS", "PRIORITY_GROUPS", "COVERAGE_BY", "INCIDENCE_BY",

@@ -952,8 +952,7 @@ def program_flows(con, year: int, town=None, village=None, category=None, progra
     / spend_to (their spend in year_from / year). Person filters are the current values. Empty when either year
     is outside the data range (queries/sql/api/years.sql).
     """
-    f = normalise(dict(year=year, town=town, village=village, category=category, program=program))
-    f["year_from"] = int(year) - 1 if year_from is None else int(year_from)
+    f = _flow_params(year, year_from, town, village, category, program)
     frame = run(con, "program_flows", f)
     known = set(values(con, "years"))
     if not {f["year_from"], f["year"]} <= known:   # a year outside the data: no flow to tell, not "all entered"
@@ -961,6 +960,41 @@ def program_flows(con, year: int, town=None, village=None, category=None, progra
     names = programs(con)[["program_id", "name", "name_en"]]
     out = names.merge(frame, on="program_id", how="right")
     return out[["program_id", "name", "name_en", "flow", "reason", "persons", "spend_from", "spend_to"]]
+
+
+def _flow_params(year, year_from, town, village, category, program) -> dict:
+    """The bound values of a flow from year_from (default year − 1) to year."""
+    f = normalise(dict(year=year, town=town, village=village, category=category, program=program))
+    f["year_from"] = int(year) - 1 if year_from is None else int(year_from)
+    return f
+
+
+@api_query("flow_people", "years")
+def flow_people(con, year: int, program: str | None = None, flow: str | None = None, *, reason: str | None = None,
+                year_from: int | None = None, town=None, village=None, category=None) -> pd.DataFrame:
+    """The persons behind a flow of program_flows, masked (queries/sql/api/flow_people.sql).
+
+    Reads the table macro mart_program_flows_of (the rows program_flows counts) and stg_persons. year_from
+    defaults to year − 1; program: one monthly program (None: every one with a rule); flow ∈ FLOWS and
+    reason ∈ FLOW_REASONS[flow] narrow to one count (None: all). One row per (program, person), as many as
+    the persons of the (program, flow, reason) rows of program_flows under the same filters, their
+    spend_from / spend_to summing to its money; sorted by program_id, flow and reason in program_flows'
+    order, town, village, person_id. Columns: person_id; id_number_masked, name_masked
+    (contract/masking.sql); town; village; category; grade; program_id; flow; reason; spend_from / spend_to
+    (the person's spend from the program in year_from / year, 0 when not paid that year). Empty when either
+    year is outside the data range, as program_flows.
+    """
+    if flow is not None:
+        check_choice("flow", flow, FLOWS)
+    if reason is not None:
+        check_choice("reason", reason, FLOW_REASONS[flow] if flow else tuple(dict.fromkeys(
+            r for rs in FLOW_REASONS.values() for r in rs)))
+    f = _flow_params(year, year_from, town, village, category, program) | dict(flow=flow, reason=reason)
+    out = run(con, "flow_people", f)
+    if not {f["year_from"], f["year"]} <= set(values(con, "years")):   # as program_flows: no flow to tell
+        out = out.iloc[0:0]
+    out["grade"] = out["grade"].astype("Int64")
+    return out
 
 
 # ----------------------------------------------------------------------------- decisions, channels, sources

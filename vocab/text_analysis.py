@@ -180,6 +180,17 @@ ANALYSIS_TEXT |= {
 }
 
 ANALYSIS_TEXT |= {
+    # the list under the flows chart: the persons behind one program's flow (queries.flow_people)
+    "flow_people_header": ("进出人员名单（已脱敏）", "Persons behind the flows (masked)"),
+    "flow_people_header_full": ("进出人员名单（本辖区，含完整身份信息）", "Persons behind the flows (your area, full identities)"),
+    "flow_people_help": ("所选项目上年到本年退出、继续或新进入的人员及其原因，与上方图表的人数逐一对应；按侧栏筛选。",
+                         "The persons who left, continued in or entered the chosen program from last year to this, "
+                         "with the reason: one row for each person counted in the chart above; for the sidebar's "
+                         "filters."),
+    "flow_people_count": ("共 {p} 人。", "{p} persons."),
+}
+
+ANALYSIS_TEXT |= {
     # ---------------------------------------------------------------- decisions, channels, sources, census completion
     "chart.processing.decisions.title": ("各项目申请审批结果", "Decisions on applications per program"),
     "chart.processing.channels.title": ("申请渠道占比", "Applications by channel"),

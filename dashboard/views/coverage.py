@@ -1,6 +1,7 @@
 """覆盖 Coverage: by category × grade, town, sex and age band; the persons behind a cell (a click on a heatmap
 cell or a town's bar picks it and brings its list into view: masked for leadership and analysts, full
-identities of a caseworker's own area, audited); two subsidies' targeting errors; priority children."""
+identities of a caseworker's own area, audited); two subsidies' targeting errors; priority children; the flows in
+and out of the monthly programs and the persons behind them."""
 from __future__ import annotations
 
 import streamlit as st
@@ -123,3 +124,46 @@ else:
 st.header(L("flows_header"), anchor=False)
 st.caption(L("flows_help"))
 ui.chart("coverage.flows", sel, L)   # last year → this year, by reason
+
+FLOW_LISTS = ("", *queries.FLOWS)   # which persons of the program: flow_people(flow=…); "" = every flow
+
+
+def flow_list() -> None:
+    """The persons behind the chart's flows of one program, of one flow or all (queries.flow_people), audited."""
+    counts = store.run(queries.program_flows, year=sel.year, town=sel.town, village=sel.village,
+                       category=sel.category, program=sel.program)
+    shown = list(dict.fromkeys(counts["program_id"])) if counts is not None else []
+    if not shown:   # the first year of the data, or no monthly program under the filters: nothing to list
+        ui.empty(L, scope)
+        return
+    catalog = store.programs()
+    names = dict(zip(catalog["program_id"], L.programs(catalog)))
+    c1, c2 = st.columns(2)
+    with c1:
+        program = state.url_select(L("program"), shown, key="fprogram", default=shown[0], url_default=shown[0],
+                                   lang=L.lang, format_func=lambda p: names.get(p, p))
+    with c2:
+        flow = state.url_select(L.column("flow"), FLOW_LISTS, key="fflow", default="", url_default="", lang=L.lang,
+                                format_func=lambda f: L(f"flow.{f}") if f else L("all"))
+    rows = store.run(queries.flow_people, year=sel.year, program=program, flow=flow or None, town=sel.town,
+                     village=sel.village, category=sel.category)
+    what = f"{names.get(program, program)} · {L(f'flow.{flow}') if flow else L('all')}"
+    if rows is None or rows.empty:
+        ui.empty(L, f"{what} · {scope}")
+        return
+    area = "".join(f"_{x}" for x in (sel.town, sel.village, sel.category) if x)
+    ui.person_list(rows, lambda r, full: tables.flow_people_table(r, catalog, L, full=full), L,
+                   page="coverage", what=f"flow_people:{program}:{flow or 'all'}",
+                   filters={**sel.filters(), "year": sel.year, "program": program, "flow": flow or None},
+                   count="flow_people_count", file_name=f"flows_{program}_{flow or 'all'}_{sel.year}{area}.xlsx",
+                   sheet=L("flow_people_header"), meta={L("program"): what, L("scope"): scope,
+                                                         L("definition"): L("flows_help")},
+                   key="flow_people")
+
+
+st.subheader(L("flow_people_header_full" if who.rights.unmasked else "flow_people_header"), anchor=False)
+st.caption(L("flow_people_help"))
+if state.public() or not who.rights.lists:
+    st.info(L("public_no_list"), icon=":material/visibility_off:")
+else:
+    flow_list()

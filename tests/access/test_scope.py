@@ -31,7 +31,7 @@ def test_every_api_function_is_classified():
     kinds = {fn.__name__: scope.classify(fn) for fn in api_functions()}
     assert "unclassified" not in kinds.values(), kinds
     assert kinds["gap_people"] == kinds["coverage_people"] == kinds["paid_people"] == "person_lists"
-    assert kinds["priority_children_people"] == "person_lists"
+    assert kinds["priority_children_people"] == kinds["flow_people"] == "person_lists"
     assert kinds["kpi_overview"] == "area"
     assert kinds["rejects"] == "quality" and kinds["towns"] == "area_lists"
 
@@ -97,6 +97,11 @@ def test_rights_by_role(areas):
         scope.enforce(public, queries.priority_children_people, {"year": 2020, "group": "infant_motor"})
     with pytest.raises(ScopeError):
         scope.enforce(town_p(mine), queries.priority_children_people, {"year": 2020, "town": mine + "x"})
+    with pytest.raises(AccessDenied):
+        scope.enforce(public, queries.flow_people, {"year": 2021, "program": "XM01"})
+    with pytest.raises(ScopeError):
+        scope.enforce(town_p(mine), queries.flow_people, {"year": 2021, "town": mine + "x"})
+    assert scope.enforce(town_p(mine), queries.flow_people, {"year": 2021})["town"] == mine
     with pytest.raises(AccessDenied):
         scope.enforce(public, queries.rejects, {})
     assert scope.enforce(public, queries.kpi_overview, {"year": 2020, "town": mine})["town"] == mine

@@ -379,3 +379,67 @@ def test_a_priority_groups_children_are_listed_masked_and_audited(demo_db, monke
     assert len(people) == counts.loc[group, "persons_paid"]
     seen = audit.entries(ops.make_engine(), username="t_analyst", event="list")
     assert (seen["what"] == f"priority_children_people:{group}:paid").any()
+
+
+# ----------------------------------------------------------------------------- a flow's count → its persons
+def flow_people_shown(at) -> pd.DataFrame | None:
+    return next((d.value for d in at.dataframe if {"人员编号", "流向", "原因"} <= set(d.value.columns)), None)
+
+
+@pytest.mark.slow
+def test_the_persons_behind_a_programs_flows_are_listed_masked_and_audited(tiny_db, monkeypatch):
+    """2020 → 2021 on the tiny district: LS P001 left (still eligible, unpaid: 855 元 in 2020); NS P004 died
+    2020-08-20 (135), P001 left (540), P002 entered (eligible all 2020, paid 2 × 270 in 2021)."""
+    from access import audit
+    from access import db as ops
+
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("coverage", year=2021)
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="fprogram").value == "LS" and at.selectbox(key="fflow").value == ""
+    ls = flow_people_shown(at)
+    assert list(ls["人员编号"]) == ["P001"] and list(ls["原因"]) == ["仍符合条件但未发放"]
+    assert list(ls["上年金额（元）"]) == [855.0] and list(ls["本年金额（元）"]) == [0.0]
+    at.selectbox(key="fprogram").select("NS").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["fprogram"] == "NS"
+    ns = flow_people_shown(at)
+    assert list(ns["人员编号"]) == ["P004", "P001", "P002"] and list(ns["姓名（脱敏）"]) == ["赵*", "张*", "李**"]
+    assert list(ns["流向"]) == ["退出", "退出", "新进入"] and list(ns["原因"])[0] == "死亡"
+    assert list(ns["本年金额（元）"]) == [0.0, 0.0, 540.0]
+    assert not ns.astype(str).apply(lambda c: c.str.contains(r"\d{15,}", regex=True)).any().any()
+    assert "共 3 人。" in [m.value for m in at.markdown]
+    at.selectbox(key="fflow").select("entering").run()
+    assert at.query_params["fflow"] == "entering" and list(flow_people_shown(at)["人员编号"]) == ["P002"]
+    seen = audit.entries(ops.make_engine(), username="t_analyst", event="list")
+    assert ((seen["what"] == "flow_people:NS:all") & (seen["persons"] == 3)).any()
+    assert ((seen["what"] == "flow_people:NS:entering") & (seen["persons"] == 1)).any()
+
+
+@pytest.mark.slow
+def test_a_town_caseworker_sees_the_flows_of_her_town_in_full(tiny_db, monkeypatch):
+    """A caseworker of 东城街道, NS 2020 → 2021: P001 张三 (left) and P002 李四娘 (entered) in full; P004 of 西湖镇
+    is not listed. The URL's choice (fprogram=NS) opens that list."""
+    from access import accounts
+    from access import db as ops
+    from tests.conftest import TEST_PASSWORD
+
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    eng = ops.make_engine()
+    accounts.add(eng, "flow_town", "town_caseworker", town="东城街道", password=TEST_PASSWORD)
+    eng.dispose()
+    at = run_app("coverage", username="flow_town", year=2021, fprogram="NS")
+    assert not at.exception, [e.message for e in at.exception]
+    ns = flow_people_shown(at)
+    assert list(ns["人员编号"]) == ["P001", "P002"] and list(ns["姓名"]) == ["张三", "李四娘"]
+    assert all(len(x) == 18 and x.startswith("3301") for x in ns["身份证号"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [dict(role="public"), dict(public="1")])
+def test_no_flow_list_for_the_public_role_or_edition(tiny_db, monkeypatch, how):
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("coverage", year=2021, **how)
+    assert not at.exception, [e.message for e in at.exception]
+    assert flow_people_shown(at) is None
+    assert not any(s.key == "fprogram" for s in at.selectbox)

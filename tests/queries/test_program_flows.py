@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 import queries
@@ -114,3 +115,65 @@ def test_the_chart_draws_leavers_left_and_entrants_right(con):
     # the first year of the data has no year before it: nothing to compare, not "everyone entered"
     assert charts.render("coverage.flows", Selection(year=2019), charts.labels("zh"),
                          run=charts.direct_runner(con)).empty
+
+
+# ----------------------------------------------------------------------------- the persons behind a flow's count
+def people(frame):
+    return [(r.program_id, r.flow, r.reason, r.person_id, r.spend_from, r.spend_to) for r in frame.itertuples()]
+
+
+def test_the_persons_behind_each_flow_by_hand(con):
+    """One row per (program, person) of the module's hand-worked flows, in program_flows' order (leaving,
+    continuing, entering; reasons in their order), money as worked out above."""
+    assert people(queries.flow_people(con, 2021)) == [
+        ("LS", "leaving", "moved_out", "P005", 285, 0),
+        ("LS", "leaving", "dibao_exit", "P002", 285, 0),
+        ("LS", "leaving", "eligible_unpaid", "P001", 855, 0),
+        ("LS", "entering", "dibao_entry", "P009", 0, 300),
+        ("NS", "leaving", "death", "P004", 135, 0),
+        ("NS", "leaving", "revocation", "P008", 270, 0),
+        ("NS", "continuing", "continuing", "P001", 540, 270),
+        ("NS", "entering", "new_in_register", "P010", 0, 1010),
+        ("NS", "entering", "new_certificate", "P007", 0, 1010),
+        ("NS", "entering", "late_take_up", "P002", 0, 540),
+    ]
+
+
+def test_a_flow_list_is_masked_and_narrowed_by_program_flow_reason_and_area(con):
+    ls = queries.flow_people(con, 2021, "LS", "leaving")
+    assert list(ls["person_id"]) == ["P005", "P002", "P001"]
+    assert list(ls["name_masked"]) == ["孙*", "李**", "张*"] and pd.isna(ls["id_number_masked"].iloc[0])
+    assert ls["id_number_masked"].iloc[2] == "3301************12"
+    assert not {"name", "id_number"} & set(ls.columns)
+    assert list(queries.flow_people(con, 2021, "NS", "entering", reason="late_take_up")["person_id"]) == ["P002"]
+    assert list(queries.flow_people(con, 2021, flow="continuing")["person_id"]) == ["P001"]
+    east = queries.flow_people(con, 2021, town="东城街道")          # P001 and P002 live there
+    assert [(r.program_id, r.person_id) for r in east.itertuples()] == [("LS", "P002"), ("LS", "P001"),
+                                                                         ("NS", "P001"), ("NS", "P002")]
+    assert queries.flow_people(con, 2019).empty                     # 2018 is outside the data, as the counts
+    assert set(queries.flow_people(con, 2021, year_from=2019)["flow"]) == {"entering"}
+    with pytest.raises(ValueError, match="flow"):
+        queries.flow_people(con, 2021, "NS", "arriving")
+    with pytest.raises(ValueError, match="reason"):
+        queries.flow_people(con, 2021, "NS", "leaving", reason="late_take_up")   # an entering reason
+
+
+def test_the_lists_add_up_to_the_counts_on_the_hand_worked_district(con):
+    assert flows_agree(con, 2021) == 10
+    assert flows_agree(con, 2021, town="西湖镇") > 0
+
+
+def flows_agree(con, year: int, **filters) -> int:
+    """Every (program, flow, reason) row of program_flows has as many persons in flow_people, whose money
+    sums to its spend_from / spend_to, and flow_people lists nobody outside those rows; per flow kind the
+    list of one program and flow has the kind's persons. Returns the persons checked."""
+    counts = queries.program_flows(con, year=year, **filters)
+    listed = queries.flow_people(con, year, **filters)
+    assert not listed.duplicated(["program_id", "person_id"]).any()
+    got = listed.groupby(["program_id", "flow", "reason"]).agg(
+        persons=("person_id", "size"), spend_from=("spend_from", "sum"), spend_to=("spend_to", "sum"))
+    want = counts.set_index(["program_id", "flow", "reason"])[["persons", "spend_from", "spend_to"]]
+    pd.testing.assert_frame_equal(got.sort_index(), want.sort_index(), check_dtype=False)
+    for (program, flow), persons in counts.groupby(["program_id", "flow"])["persons"].sum().items():
+        assert len(queries.flow_people(con, year, program, flow, **filters)) == persons, (program, flow)
+    return len(listed)
