@@ -12,7 +12,8 @@ refused for everyone until it is classified: `tests/access/test_scope.py` lists 
 - LOAD_TOTALS: row counts of the last load (the "rows rejected" banner); no person, no area.
 - QUALITY: rejected rows of every area (masked): roles with the quality right only.
 - PERSON_LISTS: persons behind a gap, a coverage count, a count of persons paid, a priority group, a flow
-  of a monthly program or the month's check (masked); roles with the list right only, within their area.
+  of a monthly program, a policy simulation or the month's check (masked); roles with the list right only,
+  within their area.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ AREA_LISTS = frozenset({"towns", "villages"})
 LOAD_TOTALS = frozenset({"load_summary", "rejects_summary", "load_comparison", "personal_text"})
 QUALITY = frozenset({"rejects"})
 PERSON_LISTS = frozenset({"gap_people", "coverage_people", "paid_people", "priority_children_people", "flow_people",
-                          "month_check", "worklist"})
+                          "policy_simulation_people", "month_check", "worklist"})
 
 
 def _params(fn: Callable) -> Mapping[str, inspect.Parameter]:

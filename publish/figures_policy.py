@@ -83,12 +83,17 @@ def policy_costs(df: pd.DataFrame, L: Labels, *, title: str, year: Any = None, b
     return Chart(fig, summary, table)
 
 
+def change_text(change: dict) -> str:
+    """The change simulated as the export and the persons' list name it: 'rule=…, branch=…, share=0.35'."""
+    return ", ".join(f"{k}={v}" for k, v in change.items())
+
+
 def policy_workbook(frame: pd.DataFrame, change: dict, L: Labels, scope: str,
                     assumption: str = "policy_assumption") -> bytes:
     """The simulation as an Excel workbook: the API frame with labelled headers, and a notes sheet naming
     the change simulated, the take-up assumption (message key `assumption`: policy_tier_assumption for a
     tier amount) and the scope (the export states the assumption too)."""
-    notes = pd.DataFrame({L("policy_change_desc"): [", ".join(f"{k}={v}" for k, v in change.items()),
+    notes = pd.DataFrame({L("policy_change_desc"): [change_text(change),
                                                     L(assumption), scope]})
     # the product's one workbook writer: frozen header, autofilter, dates as dates, no formula
     return tables.to_xlsx({L("policy_sheet_result"): frame.rename(columns=L.column), L("policy_sheet_notes"): notes},

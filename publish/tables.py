@@ -158,6 +158,27 @@ def flow_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, label
     }))
 
 
+def policy_people_table(people: pd.DataFrame, programs: pd.DataFrame | None, labels: Labels, *,
+                        full: bool = False) -> pd.DataFrame:
+    """The persons behind a policy simulation (queries.policy_simulation_people) with labelled columns,
+    identities as in gap_people_table; then the program (name), gained / lost / kept in words, the months
+    eligible and paid under both rules, the expected payment as simulated and the money."""
+    L = labels
+    d, full = _identified(people, full)
+    names = _program_names(programs, L)
+    money = ("cost_current", "cost_simulated", "actual_spend")
+    return _blank_missing(pd.DataFrame({
+        **_person_columns(d, L, full),
+        L("program"): [names.get(p, p) for p in d.get("program_id", [])],
+        L.column("outcome"): [L(f"policy_outcome.{o}") for o in d.get("outcome", [])],
+        **{L.column(c): d.get(c) for c in ("months_eligible_current", "months_eligible_simulated",
+                                           "months_paid_current")},
+        **{L.column(c): pd.to_numeric(d.get(c), errors="coerce").round(2)
+           for c in ("months_paid_simulated", "expected_paid")},
+        **{L.column(c): pd.to_numeric(d.get(c), errors="coerce").round(2) for c in money},
+    }))
+
+
 # ---------------------------------------------------------------- spreadsheets: loaded text stays text
 # (the rule and the writer live in contract.sheets, shared with access.cases; re-exported here)
 

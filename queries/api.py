@@ -780,6 +780,13 @@ def _policy_change(rule: str, branch: str | None, change: dict) -> dict:
     return out
 
 
+def _policy_params(year, rule, branch, change: dict, dibao_standard, amount, town, village, category) -> dict:
+    """The bound values of a policy simulation: the changed row checked (_policy_change), the filters."""
+    params = normalise(dict(year=year, town=town, village=village, category=category))
+    return params | _policy_change(rule, branch, change) | dict(rule=rule, branch=branch,
+                                                                  dibao_standard=dibao_standard, amount=amount)
+
+
 @api_query("policy_simulation")
 def policy_simulation(con, year: int, rule: str, branch: str | None = None, *, share: float | None = None,
                       categories: str | None = None, grade_max: int | None = None, grade_equals: int | None = None,
@@ -812,12 +819,10 @@ def policy_simulation(con, year: int, rule: str, branch: str | None = None, *, s
     actual_spend; takeup_months, takeup_persons (the district rates used).
     """
     check_choice("by", by, POLICY_BY)
-    change = _policy_change(rule, branch, dict(
+    params = _policy_params(year, rule, branch, dict(
         share=share, categories=categories, grade_max=grade_max, grade_equals=grade_equals,
         min_age_months=min_age_months, max_age_months=max_age_months, cert_statuses=cert_statuses,
-        requires_household=requires_household))
-    params = normalise(dict(year=year, town=town, village=village, category=category))
-    params |= change | dict(rule=rule, branch=branch, dibao_standard=dibao_standard, amount=amount)
+        requires_household=requires_household), dibao_standard, amount, town, village, category)
     frame = run(con, "policy_simulation", params)
     keys = POLICY_BY[by]
     rates = frame.groupby("program_id")[["takeup_months", "takeup_persons"]].first()
@@ -830,6 +835,43 @@ def policy_simulation(con, year: int, rule: str, branch: str | None = None, *, s
     columns = ["program_id", "name", "name_en", *keys[1:], *POLICY_COUNTS[:-1], "change", "actual_spend",
                "change_vs_actual", "takeup_months", "takeup_persons"]
     return out[columns].sort_values(keys, ignore_index=True)
+
+
+POLICY_OUTCOMES = ("gained", "lost", "kept", "outside")
+
+
+@api_query("policy_simulation_people")
+def policy_simulation_people(con, year: int, rule: str, branch: str | None = None, outcome: str | None = None, *,
+                             share: float | None = None, categories: str | None = None, grade_max: int | None = None,
+                             grade_equals: int | None = None, min_age_months: int | None = None,
+                             max_age_months: int | None = None, cert_statuses: str | None = None,
+                             requires_household: str | None = None, dibao_standard: float | None = None,
+                             amount: float | None = None, town=None, village=None, category=None) -> pd.DataFrame:
+    """The persons behind a policy simulation, masked (queries/sql/api/policy_simulation_people.sql).
+
+    Reads the table macro mart_policy_simulation_of (the rows policy_simulation sums) and stg_persons. Takes
+    policy_simulation's change (rule, branch and the keyword arguments, checked and bound the same way) and
+    person filters; outcome ∈ POLICY_OUTCOMES narrows the list: gained (eligible only under the simulated
+    rule), lost (only under the rule as it stands), kept (under both), outside (under neither, paid today);
+    None: all. One row per (program of the rule key, person), sorted by program_id, outcome, town, village,
+    person_id. Per (program, town) the rows with months_eligible_current > 0 are policy_simulation's
+    persons_eligible_current, with months_eligible_simulated > 0 its persons_eligible_simulated, with
+    months_paid_current > 0 its persons_paid_current; expected_paid sums to persons_paid_simulated and the
+    money columns to its costs. Columns: person_id; id_number_masked, name_masked (contract/masking.sql);
+    town; village; category; grade; program_id; outcome; months_eligible_current / _simulated;
+    months_paid_current; months_paid_simulated (expected: kept paid months + the take-up rate × the newly
+    eligible unpaid months); expected_paid (1 paid as simulated, the district's take-up rate of persons for
+    a gained person not paid today, 0 otherwise); cost_current; cost_simulated (expected); actual_spend.
+    """
+    if outcome is not None:
+        check_choice("outcome", outcome, POLICY_OUTCOMES)
+    params = _policy_params(year, rule, branch, dict(
+        share=share, categories=categories, grade_max=grade_max, grade_equals=grade_equals,
+        min_age_months=min_age_months, max_age_months=max_age_months, cert_statuses=cert_statuses,
+        requires_household=requires_household), dibao_standard, amount, town, village, category)
+    out = run(con, "policy_simulation_people", params | dict(outcome=outcome))
+    out["grade"] = out["grade"].astype("Int64")
+    return out
 
 
 @api_query("program_tiers")

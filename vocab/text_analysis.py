@@ -191,6 +191,34 @@ ANALYSIS_TEXT |= {
 }
 
 ANALYSIS_TEXT |= {
+    # the policy page's list: the persons behind a simulation (queries.policy_simulation_people)
+    "policy_people_header": ("测算涉及人员名单（已脱敏）", "Persons behind the simulation (masked)"),
+    "policy_people_header_full": ("测算涉及人员名单（本辖区，含完整身份信息）",
+                                  "Persons behind the simulation (your area, full identities)"),
+    "policy_people_help": ("按测算规则新增、减少或不变的应享人员（及两种规则下均不符合、今天仍有发放的人员），与上方测算结果的"
+                           "人数和金额逐一对应；新增人员按今天的领取率计入，“测算下获补”为预计值（0–1）。",
+                           "The persons the simulated rule gains, loses or keeps (and those eligible under neither "
+                           "rule but paid today): one row for each person counted in the result above; a gained "
+                           "person counts at today's take-up rate, so “paid as simulated” is an expectation (0–1)."),
+    "policy_people_list": ("名单", "List"),
+    "policy_outcome.all": ("全部", "All"),
+    "policy_outcome.gained": ("新增", "Gained"),
+    "policy_outcome.lost": ("减少", "Lost"),
+    "policy_outcome.kept": ("不变", "Kept"),
+    "policy_outcome.outside": ("两种规则下均不符合（今天有发放）", "Eligible under neither (paid today)"),
+    "policy_people_count": ("共 {p} 人。", "{p} persons."),
+}
+
+ANALYSIS_COLUMNS |= {
+    "outcome": ("与现行规则相比", "Against the rule in force"),
+    "months_eligible_current": ("应享月数（现行）", "Months eligible (in force)"),
+    "months_eligible_simulated": ("应享月数（测算）", "Months eligible (simulated)"),
+    "months_paid_current": ("获补月数（现行）", "Months paid (in force)"),
+    "months_paid_simulated": ("获补月数（测算，预计）", "Months paid (simulated, expected)"),
+    "expected_paid": ("测算下获补（预计，0–1）", "Paid as simulated (expected, 0–1)"),
+}
+
+ANALYSIS_TEXT |= {
     # ---------------------------------------------------------------- decisions, channels, sources, census completion
     "chart.processing.decisions.title": ("各项目申请审批结果", "Decisions on applications per program"),
     "chart.processing.channels.title": ("申请渠道占比", "Applications by channel"),

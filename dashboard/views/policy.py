@@ -1,6 +1,8 @@
 """政策测算 Policy simulation: change one row of the eligibility rule seed (or the 低保 standard), or the amount
 of one tier, and see the year's persons, person-months and cost against the rule in force and actual
-spend, by town and category.
+spend, by town and category; under them the persons the changed rule gains, loses or keeps
+(queries.policy_simulation_people with the same bound change: masked, a caseworker's own area in full, none
+for the public edition, audited).
 
 The widgets only build the change (the keyword arguments of `queries.policy_simulation`, bound values);
 the charts are the registry's `policy.*` charts for a Selection carrying that change, so the report pack
@@ -11,6 +13,7 @@ assumption (claims as today, capped at a new cap).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -20,7 +23,7 @@ import queries
 import vocab
 from contract import CATEGORIES
 from dashboard import state, store, ui
-from publish import figures_policy
+from publish import figures_policy, tables
 
 L = state.labels()
 sel = state.filters()
@@ -51,8 +54,9 @@ def _simulate(fn, args: dict, assumption: str):
 
 
 def _result(frame: pd.DataFrame, sim, seconds: float, args: dict, chart_ids: tuple[str, str], assumption: str,
-            file_name: str) -> None:
-    """Tiles, the two registry charts, the workbook and the pack of a simulation's frame."""
+            file_name: str, people: Callable[[], None] | None = None) -> None:
+    """Tiles, the two registry charts, the workbook, the persons behind them (`people`) and the pack of a
+    simulation's frame."""
     st.header(L("policy_result"), anchor=False)
     tot = figures_policy.policy_totals(frame) if not frame.empty else None
     if tot is None:
@@ -75,6 +79,8 @@ def _result(frame: pd.DataFrame, sim, seconds: float, args: dict, chart_ids: tup
                            file_name=file_name,
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="policy_export", icon=":material/download:", on_click="ignore")
+    if people is not None and tot is not None:
+        people()
     ui.report_pack(sim, L)   # the pack of this selection prints the two policy charts with the assumption
 
 
@@ -173,4 +179,36 @@ done = _simulate(queries.policy_simulation, args, "policy_assumption")
 if done is None:
     st.stop()
 
-_result(*done, args, ("policy.by_town", "policy.by_category"), "policy_assumption", f"policy_{sel.year}_{rule}.xlsx")
+OUTCOMES = ("all", *queries.POLICY_OUTCOMES)   # which persons of the simulation: policy_simulation_people(outcome=…)
+
+
+def _people() -> None:
+    """The persons the simulated rule gains, loses or keeps (queries.policy_simulation_people with the same
+    bound change), audited through ui.person_list; none for the public edition or role."""
+    who = store.principal()
+    st.subheader(L("policy_people_header_full" if who.rights.unmasked else "policy_people_header"), anchor=False)
+    st.caption(L("policy_people_help"))
+    if state.public() or not who.rights.lists:
+        st.info(L("public_no_list"), icon=":material/visibility_off:")
+        return
+    outcome = state.url_select(L("policy_people_list"), OUTCOMES, key="poutcome", default="all", url_default="all",
+                               lang=L.lang, format_func=lambda o: L(f"policy_outcome.{o}"))
+    rows = store.run(queries.policy_simulation_people, year=sel.year, town=sel.town, village=sel.village,
+                     category=sel.category, outcome=None if outcome == "all" else outcome, **args)
+    what = L(f"policy_outcome.{outcome}")
+    if rows is None or rows.empty:
+        ui.empty(L, f"{what} · {scope}")
+        return
+    area = "".join(f"_{x}" for x in (sel.town, sel.village, sel.category) if x)
+    ui.person_list(rows, lambda r, full: tables.policy_people_table(r, catalog, L, full=full), L,
+                   page="policy", what=f"policy_simulation_people:{rule}:{outcome}",
+                   filters={**sel.filters(), "year": sel.year, "outcome": outcome, **args},
+                   count="policy_people_count", file_name=f"policy_people_{sel.year}_{rule}_{outcome}{area}.xlsx",
+                   sheet=L("policy_people_header"), meta={L("policy_people_list"): what, L("scope"): scope,
+                                                           L("policy_change_desc"): figures_policy.change_text(args),
+                                                           L("definition"): L("policy_assumption")},
+                   key="policy_people")
+
+
+_result(*done, args, ("policy.by_town", "policy.by_category"), "policy_assumption", f"policy_{sel.year}_{rule}.xlsx",
+        people=_people)

@@ -32,6 +32,7 @@ def test_every_api_function_is_classified():
     assert "unclassified" not in kinds.values(), kinds
     assert kinds["gap_people"] == kinds["coverage_people"] == kinds["paid_people"] == "person_lists"
     assert kinds["priority_children_people"] == kinds["flow_people"] == "person_lists"
+    assert kinds["policy_simulation_people"] == "person_lists"
     assert kinds["kpi_overview"] == "area"
     assert kinds["rejects"] == "quality" and kinds["towns"] == "area_lists"
 
@@ -102,6 +103,12 @@ def test_rights_by_role(areas):
     with pytest.raises(ScopeError):
         scope.enforce(town_p(mine), queries.flow_people, {"year": 2021, "town": mine + "x"})
     assert scope.enforce(town_p(mine), queries.flow_people, {"year": 2021})["town"] == mine
+    sim = {"year": 2021, "rule": "living_subsidy"}
+    with pytest.raises(AccessDenied):
+        scope.enforce(public, queries.policy_simulation_people, sim)
+    with pytest.raises(ScopeError):
+        scope.enforce(town_p(mine), queries.policy_simulation_people, {**sim, "town": mine + "x"})
+    assert scope.enforce(town_p(mine), queries.policy_simulation_people, sim)["town"] == mine
     with pytest.raises(AccessDenied):
         scope.enforce(public, queries.rejects, {})
     assert scope.enforce(public, queries.kpi_overview, {"year": 2020, "town": mine})["town"] == mine

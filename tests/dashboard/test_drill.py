@@ -443,3 +443,4 @@ def test_no_flow_list_for_the_public_role_or_edition(tiny_db, monkeypatch, how):
     assert not at.exception, [e.message for e in at.exception]
     assert flow_people_shown(at) is None
     assert not any(s.key == "fprogram" for s in at.selectbox)
+    assert charts.labels("zh")("public_no_list") in [i.value for i in at.info]

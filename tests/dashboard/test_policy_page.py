@@ -149,3 +149,64 @@ def test_the_pack_of_a_tier_change_prints_its_charts_and_assumption(tiny_db):
     assert town.table.iloc[:, 0].tolist() == ["东城街道"]
     notes = pd.read_excel(io.BytesIO(book), sheet_name=L("policy_sheet_notes"), engine="openpyxl")
     assert notes.iloc[:, 0].tolist() == ["amount=300.0, program=NS, tier=2", L("policy_tier_assumption"), "2020 年"]
+
+
+# ----------------------------------------------------------------------------- the persons behind a simulation
+def policy_people_shown(at) -> pd.DataFrame | None:
+    return next((d.value for d in at.dataframe if "与现行规则相比" in d.value.columns), None)
+
+
+def test_the_persons_gained_and_lost_are_listed_masked_and_audited(page):
+    """NS 2020, grade_1_2 widened to grade 3 and narrowed to 肢体 | 视力 (135 元 a new month): P004 gained (8
+    months, 0.5 expected, 90 元), P002 lost, P001 kept (2 paid months, 540 元) — the hand-worked case of
+    tests/queries/test_policy_simulation.py; the rule in force lists LS's P001 and P002, kept."""
+    from access import audit
+    from access import db as ops
+
+    kept = policy_people_shown(page)
+    assert list(kept["人员编号"]) == ["P001", "P002"] and list(kept["与现行规则相比"]) == ["不变", "不变"]
+    page.selectbox(key="policy_rule").set_value("nursing_subsidy").run()
+    page.selectbox(key="policy_grade_max").set_value("3").run()
+    page.multiselect(key="policy_categories").set_value(["肢体", "视力"]).run()
+    page.number_input(key="policy_amount").set_value(135.0).run()
+    assert not page.exception, [e.message for e in page.exception]
+    people = policy_people_shown(page)
+    assert list(people["人员编号"]) == ["P004", "P002", "P001"]
+    assert list(people["姓名（脱敏）"]) == ["赵*", "李**", "张*"]
+    assert list(people["与现行规则相比"]) == ["新增", "减少", "不变"]
+    assert list(people["测算下获补（预计，0–1）"]) == [0.5, 0.0, 1.0]
+    assert list(people["金额（测算，元）"]) == [90.0, 0.0, 540.0]
+    assert list(people["实际发放（元）"]) == [135.0, 0.0, 540.0]
+    assert not people.astype(str).apply(lambda c: c.str.contains(r"\d{15,}", regex=True)).any().any()
+    assert "共 3 人。" in [m.value for m in page.markdown]
+    page.selectbox(key="poutcome").select("gained").run()
+    assert page.query_params["poutcome"] == "gained" and list(policy_people_shown(page)["人员编号"]) == ["P004"]
+    seen = audit.entries(ops.make_engine(), username="t_analyst", event="list")
+    assert ((seen["what"] == "policy_simulation_people:nursing_subsidy:all") & (seen["persons"] == 3)).any()
+    assert ((seen["what"] == "policy_simulation_people:nursing_subsidy:gained") & (seen["persons"] == 1)).any()
+
+
+def test_a_town_caseworker_sees_the_simulations_persons_of_her_town_in_full(tiny_db, monkeypatch):
+    """A caseworker of 东城街道, the living subsidy as it stands in 2020: P001 张三 and P002 李四娘, in full."""
+    from access import accounts
+    from access import db as ops
+    from tests.conftest import TEST_PASSWORD
+
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    eng = ops.make_engine()
+    accounts.add(eng, "policy_town", "town_caseworker", town="东城街道", password=TEST_PASSWORD)
+    eng.dispose()
+    at = run_app("policy", username="policy_town", year=2020)
+    assert not at.exception, [e.message for e in at.exception]
+    people = policy_people_shown(at)
+    assert list(people["人员编号"]) == ["P001", "P002"] and list(people["姓名"]) == ["张三", "李四娘"]
+    assert all(len(x) == 18 and x.startswith("3301") for x in people["身份证号"])
+
+
+@pytest.mark.parametrize("how", [dict(role="public"), dict(public="1")])
+def test_no_simulation_list_for_the_public_role_or_edition(tiny_db, monkeypatch, how):
+    monkeypatch.setenv("SUBSIDY_DB", str(tiny_db))
+    at = run_app("policy", year=2020, **how)
+    assert not at.exception, [e.message for e in at.exception]
+    assert policy_people_shown(at) is None and not any(s.key == "poutcome" for s in at.selectbox)
+    assert charts.labels("zh")("public_no_list") in [i.value for i in at.info]

@@ -310,3 +310,69 @@ def test_the_month_masks_give_the_person_months_answer_on_the_demo(demo_db, name
         assert out["change"].sum() == pytest.approx(1_314_347)
         assert (out["persons_eligible_simulated"] == out["persons_eligible_current"]).all()
     con.close()
+
+
+# ----------------------------------------------------------------------------- the persons behind a simulation
+WIDER_NARROWER = dict(rule="nursing_subsidy", branch="grade_1_2", grade_max=3, categories="肢体|视力", amount=135)
+
+
+def test_the_persons_a_changed_rule_gains_and_loses_by_hand(con):
+    """NS 2020, grade_1_2 changed to grade 3 or more severe of 肢体 or 视力 (135 元 for a new month): P001 (肢体 1)
+    kept, 2 paid months at 270; P002 (精神 2) lost, never paid in 2020; P004 (视力 3) gained, Jan–Aug (8 months),
+    unpaid while eligible (her 2020-09 payment after death is actual spend only): take-up today NS months
+    2 / 24, persons 1 / 2 → 8 / 12 months, 0.5 of a person, 8 / 12 × 135 = 90 元."""
+    got = queries.policy_simulation_people(con, 2020, **WIDER_NARROWER)
+    assert list(got["person_id"]) == ["P004", "P002", "P001"]            # gained, lost, kept
+    assert list(got["outcome"]) == ["gained", "lost", "kept"]
+    assert list(got["name_masked"]) == ["赵*", "李**", "张*"] and not {"name", "id_number"} & set(got.columns)
+    assert list(got["months_eligible_current"]) == [0, 12, 12]
+    assert list(got["months_eligible_simulated"]) == [8, 0, 12]
+    assert list(got["months_paid_current"]) == [0, 0, 2]
+    assert got["months_paid_simulated"].tolist() == pytest.approx([8 / 12, 0, 2])
+    assert got["expected_paid"].tolist() == pytest.approx([0.5, 0, 1])
+    assert list(got["cost_current"]) == [0, 0, 540]
+    assert got["cost_simulated"].tolist() == pytest.approx([90, 0, 540])
+    assert list(got["actual_spend"]) == [135, 0, 540]
+    for outcome, who in (("gained", ["P004"]), ("lost", ["P002"]), ("kept", ["P001"])):
+        listed = queries.policy_simulation_people(con, 2020, outcome=outcome, **WIDER_NARROWER)
+        assert list(listed["person_id"]) == who, outcome
+    east = queries.policy_simulation_people(con, 2020, town="东城街道", **WIDER_NARROWER)
+    assert list(east["person_id"]) == ["P002", "P001"]
+    same = queries.policy_simulation_people(con, 2020, "living_subsidy")   # no change: nobody gained or lost
+    assert list(same["person_id"]) == ["P001", "P002"] and set(same["outcome"]) == {"kept"}
+    assert list(same["cost_current"]) == list(same["cost_simulated"]) == [855, 0]
+    with pytest.raises(ValueError, match="outcome"):
+        queries.policy_simulation_people(con, 2020, outcome="won", **WIDER_NARROWER)
+    with pytest.raises(ValueError, match="branch"):                    # the same checks as policy_simulation
+        queries.policy_simulation_people(con, 2020, "living_subsidy", share=0.35)
+
+
+def simulation_agrees(con, year: int, **args) -> int:
+    """policy_simulation_people's rows, per (program, town), are policy_simulation(by="town")'s persons: eligible
+    as it stands, as simulated, paid today, expected paid as simulated; and its person-months and money sum to
+    the same; gained − lost = the change in persons eligible. Returns the persons listed."""
+    people = queries.policy_simulation_people(con, year, **args)
+    assert not people.duplicated(["program_id", "person_id"]).any()
+    counts = queries.policy_simulation(con, year, by="town", **args).set_index(["program_id", "town"])
+    g = people.assign(
+        e_cur=people["months_eligible_current"] > 0, e_sim=people["months_eligible_simulated"] > 0,
+        p_cur=people["months_paid_current"] > 0, gained=people["outcome"] == "gained",
+        lost=people["outcome"] == "lost").groupby(["program_id", "town"])
+    got = pd.DataFrame({
+        "persons_eligible_current": g["e_cur"].sum(), "persons_eligible_simulated": g["e_sim"].sum(),
+        "persons_paid_current": g["p_cur"].sum(), "persons_paid_simulated": g["expected_paid"].sum(),
+        "person_months_eligible_current": g["months_eligible_current"].sum(),
+        "person_months_eligible_simulated": g["months_eligible_simulated"].sum(),
+        "person_months_paid_current": g["months_paid_current"].sum(),
+        "person_months_paid_simulated": g["months_paid_simulated"].sum(),
+        "cost_current": g["cost_current"].sum(), "cost_simulated": g["cost_simulated"].sum(),
+        "actual_spend": g["actual_spend"].sum()})
+    pd.testing.assert_frame_equal(got.sort_index(), counts[list(got.columns)].sort_index(), check_dtype=False)
+    moved = g["gained"].sum() - g["lost"].sum()
+    assert (moved == counts["persons_eligible_simulated"] - counts["persons_eligible_current"]).all()
+    return len(people)
+
+
+def test_the_simulations_persons_add_up_to_its_counts_on_the_tiny_district(con):
+    assert simulation_agrees(con, 2020, **WIDER_NARROWER) == 3
+    assert simulation_agrees(con, 2020, rule="living_subsidy", branch="dibao_or_dibian", share=0.35) == 2

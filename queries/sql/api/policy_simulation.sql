@@ -3,205 +3,22 @@
 -- params: year, rule (required); branch, cert_statuses, requires_household, categories, grade_max,
 --   grade_equals, min_age_months, max_age_months, share, dibao_standard, amount (optional: null = the
 --   seed's value / no change); town, village, category (optional filters, null = all)
--- 政策测算: the rule as it stands (the seed) against the rule with one row of the seed changed or added
--- (int_eligibility_rules_of with the bound values), for the programs whose rule key is $rule, in the year
--- $year. Eligibility is the month-by-month SQL of the seed (int_rule_months_of): each branch's months
--- per person as a 12-bit mask (int_rule_branch_years), a row whose conditions changed evaluated again
--- by int_rule_months_of (only_changed), the months of the rule = the OR of its branches' masks (as
--- int_eligibility_months_of ORs the branches met in a month), payments per person and month
--- (int_rule_paid_years).
--- Take-up as today (the assumption the page and the export state):
--- * a person-month eligible under the simulated rule that is paid today stays paid;
--- * one eligible under both rules and not paid today stays unpaid (who does not claim today, does not);
--- * one eligible only under the simulated rule is paid with the program's take-up rate today: eligible
---   and paid person-months / eligible person-months of the year under the rule as it stands, over the whole
---   district (not the filtered cell), and likewise persons (persons paid / persons eligible).
--- Money of a paid person-month: the rule's monthly amount where the rule has one (living subsidy: the 低保
--- standard × share, rounded to whole yuan, the largest of the branches met that month; $dibao_standard
--- replaces the year's standard); otherwise the amount of that month's payment (its first payment: a month
--- paid twice counts once), and for a month not paid today $amount, or without it the mean amount of the
--- program's eligible paid months today. Sums in exact decimals, doubles at the end.
--- cost_current / cost_simulated are these modelled costs; actual_spend is METRICS.md spend (every payment of
+-- 政策测算: the rule as it stands (the seed) against the rule with one row of the seed changed or added, for
+-- the programs whose rule key is $rule, in the year $year: the rows of the table macro
+-- mart_policy_simulation_of (its header states the month-by-month evaluation, the take-up-as-today
+-- assumption and the money of a month), one per (program, person), summed per cell;
+-- policy_simulation_people lists the same rows, so a count and its list cannot differ.
+-- cost_current / cost_simulated are the modelled costs; actual_spend is METRICS.md spend (every payment of
 -- the programs for a period in the year, duplicates included) of the same cell.
-with rule_programs as (
-    select program_id
-    from stg_programs
-    where rule = $rule
-),
-
-standard as (
-    select dibao_standard
-    from stg_parameters
-    where year = $year
-),
-
--- the rule key's branches as they stand and with the row changed or added; each branch's monthly amount
--- (NULL without a share of the 低保 standard); evaluated: a simulated row whose conditions changed
-branches as (
-    select
-        'current' as side,
-        r.branch,
-        false as evaluated,
-        dibao_share_amount((select dibao_standard from standard), r.amount_share_of_dibao)::decimal(14, 2)
-            as amount
-    from int_eligibility_rules_of() as r
-    where r.rule = $rule
-    union all
-    select
-        'simulated' as side,
-        r.branch,
-        r.conditions_changed as evaluated,
-        dibao_share_amount(
-            coalesce($dibao_standard::decimal(14, 2), (select dibao_standard from standard)), r.amount_share_of_dibao
-        )::decimal(14, 2) as amount
-    from int_eligibility_rules_of(
-        sim_rule := $rule, sim_branch := $branch, sim_cert_statuses := $cert_statuses,
-        sim_requires_household := $requires_household, sim_categories := $categories,
-        sim_grade_max := $grade_max, sim_grade_equals := $grade_equals,
-        sim_min_age_months := $min_age_months, sim_max_age_months := $max_age_months, sim_share := $share
-    ) as r
-    where r.rule = $rule
-),
-
-seed_masks as (
-    select b.branch, b.person_id, b.month_mask
-    from int_rule_branch_years as b
-    where b.year = $year and b.rule = $rule
-),
-
-changed_masks as (
-    select m.branch, m.person_id, bit_or(1 << (month(m.month) - 1))::integer as month_mask
-    from int_rule_months_of(
-        sim_rule := $rule, sim_branch := $branch, sim_cert_statuses := $cert_statuses,
-        sim_requires_household := $requires_household, sim_categories := $categories,
-        sim_grade_max := $grade_max, sim_grade_equals := $grade_equals,
-        sim_min_age_months := $min_age_months, sim_max_age_months := $max_age_months, sim_share := $share,
-        only_year := $year, only_changed := true
-    ) as m
-    group by m.branch, m.person_id
-),
-
-branch_masks as (
-    select 'current' as side, branch, person_id, month_mask from seed_masks
-    union all
-    select 'simulated' as side, branch, person_id, month_mask
-    from seed_masks
-    where branch not in (select branch from branches where side = 'simulated' and evaluated)
-    union all
-    select 'simulated' as side, branch, person_id, month_mask from changed_masks
-),
-
--- per person and side: the months eligible (OR of the branches) and each month's amount (the largest of
--- the branches met that month)
-eligible as (
-    select
-        m.side,
-        m.person_id,
-        bit_or(m.month_mask) as month_mask,
-        list(struct_pack(mask := m.month_mask, amount := b.amount)) filter (where b.amount is not null) as levels
-    from branch_masks as m
-    inner join branches as b on b.side = m.side and b.branch = m.branch
-    group by m.side, m.person_id
-),
-
-eligible_persons as (
-    select
-        person_id,
-        coalesce(max(month_mask) filter (where side = 'current'), 0) as c_mask,
-        coalesce(max(month_mask) filter (where side = 'simulated'), 0) as s_mask,
-        any_value(levels) filter (where side = 'current') as c_levels,
-        any_value(levels) filter (where side = 'simulated') as s_levels
-    from eligible
-    group by person_id
-),
-
-eligible_programs as (
-    select
-        r.program_id,
-        e.person_id,
-        e.c_mask,
-        e.s_mask,
-        month_amounts(e.c_levels) as c_amounts,
-        month_amounts(e.s_levels) as s_amounts
-    from eligible_persons as e
-    cross join rule_programs as r
-),
-
-paid as (
-    select program_id, person_id, paid_mask, paid_amounts, spend
-    from int_rule_paid_years
-    where year = $year
-        and program_id in (select program_id from rule_programs)
-),
-
--- one row per (program, person) eligible under either rule or paid: c, s, p = the month masks eligible as
--- it stands, eligible simulated, paid
-joined as materialized (
-    select
-        coalesce(e.program_id, p.program_id) as program_id,
-        coalesce(e.person_id, p.person_id) as person_id,
-        coalesce(e.c_mask, 0) as c,
-        coalesce(e.s_mask, 0) as s,
-        coalesce(p.paid_mask, 0) as p,
-        e.c_amounts,
-        e.s_amounts,
-        p.paid_amounts,
-        coalesce(p.spend, 0) as spend
-    from eligible_programs as e
-    full outer join paid as p on p.program_id = e.program_id and p.person_id = e.person_id
-),
-
-take_up as (
-    select
-        program_id,
-        sum(bit_count(c & p))::double / nullif(sum(bit_count(c)), 0) as takeup_months,
-        (count(*) filter (where c & p <> 0))::double / nullif(count(*) filter (where c <> 0), 0) as takeup_persons,
-        sum(mask_sum(c & p, paid_amounts, null))::double / nullif(sum(bit_count(c & p)), 0) as mean_paid_amount
-    from joined
-    group by program_id
-),
-
-persons_months as (
-    select
-        j.person_id,
-        j.program_id,
-        p.town,
-        p.village,
-        p.category,
-        bit_count(j.c) as months_eligible_current,
-        bit_count(j.s) as months_eligible_simulated,
-        bit_count(j.c & j.p) as months_paid_current,
-        bit_count(j.s & j.p) as months_paid_kept,
-        -- months newly eligible and unpaid: paid at the take-up rate
-        j.s & ~j.c & ~j.p as new_mask,
-        mask_sum(j.c & j.p, j.c_amounts, j.paid_amounts) as cost_current,
-        mask_sum(j.s & j.p, j.s_amounts, j.paid_amounts) as cost_simulated_paid,
-        j.s & j.p <> 0 as paid_simulated,
-        j.c <> 0 as was_eligible,
-        j.s_amounts,
-        j.spend
-    from joined as j
-    inner join stg_persons as p using (person_id)
-    where ($town is null or p.town = $town)
-        and ($village is null or p.village = $village)
-        and ($category is null or p.category = $category)
-),
-
-per_person as (
-    select
-        m.*,
-        coalesce(t.takeup_months, 0.0) as rate,
-        coalesce(mask_sum(m.new_mask, m.s_amounts, null), 0)
-            + mask_nulls(m.new_mask, m.s_amounts) * coalesce($amount::decimal(14, 2), t.mean_paid_amount, 0)
-            as value_new,
-        case
-            when m.months_eligible_simulated = 0 then 0.0
-            when m.paid_simulated then 1.0
-            when m.was_eligible then 0.0
-            else coalesce(t.takeup_persons, 0.0)
-        end as expected_person_paid
-    from persons_months as m
-    left join take_up as t using (program_id)
+with persons as (
+    select s.*
+    from mart_policy_simulation_of(
+        ps_year := $year, ps_rule := $rule, ps_branch := $branch, ps_cert_statuses := $cert_statuses,
+        ps_requires_household := $requires_household, ps_categories := $categories, ps_grade_max := $grade_max,
+        ps_grade_equals := $grade_equals, ps_min_age_months := $min_age_months,
+        ps_max_age_months := $max_age_months, ps_share := $share, ps_dibao_standard := $dibao_standard,
+        ps_amount := $amount, ps_town := $town, ps_village := $village, ps_category := $category
+    ) as s
 ),
 
 cells as (
@@ -217,11 +34,13 @@ cells as (
         sum(months_eligible_current) as person_months_eligible_current,
         sum(months_eligible_simulated) as person_months_eligible_simulated,
         sum(months_paid_current) as person_months_paid_current,
-        sum(months_paid_kept + rate * bit_count(new_mask)) as person_months_paid_simulated,
+        sum(months_paid_simulated) as person_months_paid_simulated,
         coalesce(sum(cost_current), 0) as cost_current,
-        coalesce(sum(coalesce(cost_simulated_paid, 0) + rate * value_new), 0) as cost_simulated,
-        sum(spend) as actual_spend
-    from per_person
+        coalesce(sum(cost_simulated), 0) as cost_simulated,
+        sum(spend) as actual_spend,
+        any_value(takeup_months) as takeup_months,
+        any_value(takeup_persons) as takeup_persons
+    from persons
     group by program_id, town, village, category
 ),
 
@@ -242,10 +61,9 @@ final as (
         c.cost_current::double as cost_current,
         c.cost_simulated::double as cost_simulated,
         c.actual_spend::double as actual_spend,
-        t.takeup_months,
-        t.takeup_persons
+        c.takeup_months,
+        c.takeup_persons
     from cells as c
-    left join take_up as t using (program_id)
 )
 
 select * from final order by program_id, town, village, category
