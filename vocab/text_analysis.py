@@ -207,6 +207,10 @@ ANALYSIS_TEXT |= {
     "policy_outcome.kept": ("不变", "Kept"),
     "policy_outcome.outside": ("两种规则下均不符合（今天有发放）", "Eligible under neither (paid today)"),
     "policy_people_count": ("共 {p} 人。", "{p} persons."),
+    "choice_n": ("{what}（{n} 人）", "{what} ({n})"),   # a list's choice with its persons (flows, simulation)
+    "policy_people_expected": ("名单中测算下预计获补 {paid} 人，现行规则下获补 {now} 人（与上方测算结果同一口径）。",
+                               "Of the persons listed, {paid} are expected to be paid as simulated and {now} are "
+                               "paid under the rule in force (as in the result above)."),
 }
 
 ANALYSIS_COLUMNS |= {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 import queries
+import vocab
 from dashboard import state, store, ui
 from publish import tables
 
@@ -142,9 +143,12 @@ def flow_list() -> None:
     with c1:
         program = state.url_select(L("program"), shown, key="fprogram", default=shown[0], url_default=shown[0],
                                    lang=L.lang, format_func=lambda p: names.get(p, p))
+    own = counts[counts["program_id"] == program]   # the chart's persons of each flow: shown with the choice
     with c2:
-        flow = state.url_select(L.column("flow"), FLOW_LISTS, key="fflow", default="", url_default="", lang=L.lang,
-                                format_func=lambda f: L(f"flow.{f}") if f else L("all"))
+        flow = state.url_select(
+            L.column("flow"), FLOW_LISTS, key="fflow", default="", url_default="", lang=L.lang,
+            format_func=lambda f: L("choice_n", what=L(f"flow.{f}") if f else L("all"), n=vocab.fmt_int(
+                own.loc[own["flow"] == f, "persons"].sum() if f else own["persons"].sum())))
     rows = store.run(queries.flow_people, year=sel.year, program=program, flow=flow or None, town=sel.town,
                      village=sel.village, category=sel.category)
     what = f"{names.get(program, program)} · {L(f'flow.{flow}') if flow else L('all')}"

@@ -191,14 +191,21 @@ def _people() -> None:
     if state.public() or not who.rights.lists:
         st.info(L("public_no_list"), icon=":material/visibility_off:")
         return
-    outcome = state.url_select(L("policy_people_list"), OUTCOMES, key="poutcome", default="all", url_default="all",
-                               lang=L.lang, format_func=lambda o: L(f"policy_outcome.{o}"))
-    rows = store.run(queries.policy_simulation_people, year=sel.year, town=sel.town, village=sel.village,
-                     category=sel.category, outcome=None if outcome == "all" else outcome, **args)
+    # every person of the simulation once (cached); a choice is its rows of one outcome, its count in the option
+    everyone = store.run(queries.policy_simulation_people, year=sel.year, town=sel.town, village=sel.village,
+                         category=sel.category, **args)
+    counts = everyone["outcome"].value_counts()
+    outcome = state.url_select(
+        L("policy_people_list"), OUTCOMES, key="poutcome", default="all", url_default="all", lang=L.lang,
+        format_func=lambda o: L("choice_n", what=L(f"policy_outcome.{o}"),
+                                n=vocab.fmt_int(len(everyone) if o == "all" else int(counts.get(o, 0)))))
+    rows = everyone if outcome == "all" else everyone[everyone["outcome"] == outcome]
     what = L(f"policy_outcome.{outcome}")
-    if rows is None or rows.empty:
+    if rows.empty:
         ui.empty(L, f"{what} · {scope}")
         return
+    st.caption(L("policy_people_expected", paid=vocab.fmt_num(rows["expected_paid"].sum()),   # 0.5: not "0"
+                 now=vocab.fmt_int(int((rows["months_paid_current"] > 0).sum()))))
     area = "".join(f"_{x}" for x in (sel.town, sel.village, sel.category) if x)
     ui.person_list(rows, lambda r, full: tables.policy_people_table(r, catalog, L, full=full), L,
                    page="policy", what=f"policy_simulation_people:{rule}:{outcome}",

@@ -409,6 +409,7 @@ def test_the_persons_behind_a_programs_flows_are_listed_masked_and_audited(tiny_
     assert list(ns["本年金额（元）"]) == [0.0, 0.0, 540.0]
     assert not ns.astype(str).apply(lambda c: c.str.contains(r"\d{15,}", regex=True)).any().any()
     assert "共 3 人。" in [m.value for m in at.markdown]
+    assert at.selectbox(key="fflow").options == ["全部（3 人）", "退出（2 人）", "继续（0 人）", "新进入（1 人）"]
     at.selectbox(key="fflow").select("entering").run()
     assert at.query_params["fflow"] == "entering" and list(flow_people_shown(at)["人员编号"]) == ["P002"]
     seen = audit.entries(ops.make_engine(), username="t_analyst", event="list")

@@ -179,8 +179,13 @@ def test_the_persons_gained_and_lost_are_listed_masked_and_audited(page):
     assert list(people["实际发放（元）"]) == [135.0, 0.0, 540.0]
     assert not people.astype(str).apply(lambda c: c.str.contains(r"\d{15,}", regex=True)).any().any()
     assert "共 3 人。" in [m.value for m in page.markdown]
+    L = charts.labels("zh")
+    assert L("policy_people_expected", paid="1.5", now="1") in [c.value for c in page.caption]   # 0.5 + 0 + 1
+    assert page.selectbox(key="poutcome").options == ["全部（3 人）", "新增（1 人）", "减少（1 人）", "不变（1 人）",
+                                                     "两种规则下均不符合（今天有发放）（0 人）"]
     page.selectbox(key="poutcome").select("gained").run()
     assert page.query_params["poutcome"] == "gained" and list(policy_people_shown(page)["人员编号"]) == ["P004"]
+    assert L("policy_people_expected", paid="0.5", now="0") in [c.value for c in page.caption]
     seen = audit.entries(ops.make_engine(), username="t_analyst", event="list")
     assert ((seen["what"] == "policy_simulation_people:nursing_subsidy:all") & (seen["persons"] == 3)).any()
     assert ((seen["what"] == "policy_simulation_people:nursing_subsidy:gained") & (seen["persons"] == 1)).any()
