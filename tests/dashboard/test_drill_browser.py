@@ -172,3 +172,45 @@ def test_the_persons_paid_tile_opens_its_list(pg, tiny_server):
 
 def url_query(pg) -> str:
     return pg.evaluate("() => decodeURIComponent(location.search)")
+
+
+def test_the_flow_list_follows_its_choices_and_the_url(pg, tiny_server):
+    """NS 2020 → 2021 on the tiny district: P004 (died) and P001 left, P002 entered (tests/dashboard/test_drill.py
+    and tests/queries/test_program_flows.py work it out); a link with fprogram=NS opens that list, picking 新进入
+    narrows it to P002 and puts fflow=entering in the URL."""
+    pg.goto(f"{tiny_server}/coverage?year=2021&fprogram=NS")
+    wait_rendered(pg, charts=3)
+    box = pg.get_by_role("combobox", name="流向", exact=True)
+    box.scroll_into_view_if_needed()
+    pg.get_by_text("共 3 人。").wait_for()
+    assert pg.get_by_role("combobox", name="项目", exact=True).last.input_value() == "重度残疾人护理补贴"
+    box.click()
+    pg.get_by_role("option", name="新进入（1 人）", exact=True).click()
+    pg.wait_for_function("() => decodeURIComponent(location.search).includes('fflow=entering')", timeout=TIMEOUT_MS)
+    pg.get_by_text("共 1 人。").wait_for()
+    assert "fprogram=NS" in url_query(pg)
+    box.scroll_into_view_if_needed()
+    assert_no_errors(pg)
+    shot(pg, "flow_list_entering")
+
+
+def test_the_policy_list_shows_who_a_changed_rule_gains(pg, tiny_server):
+    """NS 2020 with grade_1_2 widened to grade 3 (any category): P004 (视力 3) gained, P001 and P002 kept."""
+    pg.goto(f"{tiny_server}/policy?year=2020")
+    pg.get_by_test_id("stMetricValue").first.wait_for()
+    pg.locator(".st-key-policy_rule").get_by_role("combobox").click()
+    pg.get_by_role("option").filter(has_text="nursing_subsidy").first.click()
+    pg.get_by_text("共 2 人。").wait_for()                    # the rule in force: P001, P002 kept
+    pg.locator(".st-key-policy_grade_max").get_by_role("combobox").click()
+    pg.get_by_role("option", name="3", exact=True).click()
+    pg.get_by_text("共 3 人。").wait_for()
+    box = pg.locator(".st-key-poutcome").get_by_role("combobox")
+    box.scroll_into_view_if_needed()
+    box.click()
+    pg.get_by_role("option", name="新增（1 人）", exact=True).click()
+    pg.wait_for_function("() => decodeURIComponent(location.search).includes('poutcome=gained')",
+                         timeout=TIMEOUT_MS)
+    pg.get_by_text("共 1 人。").wait_for()
+    box.scroll_into_view_if_needed()
+    assert_no_errors(pg)
+    shot(pg, "policy_list_gained")
