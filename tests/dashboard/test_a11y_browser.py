@@ -231,11 +231,16 @@ def test_keyboard_walk_reaches_every_control_in_bounded_tab_stops(browser, serve
     try:
         controls = pg.evaluate(FOCUSABLE)
         # per chart at most: 2 toolbar buttons, Streamlit's fullscreen, the table expander, the PNG button;
-        # per table shown: its grid and Streamlit's 4 toolbar buttons (每月核查 shows three lists: 47 stops)
+        # per table shown: its grid and Streamlit's 4 toolbar buttons (每月核查 shows three lists: 47 stops);
+        # per person list (ui.person_list, its download keyed *_xlsx): its choice and its Excel download
         n_charts = pg.locator('[data-testid="stPlotlyChart"]').count()
         n_tables = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
             .filter(e => e.getClientRects().length).length""")
-        assert controls <= 30 + 5 * n_charts + 5 * n_tables, (controls, n_charts, n_tables)
+        n_lists = pg.evaluate("""() => [...document.querySelectorAll('[class*="st-key-"]')].filter(e =>
+            [...e.classList].some(c => c.startsWith('st-key-') && c.endsWith('_xlsx'))).length""")
+        assert controls <= 30 + 5 * n_charts + 5 * n_tables + 2 * n_lists, (controls, n_charts, n_tables, n_lists)
+        assert name != "policy" or n_lists == 1, n_lists   # the simulation's persons: the selector finds the list
+        assert n_lists <= n_tables                       # a list's download sits under its table
         # inside a table, Tab moves from cell to cell along a row and then leaves (Streamlit's grid): a
         # grid costs its columns (aria-colcount) and its frame one stop more, not a trap
         cells = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
